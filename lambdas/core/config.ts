@@ -1,0 +1,40 @@
+import { ConfigError } from './errors';
+
+/**
+ * Environment variable names shared by their one writer (a CDK construct in `lib/`) and their
+ * one reader (a Lambda, through `requireEnv`). Importing the names keeps both sides in step.
+ */
+export const ENV = {
+  eventsStreamName: 'SIGHTLINE_EVENTS_STREAM',
+  lakeBucket: 'SIGHTLINE_LAKE_BUCKET',
+  dbClusterArn: 'SIGHTLINE_DB_CLUSTER_ARN',
+  dbSecretArn: 'SIGHTLINE_DB_SECRET_ARN',
+  dbName: 'SIGHTLINE_DB_NAME',
+  athenaWorkgroup: 'SIGHTLINE_ATHENA_WORKGROUP',
+  glueDatabase: 'SIGHTLINE_GLUE_DATABASE',
+  athenaOutput: 'SIGHTLINE_ATHENA_OUTPUT',
+  keyValueTable: 'SIGHTLINE_KV_TABLE',
+  identityQueueUrl: 'SIGHTLINE_IDENTITY_QUEUE_URL',
+  identityDlqUrl: 'SIGHTLINE_IDENTITY_DLQ_URL',
+  kmsKeyId: 'SIGHTLINE_KMS_KEY_ID',
+  trustedProxies: 'SIGHTLINE_TRUSTED_PROXIES',
+  geoipCityPath: 'SIGHTLINE_GEOIP_CITY',
+  geoipAsnPath: 'SIGHTLINE_GEOIP_ASN',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/** Reads a variable once; throws a `ConfigError` naming it when it is missing or empty. */
+export function requireEnv(name: EnvName, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined || value === '') {
+    throw new ConfigError(`Environment variable ${name} is required but not set`);
+  }
+  return value;
+}
+
+/** Reads an optional variable; `undefined` when unset or empty. */
+export function optionalEnv(name: EnvName, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,89 @@
+/**
+ * Errors the domain and adapters raise. One middleware maps them to HTTP status codes
+ * (`lambdas/core/http/error-response.ts`); adapters wrap SDK errors into them where they call the SDK.
+ */
+export class SightlineError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SightlineError';
+  }
+}
+
+/** Input from outside failed validation; `field` names what was wrong (e.g. `events[3].name`). */
+export class ValidationError extends SightlineError {
+  constructor(
+    message: string,
+    readonly field: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ValidationError';
+  }
+}
+
+export class PayloadTooLargeError extends SightlineError {
+  constructor(
+    message: string,
+    readonly limitBytes: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+export class NotFoundError extends SightlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class UnauthorizedError extends SightlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export class ForbiddenError extends SightlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class ConflictError extends SightlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConflictError';
+  }
+}
+
+/** A backing store (stream, queue, database, object store) could not do what was asked. */
+export class StorageError extends SightlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageError';
+  }
+}
+
+/** Some records of a batch write were not stored; `failedIndexes` point into the input array. */
+export class PartialWriteError extends StorageError {
+  constructor(
+    message: string,
+    readonly failedIndexes: readonly number[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PartialWriteError';
+  }
+}
+
+/** A required configuration value (environment variable) is missing or malformed. */
+export class ConfigError extends SightlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}

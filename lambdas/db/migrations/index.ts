@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as foundation from './0001-foundation';
+
+/**
+ * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
+ * Names sort in the order they run; never rename or reorder a migration that has shipped.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-foundation': foundation,
+};

@@ -1,0 +1,7 @@
+import type { CoreTables } from './core';
+
+/**
+ * Every table Kysely knows, composed from one interface per area so that areas can grow
+ * without editing each other's files.
+ */
+export interface Database extends CoreTables {}

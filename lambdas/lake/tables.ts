@@ -1,0 +1,109 @@
+/**
+ * The event lake's tables: one definition drives the Parquet writer, the DuckDB views of the
+ * local lake and the Glue tables Athena reads in AWS, so every engine sees the same columns.
+ */
+export type LakeColumnType = 'string' | 'bigint' | 'int' | 'double' | 'boolean' | 'timestamp';
+
+export interface LakeColumn {
+  readonly name: string;
+  readonly type: LakeColumnType;
+  readonly comment: string;
+}
+
+export interface LakeTable {
+  readonly name: string;
+  /** Key prefix in the lake bucket / directory. */
+  readonly prefix: string;
+  readonly columns: readonly LakeColumn[];
+  /** Hive-style partition columns, in path order (`dt=2026-01-31/`). */
+  readonly partitions: readonly LakeColumn[];
+}
+
+const c = (name: string, type: LakeColumnType, comment: string): LakeColumn => ({ name, type, comment });
+
+export const eventsTable: LakeTable = {
+  name: 'events',
+  prefix: 'events/',
+  partitions: [c('dt', 'string', 'UTC date of event_time, YYYY-MM-DD')],
+  columns: [
+    c('event_id', 'string', 'unique id of the event (client id or Segment messageId); the dedupe key'),
+    c('site_id', 'string', 'site the event belongs to'),
+    c('organization_id', 'string', 'organization owning the site'),
+    c('event_type', 'string', 'page, track, identify, screen, group, alias, click, conversion'),
+    c('event_name', 'string', 'name of a track event'),
+    c('event_time', 'timestamp', 'when the event happened (client clock, clamped to received_at)'),
+    c('received_at', 'timestamp', 'when the collector accepted the event'),
+    c('source', 'string', 'tracker, pixel, segment, server, postback, redirect'),
+    c('sdk', 'string', 'library and version that sent the event'),
+    c('anonymous_id', 'string', 'first-party anonymous id (null in cookieless mode)'),
+    c('session_id', 'string', 'session id'),
+    c('user_id', 'string', 'user id after identify'),
+    c('cookieless', 'boolean', 'sent without consent for storage'),
+    c('url', 'string', 'page URL'),
+    c('hostname', 'string', 'host of the page URL'),
+    c('path', 'string', 'path of the page URL'),
+    c('title', 'string', 'page title'),
+    c('referrer', 'string', 'referring URL'),
+    c('referrer_host', 'string', 'host of the referring URL'),
+    c('referrer_type', 'string', 'search, social, email, paid, internal, direct, other'),
+    c('channel', 'string', 'default channel grouping (site rules applied)'),
+    c('utm_source', 'string', 'utm_source'),
+    c('utm_medium', 'string', 'utm_medium'),
+    c('utm_campaign', 'string', 'utm_campaign'),
+    c('utm_term', 'string', 'utm_term'),
+    c('utm_content', 'string', 'utm_content'),
+    c('utm_id', 'string', 'utm_id'),
+    c('click_id_type', 'string', 'gclid, fbclid, msclkid, ... (first found)'),
+    c('click_id', 'string', 'value of the click id'),
+    c('ad_network', 'string', 'network the click id implies (google_ads, meta, microsoft_ads, ...)'),
+    c('sub_ids', 'string', 'affiliate sub ids as a JSON object'),
+    c('affiliate_link', 'boolean', 'a clicked link matched an affiliate pattern of the site'),
+    c('affiliate_pattern', 'string', 'the affiliate pattern that matched'),
+    c('properties', 'string', 'event properties as a JSON object'),
+    c('traits', 'string', 'identify traits as a JSON object (PII removed)'),
+    c('ip', 'string', 'client IP, truncated per site settings'),
+    c('country', 'string', 'ISO 3166-1 alpha-2 country'),
+    c('region', 'string', 'ISO 3166-2 subdivision code'),
+    c('city', 'string', 'city name (English)'),
+    c('latitude', 'double', 'approximate latitude'),
+    c('longitude', 'double', 'approximate longitude'),
+    c('timezone', 'string', 'IANA time zone (client or GeoIP)'),
+    c('asn', 'bigint', 'autonomous system number'),
+    c('as_org', 'string', 'autonomous system organization'),
+    c('user_agent', 'string', 'user agent string'),
+    c('browser', 'string', 'browser name'),
+    c('browser_version', 'string', 'browser major version'),
+    c('os', 'string', 'operating system name'),
+    c('os_version', 'string', 'operating system version'),
+    c('device_type', 'string', 'desktop, mobile, tablet, tv, console, wearable, bot'),
+    c('is_bot', 'boolean', 'judged automated'),
+    c('bot_reason', 'string', 'why: user_agent, datacenter_asn, headless, behaviour'),
+    c('screen_width', 'int', 'screen width px'),
+    c('screen_height', 'int', 'screen height px'),
+    c('viewport_width', 'int', 'viewport width px'),
+    c('viewport_height', 'int', 'viewport height px'),
+    c('language', 'string', 'browser language'),
+  ],
+};
+
+export const failedEventsTable: LakeTable = {
+  name: 'failed_events',
+  prefix: 'failed_events/',
+  partitions: [c('dt', 'string', 'UTC date the failure was recorded, YYYY-MM-DD')],
+  columns: [
+    c('failure_id', 'string', 'unique id of the failure record'),
+    c('site_id', 'string', 'site the payload named, when known'),
+    c('received_at', 'timestamp', 'when the payload arrived'),
+    c('source', 'string', 'endpoint or stage that rejected it'),
+    c(
+      'reason',
+      'string',
+      'typed reason: schema_violation, unknown_site, origin_not_allowed, too_large, enrichment_error, ...',
+    ),
+    c('field', 'string', 'the field at fault, when one is'),
+    c('message', 'string', 'human-readable detail'),
+    c('payload', 'string', 'the rejected payload (truncated to 32 KB)'),
+  ],
+};
+
+export const lakeTables: readonly LakeTable[] = [eventsTable, failedEventsTable];

@@ -1,0 +1,7 @@
+import { stopPostgresServer } from './postgres-server';
+
+export default async function globalTeardown(): Promise<void> {
+  const dataDir = process.env.SIGHTLINE_TEST_POSTGRES_DIR;
+  const binDir = process.env.SIGHTLINE_TEST_POSTGRES_BIN;
+  if (dataDir && binDir) stopPostgresServer({ dataDir, binDir });
+}
