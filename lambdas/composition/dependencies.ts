@@ -1,0 +1,24 @@
+import type { Analytics } from '../ports/analytics';
+import type { EventStream } from '../ports/event-stream';
+import type { KeyValue } from '../ports/key-value';
+import type { ObjectStore } from '../ports/object-store';
+import type { Queue } from '../ports/queue';
+import type { Sql } from '../ports/sql';
+
+/**
+ * Everything a handler may need, built once per process: by `local-dependencies.ts` over the
+ * embedded adapters in `npm start`, or by `aws-dependencies.ts` from environment variables in a
+ * Lambda. Handlers take the subset they use, so tests pass only that.
+ */
+export interface Dependencies {
+  readonly sql: Sql;
+  readonly events: EventStream;
+  readonly lake: ObjectStore;
+  readonly analytics: Analytics;
+  readonly keyValue: KeyValue;
+  readonly identityQueue: Queue;
+  readonly now: () => number;
+}
+
+/** A named probe of one adapter for `/health`; resolves with detail or throws. */
+export type HealthCheck = () => Promise<Record<string, unknown> | undefined>;

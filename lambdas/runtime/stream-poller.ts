@@ -1,0 +1,189 @@
+import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { EventStream, StreamRecord } from '../ports/event-stream';
+import type { Queue } from '../ports/queue';
+
+export type KinesisHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | undefined | void>;
+
+/** The Kinesis event source mapping settings the local poller honours (same names as in CDK). */
+export interface StreamPollerOptions {
+  readonly stream: EventStream;
+  readonly consumerName: string;
+  readonly functionName: string;
+  readonly handler: KinesisHandler;
+  /** @default 100 */
+  readonly batchSize?: number;
+  /** Wait up to this long to fill a batch. @default 1000 */
+  readonly maxBatchingWindowMs?: number;
+  /** Retries of a failing batch before it goes to `onFailure`. @default 3 */
+  readonly retryAttempts?: number;
+  /** On-failure destination: receives a record of each batch that exhausted its retries. */
+  readonly onFailure?: Queue;
+  /** Sleep between empty polls. @default 200 */
+  readonly idlePollMs?: number;
+  readonly log?: (message: string, error?: unknown) => void;
+}
+
+export interface Poller {
+  start(): void;
+  /** Stops polling after the batch in flight finishes. */
+  stop(): Promise<void>;
+  /** Resolves once the poller has nothing left to do right now (for tests and drains). */
+  idle(): Promise<void>;
+}
+
+/**
+ * Plays the Lambda event source mapping for a Kinesis stream: per shard, in order, it reads
+ * batches after the checkpoint, invokes the handler with a `KinesisStreamEvent`, honours
+ * `batchItemFailures` (checkpoint up to the first failure, retry from there), and after
+ * `retryAttempts` sends the batch's coordinates to the on-failure destination and moves on.
+ */
+export function createStreamPoller(options: StreamPollerOptions): Poller {
+  const batchSize = options.batchSize ?? 100;
+  const windowMs = options.maxBatchingWindowMs ?? 1_000;
+  const retryAttempts = options.retryAttempts ?? 3;
+  const idlePollMs = options.idlePollMs ?? 200;
+  const log = options.log ?? ((m, e) => console.error(m, e ?? ''));
+  const consumer = options.stream.consumer(options.consumerName);
+  let running = false;
+  let loops: Promise<void>[] = [];
+  const idleWaiters: (() => void)[] = [];
+  const busyShards = new Set<string>();
+
+  const notifyIdle = () => {
+    if (busyShards.size > 0) return;
+    for (const resolve of idleWaiters.splice(0)) resolve();
+  };
+
+  const pollShard = async (shardId: string): Promise<void> => {
+    let attempts = 0;
+    let firstSeenAt: number | undefined;
+    while (running) {
+      const records = await consumer.read(shardId, batchSize);
+      if (records.length === 0) {
+        busyShards.delete(shardId);
+        notifyIdle();
+        await sleep(idlePollMs);
+        continue;
+      }
+      busyShards.add(shardId);
+      // Batching window: wait for a full batch, but no longer than the window since first sight.
+      firstSeenAt ??= Date.now();
+      if (records.length < batchSize && Date.now() - firstSeenAt < windowMs) {
+        await sleep(Math.min(idlePollMs, windowMs - (Date.now() - firstSeenAt)));
+        continue;
+      }
+      firstSeenAt = undefined;
+      const failedFrom = await invoke(records);
+      if (failedFrom === undefined) {
+        await consumer.checkpoint(shardId, (records.at(-1) as StreamRecord).sequenceNumber);
+        attempts = 0;
+        continue;
+      }
+      const index = records.findIndex((r) => r.sequenceNumber === failedFrom);
+      if (index > 0) {
+        await consumer.checkpoint(shardId, (records[index - 1] as StreamRecord).sequenceNumber);
+        attempts = 0;
+        continue;
+      }
+      attempts += 1;
+      if (attempts > retryAttempts) {
+        await sendToFailureDestination(records, shardId);
+        await consumer.checkpoint(shardId, (records.at(-1) as StreamRecord).sequenceNumber);
+        attempts = 0;
+        continue;
+      }
+      await sleep(Math.min(100 * 2 ** attempts, 5_000));
+    }
+    busyShards.delete(shardId);
+    notifyIdle();
+  };
+
+  /** Returns the sequence number to retry from, or undefined when the whole batch succeeded. */
+  const invoke = async (records: StreamRecord[]): Promise<string | undefined> => {
+    try {
+      const response = await options.handler(toKinesisEvent(records, options.functionName));
+      const failures = response?.batchItemFailures ?? [];
+      if (failures.length === 0) return undefined;
+      const failedIds = new Set(failures.map((f) => f.itemIdentifier));
+      return records.find((r) => failedIds.has(r.sequenceNumber))?.sequenceNumber ?? records[0]?.sequenceNumber;
+    } catch (error) {
+      log(`${options.functionName} failed on a batch of ${records.length}`, error);
+      return records[0]?.sequenceNumber;
+    }
+  };
+
+  const sendToFailureDestination = async (records: StreamRecord[], shardId: string) => {
+    if (!options.onFailure) {
+      log(`${options.functionName}: dropping a batch after ${retryAttempts} retries (no on-failure destination)`);
+      return;
+    }
+    const first = records[0] as StreamRecord;
+    const last = records.at(-1) as StreamRecord;
+    await options.onFailure.send([
+      {
+        body: JSON.stringify({
+          requestContext: { functionArn: options.functionName, condition: 'RetryAttemptsExhausted' },
+          KinesisBatchInfo: {
+            shardId,
+            startSequenceNumber: first.sequenceNumber,
+            endSequenceNumber: last.sequenceNumber,
+            batchSize: records.length,
+          },
+          // Locally the records themselves are kept too, so nothing accepted is lost.
+          records: records.map((r) => ({ partitionKey: r.partitionKey, data: Buffer.from(r.data).toString('base64') })),
+        }),
+      },
+    ]);
+  };
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loops = [];
+      void consumer.shardIds().then((ids) => {
+        for (const id of ids) busyShards.add(id);
+        loops = ids.map((id) =>
+          pollShard(id).catch((error) => {
+            log(`${options.functionName}: poller for ${id} stopped`, error);
+          }),
+        );
+      });
+    },
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+    },
+    idle() {
+      return new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        notifyIdle();
+      });
+    },
+  };
+}
+
+function toKinesisEvent(records: readonly StreamRecord[], functionName: string): KinesisStreamEvent {
+  return {
+    Records: records.map(
+      (r): KinesisStreamRecord => ({
+        awsRegion: 'local',
+        eventID: `${r.shardId}:${r.sequenceNumber}`,
+        eventName: 'aws:kinesis:record',
+        eventSource: 'aws:kinesis',
+        eventSourceARN: `arn:aws:kinesis:local:000000000000:stream/${functionName}`,
+        eventVersion: '1.0',
+        invokeIdentityArn: 'local',
+        kinesis: {
+          approximateArrivalTimestamp: r.arrivedAt / 1000,
+          data: Buffer.from(r.data).toString('base64'),
+          kinesisSchemaVersion: '1.0',
+          partitionKey: r.partitionKey,
+          sequenceNumber: r.sequenceNumber,
+        },
+      }),
+    ),
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
