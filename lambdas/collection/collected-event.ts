@@ -49,8 +49,9 @@ export interface NormalizedEvent {
   readonly url?: string;
   readonly referrer?: string;
   readonly title?: string;
-  readonly properties?: Readonly<Record<string, PropertyValue>>;
-  readonly traits?: Readonly<Record<string, PropertyValue>>;
+  /** Flat scalars from the tracker; any JSON (bounded in size) from Segment-compatible sources. */
+  readonly properties?: Readonly<Record<string, unknown>>;
+  readonly traits?: Readonly<Record<string, unknown>>;
   readonly screen?: { readonly width?: number; readonly height?: number };
   readonly viewport?: { readonly width?: number; readonly height?: number };
   readonly language?: string;

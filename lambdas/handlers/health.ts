@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { awsDependencies } from '../composition/aws-dependencies';
 import type { HealthCheck } from '../composition/dependencies';
 import { httpErrorHandler } from '../core/http/error-handler';
 import { type HttpResponse, jsonResponse } from '../core/http/responses';
-import { lazyHandler } from './lazy-handler';
 import { healthChecks } from './health-checks';
-import { awsDependencies } from '../composition/aws-dependencies';
+import { lazyHandler } from './lazy-handler';
 
 export interface AdapterStatus {
   readonly status: 'ok' | 'error';

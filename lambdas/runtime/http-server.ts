@@ -55,7 +55,10 @@ export function createLocalHttpServer(options: LocalHttpServerOptions): Server {
       return send(res, jsonError(413, 'payload_too_large', `body exceeds ${maxBodyBytes} bytes`), false, true);
     }
 
-    const event = toApiGatewayEvent(req, body, { routeKey: match.route.routeKey, pathParameters: match.pathParameters });
+    const event = toApiGatewayEvent(req, body, {
+      routeKey: match.route.routeKey,
+      pathParameters: match.pathParameters,
+    });
     const deadline = Date.now() + timeoutMs;
     const context = {
       functionName: match.route.functionName,
@@ -134,7 +137,7 @@ function jsonError(statusCode: number, code: string, message: string): HttpReply
 
 function send(res: ServerResponse, reply: HttpReply, headOnly = false, close = false): void {
   if (res.headersSent) return;
-  const headers = { ...reply.headers, 'content-length': String(reply.body.length) };
+  const headers: Record<string, string | string[]> = { ...reply.headers, 'content-length': String(reply.body.length) };
   if (close) headers.connection = 'close';
   res.writeHead(reply.statusCode, headers);
   res.end(headOnly ? undefined : reply.body);

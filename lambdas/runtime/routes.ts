@@ -1,6 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 
-export type HttpHandler = (event: APIGatewayProxyEventV2, context: LambdaLikeContext) => Promise<APIGatewayProxyResultV2>;
+export type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: LambdaLikeContext,
+) => Promise<APIGatewayProxyResultV2>;
 
 /** The parts of the Lambda context our handlers read, filled in by the local runtime. */
 export interface LambdaLikeContext {

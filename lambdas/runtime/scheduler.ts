@@ -22,7 +22,10 @@ export function rateToMs(expression: string): number {
  * Plays EventBridge scheduled rules: invokes each handler every period with a `ScheduledEvent`.
  * A run still going when the next is due is not overlapped.
  */
-export function createScheduler(schedules: readonly Schedule[], log = (m: string, e?: unknown) => console.error(m, e ?? '')) {
+export function createScheduler(
+  schedules: readonly Schedule[],
+  log = (m: string, e?: unknown) => console.error(m, e ?? ''),
+) {
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<unknown>>();
   return {

@@ -1,0 +1,129 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createDuckDbAnalytics } from '../adapters/local/duckdb-analytics';
+import { dataDirFromEnv, dataPaths } from '../runtime/data-dir';
+import { type RunningRuntime, startLocalRuntime } from '../runtime/start';
+import { runDatabaseCommand } from './local-target';
+import { formatRows, type OutputFormat } from './output';
+import { startBanner } from './start-banner';
+
+/**
+ * The `sightline` command line. Every command works on the data directory of `npm start`
+ * (`SIGHTLINE_DATA_DIR`, default `./.sightline`), whether or not the runtime is running.
+ *
+ * @example
+ * await main(['node', 'sightline', 'sites', 'create', '--domain', 'shop.example.com']);
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('sightline').description('Self-hosted visitor intelligence').exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('start')
+    .description('run every handler in this process over the embedded adapters')
+    .option('--port <port>', 'HTTP port (PORT overrides the default 8787)', parsePort)
+    .action(async (opts: { port?: number }) => {
+      const runtime = await startLocalRuntime({
+        dataDir: dataDirFromEnv(),
+        port: opts.port ?? (process.env.PORT ? parsePort(process.env.PORT) : 8787),
+        ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+        ...(process.env.SIGHTLINE_TRUSTED_PROXIES ? { trustedProxies: process.env.SIGHTLINE_TRUSTED_PROXIES } : {}),
+      });
+      console.log(startBanner(runtime));
+      await untilSignalled(runtime);
+    });
+
+  const sites = program.command('sites').description('manage sites');
+  sites
+    .command('create')
+    .description('create a site; prints its id, public siteKey and secret writeKey as JSON')
+    .requiredOption('--domain <domain>', 'the site domain, e.g. shop.example.com')
+    .option('--name <name>', 'display name (defaults to the domain)')
+    .action(async (opts: { domain: string; name?: string }) => {
+      const site = await runDatabaseCommand(dataDirFromEnv(), {
+        command: 'sites.create',
+        domain: opts.domain,
+        ...(opts.name ? { name: opts.name } : {}),
+      });
+      console.log(JSON.stringify(site, null, 2));
+    });
+
+  program
+    .command('query')
+    .description('run SQL against the local lake (Athena table names) or the local PostgreSQL')
+    .addOption(new Option('--engine <engine>', 'where to run it').choices(['athena', 'postgres']).default('athena'))
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table'))
+    .option('--max-rows <n>', 'stop after this many rows', (v) => parsePositive(v, '--max-rows'), 10_000)
+    .argument('<sql>', 'the SQL statement')
+    .action(async (sql: string, opts: { engine: 'athena' | 'postgres'; format: OutputFormat; maxRows: number }) => {
+      const rows =
+        opts.engine === 'athena' ? await queryLake(sql, opts.maxRows) : await queryPostgres(sql, opts.maxRows);
+      console.log(formatRows(rows, opts.format));
+    });
+
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (isCommanderExit(error)) return error.exitCode;
+    throw error;
+  }
+}
+
+async function queryLake(sql: string, maxRows: number) {
+  const analytics = await createDuckDbAnalytics({ lakeDir: dataPaths(dataDirFromEnv()).lake });
+  try {
+    return [...(await analytics.query(sql, { maxRows })).rows];
+  } finally {
+    await analytics.close();
+  }
+}
+
+async function queryPostgres(sql: string, maxRows: number) {
+  const result = (await runDatabaseCommand(dataDirFromEnv(), { command: 'sql.query', sql })) as {
+    rows: Record<string, unknown>[];
+  };
+  return result.rows.slice(0, maxRows);
+}
+
+function untilSignalled(runtime: RunningRuntime): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) {
+        console.error(`${signal} again: exiting without draining`);
+        process.exit(130);
+      }
+      stopping = true;
+      console.log(`\n${signal}: draining and shutting down...`);
+      runtime.stop().then(
+        () => {
+          console.log('stopped cleanly');
+          resolve();
+        },
+        (error) => {
+          console.error('shutdown failed', error);
+          process.exitCode = 1;
+          resolve();
+        },
+      );
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('port must be 0–65535');
+  return port;
+}
+
+function parsePositive(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return n;
+}
+
+function isCommanderExit(error: unknown): error is { exitCode: number } {
+  return typeof error === 'object' && error !== null && 'exitCode' in error && 'code' in error;
+}

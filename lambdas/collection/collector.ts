@@ -1,0 +1,218 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { PayloadTooLargeError, UnauthorizedError, ValidationError } from '../core/errors';
+import type { EventStream, StreamRecordInput } from '../ports/event-stream';
+import { issuePath } from './bounds';
+import { serverContext, type TrustedProxies } from './client-context';
+import type {
+  CollectedEventEnvelope,
+  EventSource,
+  FailedEventEnvelope,
+  FailureReason,
+  NormalizedEvent,
+  ServerContext,
+} from './collected-event';
+import { SEGMENT_LIMITS, type SegmentType, segmentMessageSchema, segmentToNormalized } from './segment-schema';
+import { originAllowed, type SiteRecord, type SiteRegistry } from './site-registry';
+import { trackerEnvelopeSchema, trackerEventSchema, trackerEventToNormalized } from './tracker-schema';
+
+export interface CollectorDeps {
+  readonly sites: SiteRegistry;
+  readonly events: EventStream;
+  readonly trustedProxies: TrustedProxies;
+  readonly now: () => number;
+  readonly newId: () => string;
+}
+
+export interface Rejection {
+  readonly index: number;
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface CollectResult {
+  readonly site: SiteRecord;
+  readonly accepted: number;
+  readonly rejected: readonly Rejection[];
+  /** Anonymous id of the batch (for the server-set first-party cookie), when storage is allowed. */
+  readonly anonymousId?: string;
+}
+
+export class OriginNotAllowedError extends ValidationError {
+  constructor(origin: string) {
+    super(`origin ${origin} may not send events for this site`, 'origin');
+    this.name = 'OriginNotAllowedError';
+  }
+}
+
+const FAILED_PAYLOAD_BYTES = 32 * 1024;
+
+/**
+ * Validates, normalizes and durably enqueues events from the tracker, image beacons and
+ * Segment-compatible clients. Resolves only once the stream holds every accepted event and every
+ * failure record; a payload that cannot be attributed to a site is refused with a 4xx instead.
+ */
+export function createCollector(deps: CollectorDeps) {
+  const toRecord = (envelope: CollectedEventEnvelope | FailedEventEnvelope): StreamRecordInput => {
+    const visitor =
+      envelope.kind === 'event'
+        ? (envelope.event.anonymousId ?? envelope.event.userId ?? envelope.event.eventId)
+        : envelope.kind;
+    return { partitionKey: `${envelope.siteId}:${visitor}`.slice(0, 256), data: Buffer.from(JSON.stringify(envelope)) };
+  };
+
+  const failure = (
+    site: SiteRecord,
+    source: EventSource,
+    receivedAt: number,
+    reason: FailureReason,
+    detail: { field?: string; message: string },
+    payload: unknown,
+  ): FailedEventEnvelope => ({
+    kind: 'failed',
+    v: 1,
+    siteId: site.id,
+    organizationId: site.organizationId,
+    source,
+    receivedAt,
+    reason,
+    ...(detail.field ? { field: detail.field } : {}),
+    message: detail.message,
+    payload: JSON.stringify(payload ?? null).slice(0, FAILED_PAYLOAD_BYTES),
+  });
+
+  const envelope = (site: SiteRecord, source: EventSource, server: ServerContext, event: NormalizedEvent) =>
+    ({ kind: 'event', v: 1, siteId: site.id, organizationId: site.organizationId, source, server, event }) as const;
+
+  return {
+    /** `POST /e` and `GET /e.gif`: the tracker's batch format. */
+    async collectTracker(request: APIGatewayProxyEventV2, source: 'tracker' | 'pixel', body: unknown) {
+      const parsed = trackerEnvelopeSchema.safeParse(body);
+      if (!parsed.success) {
+        const { field, message } = issuePath('', parsed.error);
+        throw new ValidationError(message, field);
+      }
+      const site = await deps.sites.bySiteKey(parsed.data.site);
+      if (!site) throw new ValidationError('unknown site key', 'site');
+      const server = serverContext(request, deps.trustedProxies, deps.now());
+      if (!originAllowed(site, server.origin)) throw new OriginNotAllowedError(server.origin ?? '');
+
+      const records: StreamRecordInput[] = [];
+      const rejected: Rejection[] = [];
+      let anonymousId: string | undefined;
+      parsed.data.events.forEach((raw, index) => {
+        const event = trackerEventSchema.safeParse(raw);
+        if (!event.success) {
+          const detail = issuePath(`events[${index}]`, event.error);
+          rejected.push({ index, ...detail });
+          records.push(toRecord(failure(site, source, server.receivedAt, 'schema_violation', detail, raw)));
+          return;
+        }
+        const normalized = trackerEventToNormalized(event.data, parsed.data.sdk);
+        anonymousId ??= normalized.anonymousId;
+        records.push(toRecord(envelope(site, source, server, normalized)));
+      });
+      await deps.events.put(records);
+      return {
+        site,
+        accepted: parsed.data.events.length - rejected.length,
+        rejected,
+        ...(anonymousId ? { anonymousId } : {}),
+      } satisfies CollectResult;
+    },
+
+    /** `POST /v1/{batch|track|identify|page|screen|group|alias}`: Segment's HTTP tracking API. */
+    async collectSegment(request: APIGatewayProxyEventV2, pathType: 'batch' | SegmentType, bodyText: string) {
+      if (Buffer.byteLength(bodyText) > SEGMENT_LIMITS.batchBytes) {
+        throw new PayloadTooLargeError('batch exceeds 500 KB', SEGMENT_LIMITS.batchBytes);
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(bodyText);
+      } catch (error) {
+        throw new ValidationError('body is not valid JSON', 'body', { cause: error });
+      }
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        throw new ValidationError('body must be a JSON object', 'body');
+      }
+      const site = await authenticateWriteKey(deps.sites, request, body as Record<string, unknown>);
+      const messages =
+        pathType === 'batch' ? batchMessages(body as Record<string, unknown>) : [{ ...body, type: pathType }];
+      const server = serverContext(request, deps.trustedProxies, deps.now());
+      const shared = pathType === 'batch' ? batchContext(body as Record<string, unknown>) : undefined;
+
+      const records: StreamRecordInput[] = [];
+      const rejected: Rejection[] = [];
+      messages.forEach((raw, index) => {
+        const prefix = pathType === 'batch' ? `batch[${index}]` : '';
+        const merged =
+          shared && isObject(raw)
+            ? { ...raw, context: { ...shared, ...(isObject(raw.context) ? raw.context : {}) } }
+            : raw;
+        if (Buffer.byteLength(JSON.stringify(merged)) > SEGMENT_LIMITS.eventBytes) {
+          const detail = { field: prefix || 'body', message: 'event exceeds 32 KB' };
+          rejected.push({ index, ...detail });
+          records.push(toRecord(failure(site, 'segment', server.receivedAt, 'too_large', detail, merged)));
+          return;
+        }
+        const message = segmentMessageSchema.safeParse(merged);
+        if (!message.success) {
+          const detail = issuePath(prefix, message.error);
+          rejected.push({ index, ...detail });
+          records.push(toRecord(failure(site, 'segment', server.receivedAt, 'schema_violation', detail, merged)));
+          return;
+        }
+        records.push(toRecord(envelope(site, 'segment', server, segmentToNormalized(message.data, deps.newId()))));
+      });
+      if (pathType !== 'batch' && rejected.length > 0) {
+        // A single-event call answers its one error directly, as Segment does; the failure is still kept.
+        await deps.events.put(records);
+        const [first] = rejected;
+        throw new ValidationError(first?.message ?? 'invalid', first?.field ?? 'body');
+      }
+      await deps.events.put(records);
+      return { site, accepted: messages.length - rejected.length, rejected } satisfies CollectResult;
+    },
+  };
+}
+
+export type Collector = ReturnType<typeof createCollector>;
+
+const batchSchema = z.object({ batch: z.array(z.unknown()).min(1).max(SEGMENT_LIMITS.batchEvents) });
+
+function batchMessages(body: Record<string, unknown>): unknown[] {
+  const parsed = batchSchema.safeParse(body);
+  if (!parsed.success) {
+    const { field, message } = issuePath('', parsed.error);
+    throw new ValidationError(message, field);
+  }
+  return parsed.data.batch;
+}
+
+function batchContext(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  return isObject(body.context) ? body.context : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function authenticateWriteKey(
+  sites: SiteRegistry,
+  request: APIGatewayProxyEventV2,
+  body: Record<string, unknown>,
+) {
+  const authorization = request.headers?.authorization ?? request.headers?.Authorization;
+  let writeKey: string | undefined;
+  if (authorization?.toLowerCase().startsWith('basic ')) {
+    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+    writeKey = decoded.split(':')[0];
+  } else if (typeof body.writeKey === 'string') {
+    writeKey = body.writeKey;
+  }
+  if (!writeKey) throw new UnauthorizedError('a write key is required (HTTP Basic username or writeKey)');
+  if (writeKey.length > 128) throw new UnauthorizedError('write key is not valid');
+  const site = await sites.byWriteKey(writeKey);
+  if (!site) throw new UnauthorizedError('write key is not valid');
+  return site;
+}

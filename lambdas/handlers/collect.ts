@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { LIMITS } from '../collection/bounds';
+import { parseTrustedProxies } from '../collection/client-context';
+import { type Collector, createCollector } from '../collection/collector';
+import { pixelToTrackerPayload, TRANSPARENT_GIF } from '../collection/pixel';
+import { SEGMENT_LIMITS, SEGMENT_TYPES, type SegmentType } from '../collection/segment-schema';
+import { firstPartyCookie, publicSiteConfig } from '../collection/site-config';
+import { createSiteRegistry, type SiteRegistry } from '../collection/site-registry';
+import { awsDependencies } from '../composition/aws-dependencies';
+import { ENV, optionalEnv } from '../core/config';
+import { NotFoundError, ValidationError } from '../core/errors';
+import { httpResponseForError } from '../core/http/error-handler';
+import { bodyText, header, jsonBody } from '../core/http/request';
+import { type HttpResponse, jsonResponse } from '../core/http/responses';
+import type { EventStream } from '../ports/event-stream';
+import { lazyHandler } from './lazy-handler';
+
+export interface CollectHandlerDeps {
+  readonly sites: SiteRegistry;
+  readonly events: EventStream;
+  /** `cloudfront` and/or CIDRs (see `parseTrustedProxies`). */
+  readonly trustedProxies: string;
+  readonly now?: () => number;
+}
+
+/**
+ * The collection endpoint: `POST /e` (tracker batches, JSON or text/plain), `GET /e.gif` (image
+ * beacons), `GET /c` (public site config for the tracker), `POST /v1/*` (Segment-compatible).
+ * Answers 2xx only once the event stream holds the events.
+ */
+export function makeCollectHandler(deps: CollectHandlerDeps) {
+  const now = deps.now ?? Date.now;
+  const collector: Collector = createCollector({
+    sites: deps.sites,
+    events: deps.events,
+    trustedProxies: parseTrustedProxies(deps.trustedProxies),
+    now,
+    newId: randomUUID,
+  });
+
+  const collect = async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+    const method = event.requestContext.http.method;
+    const path = event.rawPath;
+    const cors = corsHeaders(header(event, 'origin'));
+    try {
+      if (path === '/e' && method === 'OPTIONS') return { statusCode: 204, headers: { ...cors, ...PREFLIGHT } };
+      if (path === '/e' && method === 'POST') {
+        const result = await collector.collectTracker(event, 'tracker', jsonBody(event, LIMITS.trackerBodyBytes));
+        const cookie = firstPartyCookie(
+          result.site,
+          header(event, 'host'),
+          header(event, 'origin'),
+          result.anonymousId,
+        );
+        return {
+          ...jsonResponse(202, { accepted: result.accepted, rejected: result.rejected }, cors),
+          ...(cookie ? { cookies: [cookie] } : {}),
+        };
+      }
+      if (path === '/e.gif' && (method === 'GET' || method === 'HEAD')) {
+        await collector.collectTracker(event, 'pixel', pixelToTrackerPayload(event, randomUUID, now()));
+        return {
+          statusCode: 200,
+          headers: { 'content-type': 'image/gif', 'cache-control': 'no-store, max-age=0', ...cors },
+          body: TRANSPARENT_GIF.toString('base64'),
+          isBase64Encoded: true,
+        };
+      }
+      if (path === '/c' && method === 'GET') {
+        const siteKey = event.queryStringParameters?.site;
+        if (!siteKey || siteKey.length > LIMITS.id) throw new ValidationError('site is required', 'site');
+        const site = await deps.sites.bySiteKey(siteKey);
+        if (!site) throw new NotFoundError('unknown site key');
+        return jsonResponse(200, publicSiteConfig(site), { ...cors, 'cache-control': 'public, max-age=300' });
+      }
+      if (path.startsWith('/v1/') && method === 'POST') {
+        const type = path.slice(4);
+        if (type !== 'batch' && !(SEGMENT_TYPES as readonly string[]).includes(type)) {
+          throw new NotFoundError(`no Segment endpoint ${path}`);
+        }
+        const text = bodyText(event, SEGMENT_LIMITS.batchBytes);
+        await collector.collectSegment(event, type as 'batch' | SegmentType, text);
+        return jsonResponse(200, { success: true }, cors);
+      }
+      throw new NotFoundError(`no route for ${method} ${path}`);
+    } catch (error) {
+      const response = httpResponseForError(error);
+      if (response.statusCode >= 500) console.error(error);
+      return { ...response, headers: { ...response.headers, ...cors } };
+    }
+  };
+
+  return middy<APIGatewayProxyEventV2, HttpResponse>(collect);
+}
+
+const PREFLIGHT = {
+  'access-control-allow-methods': 'POST, GET, OPTIONS',
+  'access-control-allow-headers': 'content-type, authorization',
+  'access-control-max-age': '86400',
+};
+
+/** Echoes the caller's origin so browsers can read the answer; the collector itself enforces the allow-list. */
+function corsHeaders(origin: string | undefined): Record<string, string> {
+  if (!origin) return {};
+  return { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' };
+}
+
+export const handler = lazyHandler(async () => {
+  const deps = await awsDependencies();
+  return makeCollectHandler({
+    sites: createSiteRegistry(deps.sql),
+    events: deps.events,
+    trustedProxies: optionalEnv(ENV.trustedProxies) ?? 'cloudfront',
+  });
+});

@@ -1,0 +1,61 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { sql as raw } from 'kysely';
+import { z } from 'zod';
+import { ForbiddenError, UnauthorizedError, ValidationError } from '../core/errors';
+import { httpResponseForError } from '../core/http/error-handler';
+import { header, jsonBody } from '../core/http/request';
+import { type HttpResponse, jsonResponse } from '../core/http/responses';
+import type { Sql } from '../ports/sql';
+import { createSite } from '../sites/create-site';
+
+const commandSchema = z.discriminatedUnion('command', [
+  z.object({
+    command: z.literal('sites.create'),
+    organizationId: z.string().uuid().optional(),
+    domain: z.string().min(1).max(253),
+    name: z.string().min(1).max(200).optional(),
+  }),
+  z.object({ command: z.literal('sql.query'), sql: z.string().min(1).max(100_000) }),
+]);
+
+export type ControlCommand = z.infer<typeof commandSchema>;
+
+/**
+ * Lets the CLI act on a running `npm start` (whose embedded database only one process may open):
+ * loopback callers holding the token from the data directory's `runtime.json` only.
+ */
+export function makeControlHandler(deps: { sql: Sql; token: string; defaultOrganizationId: string }) {
+  const expected = Buffer.from(deps.token);
+  return async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+    try {
+      const source = event.requestContext.http.sourceIp;
+      if (source !== '127.0.0.1' && source !== '::1') throw new ForbiddenError('control is loopback-only');
+      const given = Buffer.from(header(event, 'x-sightline-control') ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        throw new UnauthorizedError('control token is wrong');
+      }
+      const parsed = commandSchema.safeParse(jsonBody(event, 256 * 1024));
+      if (!parsed.success) throw new ValidationError(parsed.error.issues[0]?.message ?? 'invalid', 'command');
+      return jsonResponse(200, await runControlCommand(deps.sql, parsed.data, deps.defaultOrganizationId));
+    } catch (error) {
+      return httpResponseForError(error);
+    }
+  };
+}
+
+/** Runs a CLI command against a database, in or out of a running runtime. */
+export async function runControlCommand(sql: Sql, command: ControlCommand, defaultOrganizationId: string) {
+  switch (command.command) {
+    case 'sites.create':
+      return createSite(sql, {
+        organizationId: command.organizationId ?? defaultOrganizationId,
+        domain: command.domain,
+        ...(command.name ? { name: command.name } : {}),
+      });
+    case 'sql.query': {
+      const result = await raw.raw<Record<string, unknown>>(command.sql).execute(sql.db);
+      return { rows: result.rows };
+    }
+  }
+}
