@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createDuckDbAnalytics } from '../adapters/local/duckdb-analytics';
 import { dataDirFromEnv, dataPaths } from '../runtime/data-dir';
+import { initializeDataDir } from '../runtime/initialize-data-dir';
 import { type RunningRuntime, startLocalRuntime } from '../runtime/start';
 import { runDatabaseCommand } from './local-target';
 import { formatRows, type OutputFormat } from './output';
@@ -30,6 +31,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       });
       console.log(startBanner(runtime));
       await untilSignalled(runtime);
+    });
+
+  program
+    .command('init')
+    .description('create and migrate the data directory (start does this on first run)')
+    .action(async () => {
+      await initializeDataDir(dataDirFromEnv());
     });
 
   const sites = program.command('sites').description('manage sites');

@@ -20,7 +20,7 @@ export async function withOrganization<T>(
   if (!UUID.test(organizationId)) throw new ValidationError('organization id must be a UUID', 'organizationId');
   return sql.db.transaction().execute(async (trx) => {
     await raw`set local role sightline_app`.execute(trx);
-    await raw`select set_config('sightline.org_id', ${organizationId}, true)`.execute(trx);
+    await raw`select set_config('sightline.org_id', ${organizationId}::text, true)`.execute(trx);
     return work(trx);
   });
 }

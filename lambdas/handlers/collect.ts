@@ -8,7 +8,6 @@ import { pixelToTrackerPayload, TRANSPARENT_GIF } from '../collection/pixel';
 import { SEGMENT_LIMITS, SEGMENT_TYPES, type SegmentType } from '../collection/segment-schema';
 import { firstPartyCookie, publicSiteConfig } from '../collection/site-config';
 import { createSiteRegistry, type SiteRegistry } from '../collection/site-registry';
-import { awsDependencies } from '../composition/aws-dependencies';
 import { ENV, optionalEnv } from '../core/config';
 import { NotFoundError, ValidationError } from '../core/errors';
 import { httpResponseForError } from '../core/http/error-handler';
@@ -108,6 +107,7 @@ function corsHeaders(origin: string | undefined): Record<string, string> {
 }
 
 export const handler = lazyHandler(async () => {
+  const { awsDependencies } = await import('../composition/aws-dependencies');
   const deps = await awsDependencies();
   return makeCollectHandler({
     sites: createSiteRegistry(deps.sql),

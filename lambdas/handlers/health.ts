@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { awsDependencies } from '../composition/aws-dependencies';
 import type { HealthCheck } from '../composition/dependencies';
 import { httpErrorHandler } from '../core/http/error-handler';
 import { type HttpResponse, jsonResponse } from '../core/http/responses';
@@ -50,4 +49,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export const handler = lazyHandler(async () => makeHealthHandler(healthChecks(await awsDependencies())));
+export const handler = lazyHandler(async () => {
+  // Imported on first use so the local runtime, which also loads this file, never loads the AWS SDK.
+  const { awsDependencies } = await import('../composition/aws-dependencies');
+  return makeHealthHandler(healthChecks(await awsDependencies()));
+});

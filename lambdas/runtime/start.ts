@@ -11,6 +11,7 @@ import { bootstrapLocal, type LocalSetup } from './bootstrap';
 import { makeControlHandler } from './control';
 import { dataPaths } from './data-dir';
 import { createLocalHttpServer } from './http-server';
+import { initializeInChildProcess, needsInitialization } from './initialize-data-dir';
 import { createLocalDependencies, type LocalDependencies } from './local-dependencies';
 import { localWorkers } from './local-workers';
 import type { HttpHandler, Route } from './routes';
@@ -57,6 +58,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<R
   const paths = dataPaths(options.dataDir);
   refuseIfRunning(paths.runtimeFile);
   await ensureTrackerBuilt();
+  if (!options.databaseUrl && needsInitialization(options.dataDir)) await initializeInChildProcess(options.dataDir);
   const deps = await createLocalDependencies(options.dataDir, { databaseUrl: options.databaseUrl });
   const { setup, created } = await bootstrapLocal(deps.sql, paths.adminFile);
   const sites = createSiteRegistry(deps.sql, { ttlMs: 5_000 });

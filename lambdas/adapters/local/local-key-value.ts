@@ -8,7 +8,8 @@ import { writeFileAtomic } from './atomic-file';
 /**
  * A durable local stand-in for a DynamoDB table of small records with TTL. Writes are journaled
  * and fsynced before they resolve; the journal is replayed on open and compacted as it grows.
- * Operations on one instance are serialized, which makes `ifAbsent` and `increment` atomic.
+ * Each operation checks and changes memory synchronously, which makes `ifAbsent` and `increment`
+ * atomic within the process; it resolves once the change is fsynced.
  *
  * @example
  * const kv = createLocalKeyValue({ path: '.sightline/kv.log' });
@@ -36,14 +37,7 @@ export function createLocalKeyValue(options: { path: string; now?: () => number 
   }
   let journal: AppendLog = openAppendLog(options.path);
   let journalEntries = records.size;
-  let tail: Promise<unknown> = Promise.resolve();
-
-  /** Runs operations one after another so read-modify-write steps cannot interleave. */
-  const serialize = <T>(op: () => Promise<T>): Promise<T> => {
-    const next = tail.then(op, op);
-    tail = next.catch(() => undefined);
-    return next;
-  };
+  let compacting: Promise<void> | undefined;
 
   const live = (key: string): Entry | undefined => {
     const entry = records.get(key);
@@ -55,12 +49,22 @@ export function createLocalKeyValue(options: { path: string; now?: () => number 
     return entry;
   };
 
+  /**
+   * Applies the change in memory at once (so checks and changes of concurrent callers cannot
+   * interleave: each runs to completion synchronously) and resolves once it is on disk.
+   * Concurrent writes share one fsync through the log's group commit.
+   */
   const write = async (entry: JournalEntry): Promise<void> => {
-    await journal.append([JSON.stringify(entry)]);
     if ('del' in entry) records.delete(entry.k);
     else records.set(entry.k, { v: entry.v, exp: entry.exp });
     journalEntries += 1;
-    if (journalEntries > 1000 && journalEntries > records.size * 4) await compact();
+    await compacting;
+    await journal.append([JSON.stringify(entry)]);
+    if (!compacting && journalEntries > 1000 && journalEntries > records.size * 4) {
+      compacting = compact().finally(() => {
+        compacting = undefined;
+      });
+    }
   };
 
   const compact = async (): Promise<void> => {
@@ -86,34 +90,31 @@ export function createLocalKeyValue(options: { path: string; now?: () => number 
   };
 
   return {
-    get: (key) =>
-      serialize(async () => {
-        checkKey(key);
-        return live(key)?.v;
-      }),
-    put: (key, value, putOptions = {}) =>
-      serialize(async () => {
-        checkKey(key);
-        if (putOptions.ifAbsent && live(key)) return false;
-        await write({ k: key, v: value, exp: expiry(putOptions.ttlSeconds) });
-        return true;
-      }),
-    delete: (key) =>
-      serialize(async () => {
-        checkKey(key);
-        if (records.has(key)) await write({ k: key, del: true });
-      }),
-    increment: (key, by, incrementOptions = {}) =>
-      serialize(async () => {
-        checkKey(key);
-        const current = live(key);
-        if (current && typeof current.v !== 'number') {
-          throw new ValidationError(`record ${key} is not a number`, 'key');
-        }
-        const value = ((current?.v as number | undefined) ?? 0) + by;
-        await write({ k: key, v: value, exp: current?.exp ?? expiry(incrementOptions.ttlSeconds) });
-        return value;
-      }),
-    close: () => serialize(() => journal.close()),
+    async get(key) {
+      checkKey(key);
+      return live(key)?.v;
+    },
+    async put(key, value, putOptions = {}) {
+      checkKey(key);
+      if (putOptions.ifAbsent && live(key)) return false;
+      await write({ k: key, v: value, exp: expiry(putOptions.ttlSeconds) });
+      return true;
+    },
+    async delete(key) {
+      checkKey(key);
+      if (records.has(key)) await write({ k: key, del: true });
+    },
+    async increment(key, by, incrementOptions = {}) {
+      checkKey(key);
+      const current = live(key);
+      if (current && typeof current.v !== 'number') throw new ValidationError(`record ${key} is not a number`, 'key');
+      const value = ((current?.v as number | undefined) ?? 0) + by;
+      await write({ k: key, v: value, exp: current?.exp ?? expiry(incrementOptions.ttlSeconds) });
+      return value;
+    },
+    async close() {
+      await compacting;
+      await journal.close();
+    },
   };
 }

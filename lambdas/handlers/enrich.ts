@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import middy from '@middy/core';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { CollectedEventEnvelope } from '../collection/collected-event';
+import type { SiteRecord, SiteRegistry } from '../collection/site-registry';
+import { writeLakeRows } from '../lake/lake-writer';
+import { eventsTable, failedEventsTable } from '../lake/tables';
+import { decodeEnvelopes, failureRow } from '../pipeline/decode-envelopes';
+import { claimFirstDeliveries } from '../pipeline/dedupe';
+import type { KeyValue } from '../ports/key-value';
+import type { ObjectStore } from '../ports/object-store';
+import type { Queue } from '../ports/queue';
+import type { Sql } from '../ports/sql';
+import { lazyHandler } from './lazy-handler';
+
+/** Turns a batch of collected events into lake rows (GeoIP, user agent, bots, channels, ...). */
+export interface BatchEnricher {
+  enrichBatch(
+    envelopes: readonly CollectedEventEnvelope[],
+    siteOf: (siteId: string) => SiteRecord | undefined,
+  ): Record<string, unknown>[];
+}
+
+/** Builds the identity queue message for an event, when it carries identity signal. */
+export type IdentityObservationBuilder = (envelope: CollectedEventEnvelope) => unknown | undefined;
+
+export interface EnrichHandlerDeps {
+  readonly lake: ObjectStore;
+  readonly sites: SiteRegistry;
+  readonly keyValue: KeyValue;
+  readonly sql: Sql;
+  readonly enricher: BatchEnricher;
+  readonly identityQueue?: Queue;
+  readonly observe?: IdentityObservationBuilder;
+  readonly now?: () => number;
+}
+
+/**
+ * The Kinesis consumer: decodes envelopes, drops repeated event ids, enriches, and writes one
+ * Parquet file per partition for the batch (named after the batch's sequence range, so a retry
+ * overwrites rather than duplicates), plus failure records; then feeds identity resolution and
+ * marks the sites as receiving events. Any error fails the whole batch, which is retried.
+ */
+export function makeEnrichHandler(deps: EnrichHandlerDeps) {
+  const now = deps.now ?? Date.now;
+  const enrich = async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+    const records = event.Records;
+    if (records.length === 0) return { batchItemFailures: [] };
+    const first = records[0]?.kinesis.sequenceNumber ?? '0';
+    const last = records.at(-1)?.kinesis.sequenceNumber ?? '0';
+    const shard = (records[0]?.eventID ?? 'shard').split(':')[0] ?? 'shard';
+    const fileId = `${shard}-${first}-${last}`;
+
+    const { events, failures } = decodeEnvelopes(records, now());
+    const siteIds = [...new Set(events.map((e) => e.siteId))];
+    const sites = new Map<string, SiteRecord>();
+    for (const id of siteIds) {
+      const site = await deps.sites.byId(id);
+      if (site) sites.set(id, site);
+    }
+    const fresh = await claimFirstDeliveries(deps.keyValue, events, (e) => `${e.siteId}#${e.event.eventId}`, fileId);
+    const rows = deps.enricher.enrichBatch(fresh, (id) => sites.get(id));
+    const byDt = (row: Readonly<Record<string, unknown>>) => ({ dt: String(row.dt) });
+    if (rows.length > 0) await writeLakeRows(deps.lake, eventsTable, rows, fileId, byDt);
+    if (failures.length > 0) {
+      const failureRows = failures.map((f, i) => failureRow(f, hashId(`${fileId}#${i}`)));
+      await writeLakeRows(deps.lake, failedEventsTable, failureRows, fileId, byDt);
+    }
+    if (deps.identityQueue && deps.observe) {
+      const messages = fresh.flatMap((e) => {
+        const observation = deps.observe?.(e);
+        return observation ? [{ body: JSON.stringify(observation) }] : [];
+      });
+      for (let i = 0; i < messages.length; i += 10) await deps.identityQueue.send(messages.slice(i, i + 10));
+    }
+    await markSitesActive(deps.sql, fresh);
+    return { batchItemFailures: [] };
+  };
+  return middy<KinesisStreamEvent, KinesisStreamBatchResponse>(enrich);
+}
+
+/** Installation status: the newest received time per site. */
+async function markSitesActive(sql: Sql, events: readonly CollectedEventEnvelope[]): Promise<void> {
+  const latest = new Map<string, number>();
+  for (const e of events) latest.set(e.siteId, Math.max(latest.get(e.siteId) ?? 0, e.server.receivedAt));
+  for (const [siteId, receivedAt] of latest) {
+    const at = new Date(receivedAt);
+    await sql.db
+      .updateTable('sites')
+      .set({ last_event_at: at })
+      .where('id', '=', siteId)
+      .where((eb) => eb.or([eb('last_event_at', 'is', null), eb('last_event_at', '<', at)]))
+      .execute();
+  }
+}
+
+function hashId(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 32);
+}
+
+export const handler = lazyHandler(async () => {
+  const { awsDependencies } = await import('../composition/aws-dependencies');
+  const { createSiteRegistry } = await import('../collection/site-registry');
+  const { createDefaultEnricher } = await import('../composition/enricher');
+  const deps = await awsDependencies();
+  return makeEnrichHandler({
+    lake: deps.lake,
+    sites: createSiteRegistry(deps.sql),
+    keyValue: deps.keyValue,
+    sql: deps.sql,
+    enricher: await createDefaultEnricher(),
+    identityQueue: deps.identityQueue,
+  });
+});

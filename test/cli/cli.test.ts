@@ -1,0 +1,98 @@
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { runCli } from '../support/run-cli';
+import { makeTempDir } from '../support/temp-dir';
+
+describe('sightline CLI', () => {
+  describe('with no runtime running', () => {
+    let dir: string;
+    let cleanup: () => void;
+    beforeAll(async () => {
+      ({ dir, cleanup } = makeTempDir('sightline-cli-'));
+      const init = await runCli(['init'], { SIGHTLINE_DATA_DIR: dir });
+      expect(init.code).toBe(0);
+    }, 60_000);
+    afterAll(() => cleanup());
+
+    it('creates a site and prints its id, siteKey and writeKey as JSON', async () => {
+      const result = await runCli(['sites', 'create', '--domain', 'Shop.Example.com', '--name', 'Shop'], {
+        SIGHTLINE_DATA_DIR: dir,
+      });
+      expect(result.code).toBe(0);
+      const site = JSON.parse(result.stdout) as Record<string, string>;
+      expect(site).toMatchObject({ name: 'Shop', domain: 'shop.example.com' });
+      expect(site.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(site.siteKey).toMatch(/^pk_/);
+      expect(site.writeKey).toMatch(/^sk_/);
+    }, 30_000);
+
+    it('refuses a domain that is not one, naming it', async () => {
+      const result = await runCli(['sites', 'create', '--domain', 'not a domain'], { SIGHTLINE_DATA_DIR: dir });
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain('not a domain');
+    }, 30_000);
+
+    it('prints PostgreSQL rows as one JSON array', async () => {
+      const result = await runCli(
+        ['query', '--engine', 'postgres', '--format', 'json', "select domain from sites where domain = 'localhost'"],
+        { SIGHTLINE_DATA_DIR: dir },
+      );
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual([{ domain: 'localhost' }]);
+    }, 30_000);
+
+    it('queries the empty local lake with Athena table names', async () => {
+      const result = await runCli(
+        ['query', '--engine', 'athena', '--format', 'json', 'select count(*) as n from events'],
+        {
+          SIGHTLINE_DATA_DIR: dir,
+        },
+      );
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual([{ n: 0 }]);
+    }, 30_000);
+
+    it('prints CSV with a header row', async () => {
+      const result = await runCli(['query', '--engine', 'athena', '--format', 'csv', "select 1 as a, 'x,y' as b"], {
+        SIGHTLINE_DATA_DIR: dir,
+      });
+      expect(result.stdout.trim()).toBe('a,b\n1,"x,y"');
+    }, 30_000);
+  });
+
+  describe('against a running npm start', () => {
+    let stack: LocalStack;
+    beforeAll(async () => {
+      stack = await startLocalStack();
+    }, 60_000);
+    afterAll(async () => {
+      await stack.stop();
+    });
+
+    it('creates a site through the running runtime, which then accepts its events', async () => {
+      const result = await runCli(['sites', 'create', '--domain', 'live.example.com'], {
+        SIGHTLINE_DATA_DIR: stack.dataDir,
+      });
+      expect(result.code).toBe(0);
+      const site = JSON.parse(result.stdout) as { siteKey: string };
+      const response = await fetch(`${stack.url}/e`, {
+        method: 'POST',
+        body: JSON.stringify({
+          site: site.siteKey,
+          events: [{ id: 'cli-1', type: 'page', ts: Date.now(), url: 'https://live.example.com/' }],
+        }),
+      });
+      expect(response.status).toBe(202);
+    }, 30_000);
+
+    it('reads PostgreSQL through the running runtime', async () => {
+      const result = await runCli(
+        ['query', '--engine', 'postgres', '--format', 'json', 'select count(*)::int as n from organizations'],
+        {
+          SIGHTLINE_DATA_DIR: stack.dataDir,
+        },
+      );
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual([{ n: 1 }]);
+    }, 30_000);
+  });
+});
