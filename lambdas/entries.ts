@@ -9,3 +9,12 @@ export const lambdaEntries = {
 } as const;
 
 export type LambdaName = keyof typeof lambdaEntries;
+
+/**
+ * Event source mapping settings, shared by the CDK construct and the local pollers so both
+ * worlds batch and retry alike.
+ */
+export const eventSources = {
+  enrich: { batchSize: 500, maxBatchingWindowSeconds: 1, retryAttempts: 5 },
+  resolveIdentity: { batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 60 },
+} as const;

@@ -37,8 +37,10 @@ export interface NormalizedEvent {
   readonly eventId: string;
   readonly type: EventType;
   readonly name?: string;
-  /** Client time (epoch ms); enrichment clamps it to the received time. */
+  /** Device time of the event (epoch ms). */
   readonly timestamp?: number;
+  /** Device time the batch was sent (epoch ms): with the received time it measures the device's clock skew. */
+  readonly sentAt?: number;
   readonly anonymousId?: string;
   readonly sessionId?: string;
   readonly userId?: string;
@@ -81,15 +83,17 @@ export interface CollectedEventEnvelope {
 
 export type FailureReason =
   | 'schema_violation'
-  | 'too_large'
+  | 'size_violation'
+  | 'unknown_site'
   | 'origin_not_allowed'
   | 'invalid_json'
-  | 'enrichment_error'
+  | 'enrichment_failure'
   | 'unknown_version';
 
 export interface FailedEventEnvelope {
   readonly kind: 'failed';
   readonly v: 1;
+  /** `unknown` when the payload named no site we know (reason `unknown_site`). */
   readonly siteId: string;
   readonly organizationId: string;
   readonly source: EventSource;

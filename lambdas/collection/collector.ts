@@ -47,6 +47,9 @@ export class OriginNotAllowedError extends ValidationError {
 
 const FAILED_PAYLOAD_BYTES = 32 * 1024;
 
+/** Failures that name no site we know are kept under this pseudo-site. */
+const UNKNOWN_SITE = { id: 'unknown', organizationId: '' } as const;
+
 /**
  * Validates, normalizes and durably enqueues events from the tracker, image beacons and
  * Segment-compatible clients. Resolves only once the stream holds every accepted event and every
@@ -62,7 +65,7 @@ export function createCollector(deps: CollectorDeps) {
   };
 
   const failure = (
-    site: SiteRecord,
+    site: Pick<SiteRecord, 'id' | 'organizationId'>,
     source: EventSource,
     receivedAt: number,
     reason: FailureReason,
@@ -92,10 +95,20 @@ export function createCollector(deps: CollectorDeps) {
         const { field, message } = issuePath('', parsed.error);
         throw new ValidationError(message, field);
       }
-      const site = await deps.sites.bySiteKey(parsed.data.site);
-      if (!site) throw new ValidationError('unknown site key', 'site');
       const server = serverContext(request, deps.trustedProxies, deps.now());
-      if (!originAllowed(site, server.origin)) throw new OriginNotAllowedError(server.origin ?? '');
+      const site = await deps.sites.bySiteKey(parsed.data.site);
+      if (!site) {
+        const detail = { field: 'site', message: `unknown site key ${parsed.data.site}` };
+        await deps.events.put([
+          toRecord(failure(UNKNOWN_SITE, source, server.receivedAt, 'unknown_site', detail, body)),
+        ]);
+        throw new ValidationError('unknown site key', 'site');
+      }
+      if (!originAllowed(site, server.origin)) {
+        const detail = { field: 'origin', message: `origin ${server.origin} is not allowed` };
+        await deps.events.put([toRecord(failure(site, source, server.receivedAt, 'origin_not_allowed', detail, body))]);
+        throw new OriginNotAllowedError(server.origin ?? '');
+      }
 
       const records: StreamRecordInput[] = [];
       const rejected: Rejection[] = [];
@@ -108,7 +121,7 @@ export function createCollector(deps: CollectorDeps) {
           records.push(toRecord(failure(site, source, server.receivedAt, 'schema_violation', detail, raw)));
           return;
         }
-        const normalized = trackerEventToNormalized(event.data, parsed.data.sdk);
+        const normalized = trackerEventToNormalized(event.data, parsed.data.sdk, parsed.data.sentAt);
         anonymousId ??= normalized.anonymousId;
         records.push(toRecord(envelope(site, source, server, normalized)));
       });
@@ -152,7 +165,7 @@ export function createCollector(deps: CollectorDeps) {
         if (Buffer.byteLength(JSON.stringify(merged)) > SEGMENT_LIMITS.eventBytes) {
           const detail = { field: prefix || 'body', message: 'event exceeds 32 KB' };
           rejected.push({ index, ...detail });
-          records.push(toRecord(failure(site, 'segment', server.receivedAt, 'too_large', detail, merged)));
+          records.push(toRecord(failure(site, 'segment', server.receivedAt, 'size_violation', detail, merged)));
           return;
         }
         const message = segmentMessageSchema.safeParse(merged);

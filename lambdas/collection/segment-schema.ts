@@ -88,6 +88,7 @@ export function segmentToNormalized(message: SegmentMessage, fallbackId: string)
     type,
     ...(message.event ? { name: message.event } : message.name ? { name: message.name } : {}),
     ...(time ? { timestamp: Date.parse(time) } : {}),
+    ...(message.sentAt ? { sentAt: Date.parse(message.sentAt) } : {}),
     ...(message.anonymousId ? { anonymousId: message.anonymousId } : {}),
     ...(message.userId ? { userId: message.userId } : {}),
     ...(message.previousId ? { previousId: message.previousId } : {}),

@@ -51,7 +51,11 @@ export const trackerEventSchema = z
 
 export type TrackerEvent = z.infer<typeof trackerEventSchema>;
 
-export function trackerEventToNormalized(event: TrackerEvent, sdk: string | undefined): NormalizedEvent {
+export function trackerEventToNormalized(
+  event: TrackerEvent,
+  sdk: string | undefined,
+  sentAt: number | undefined,
+): NormalizedEvent {
   const ctx = event.ctx ?? {};
   const cookieless = ctx.cl === true;
   return {
@@ -59,6 +63,7 @@ export function trackerEventToNormalized(event: TrackerEvent, sdk: string | unde
     type: event.type,
     ...(event.name ? { name: event.name } : {}),
     timestamp: event.ts,
+    ...(sentAt !== undefined ? { sentAt } : {}),
     // In cookieless mode no persistent identifier may be kept, whatever the client sent.
     ...(!cookieless && event.aid ? { anonymousId: event.aid } : {}),
     ...(!cookieless && event.sid ? { sessionId: event.sid } : {}),

@@ -1,6 +1,7 @@
 import { createAthenaAnalytics } from '../adapters/aws/athena-analytics';
 import { createDataApiSql } from '../adapters/aws/data-api-sql';
 import { createDynamoDbKeyValue } from '../adapters/aws/dynamodb-key-value';
+import { createFirehoseLakeSink } from '../adapters/aws/firehose-lake-sink';
 import { createKinesisEventStream } from '../adapters/aws/kinesis-event-stream';
 import { createS3ObjectStore } from '../adapters/aws/s3-object-store';
 import { createSqsQueue } from '../adapters/aws/sqs-queue';
@@ -46,6 +47,14 @@ export function buildAwsDependencies(env: NodeJS.ProcessEnv): Dependencies {
       }),
     ),
     lake: lazy(() => createS3ObjectStore({ bucket: requireEnv(ENV.lakeBucket, env) })),
+    lakeSink: lazy(() =>
+      createFirehoseLakeSink({
+        deliveryStreams: {
+          events: requireEnv(ENV.eventsDeliveryStream, env),
+          failed_events: requireEnv(ENV.failedEventsDeliveryStream, env),
+        },
+      }),
+    ),
     analytics: lazy(() =>
       createAthenaAnalytics({
         workGroup: requireEnv(ENV.athenaWorkgroup, env),

@@ -1,6 +1,7 @@
 import type { Analytics } from '../ports/analytics';
 import type { EventStream } from '../ports/event-stream';
 import type { KeyValue } from '../ports/key-value';
+import type { LakeSink } from '../ports/lake-sink';
 import type { ObjectStore } from '../ports/object-store';
 import type { Queue } from '../ports/queue';
 import type { Sql } from '../ports/sql';
@@ -13,7 +14,10 @@ import type { Sql } from '../ports/sql';
 export interface Dependencies {
   readonly sql: Sql;
   readonly events: EventStream;
+  /** The lake bucket / directory (reads, exports, lifecycle). */
   readonly lake: ObjectStore;
+  /** Where enriched rows are appended (Firehose in AWS, Parquet files locally). */
+  readonly lakeSink: LakeSink;
   readonly analytics: Analytics;
   readonly keyValue: KeyValue;
   readonly identityQueue: Queue;

@@ -7,6 +7,8 @@ import { ConfigError } from './errors';
 export const ENV = {
   eventsStreamName: 'SIGHTLINE_EVENTS_STREAM',
   lakeBucket: 'SIGHTLINE_LAKE_BUCKET',
+  eventsDeliveryStream: 'SIGHTLINE_EVENTS_DELIVERY_STREAM',
+  failedEventsDeliveryStream: 'SIGHTLINE_FAILED_EVENTS_DELIVERY_STREAM',
   dbClusterArn: 'SIGHTLINE_DB_CLUSTER_ARN',
   dbSecretArn: 'SIGHTLINE_DB_SECRET_ARN',
   dbName: 'SIGHTLINE_DB_NAME',
@@ -20,6 +22,7 @@ export const ENV = {
   trustedProxies: 'SIGHTLINE_TRUSTED_PROXIES',
   geoipCityPath: 'SIGHTLINE_GEOIP_CITY',
   geoipAsnPath: 'SIGHTLINE_GEOIP_ASN',
+  geoipAnonymousIpPath: 'SIGHTLINE_GEOIP_ANONYMOUS_IP',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

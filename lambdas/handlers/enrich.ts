@@ -1,31 +1,26 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import type { CollectedEventEnvelope } from '../collection/collected-event';
+import type { CollectedEventEnvelope, FailedEventEnvelope } from '../collection/collected-event';
 import type { SiteRecord, SiteRegistry } from '../collection/site-registry';
-import { writeLakeRows } from '../lake/lake-writer';
+import type { Enricher } from '../enrichment/enrich-event';
 import { eventsTable, failedEventsTable } from '../lake/tables';
 import { decodeEnvelopes, failureRow } from '../pipeline/decode-envelopes';
 import { claimFirstDeliveries } from '../pipeline/dedupe';
 import type { KeyValue } from '../ports/key-value';
-import type { ObjectStore } from '../ports/object-store';
+import type { LakeSink } from '../ports/lake-sink';
 import type { Queue } from '../ports/queue';
 import type { Sql } from '../ports/sql';
 import { lazyHandler } from './lazy-handler';
 
 /** Turns a batch of collected events into lake rows (GeoIP, user agent, bots, channels, ...). */
-export interface BatchEnricher {
-  enrichBatch(
-    envelopes: readonly CollectedEventEnvelope[],
-    siteOf: (siteId: string) => SiteRecord | undefined,
-  ): Record<string, unknown>[];
-}
+export type BatchEnricher = Pick<Enricher, 'enrichBatch'>;
 
 /** Builds the identity queue message for an event, when it carries identity signal. */
 export type IdentityObservationBuilder = (envelope: CollectedEventEnvelope) => unknown | undefined;
 
 export interface EnrichHandlerDeps {
-  readonly lake: ObjectStore;
+  readonly lakeSink: LakeSink;
   readonly sites: SiteRegistry;
   readonly keyValue: KeyValue;
   readonly sql: Sql;
@@ -36,9 +31,9 @@ export interface EnrichHandlerDeps {
 }
 
 /**
- * The Kinesis consumer: decodes envelopes, drops repeated event ids, enriches, and writes one
- * Parquet file per partition for the batch (named after the batch's sequence range, so a retry
- * overwrites rather than duplicates), plus failure records; then feeds identity resolution and
+ * The Kinesis consumer: decodes envelopes, drops repeated event ids, enriches, and appends the
+ * rows to the lake as one write named after the batch's sequence range (locally a retry
+ * overwrites its own files rather than duplicating), plus failure records; then feeds identity resolution and
  * marks the sites as receiving events. Any error fails the whole batch, which is retried.
  */
 export function makeEnrichHandler(deps: EnrichHandlerDeps) {
@@ -59,13 +54,17 @@ export function makeEnrichHandler(deps: EnrichHandlerDeps) {
       if (site) sites.set(id, site);
     }
     const fresh = await claimFirstDeliveries(deps.keyValue, events, (e) => `${e.siteId}#${e.event.eventId}`, fileId);
-    const rows = deps.enricher.enrichBatch(fresh, (id) => sites.get(id));
-    const byDt = (row: Readonly<Record<string, unknown>>) => ({ dt: String(row.dt) });
-    if (rows.length > 0) await writeLakeRows(deps.lake, eventsTable, rows, fileId, byDt);
-    if (failures.length > 0) {
-      const failureRows = failures.map((f, i) => failureRow(f, hashId(`${fileId}#${i}`)));
-      await writeLakeRows(deps.lake, failedEventsTable, failureRows, fileId, byDt);
-    }
+    const rows = deps.enricher.enrichBatch(
+      fresh,
+      (id) => sites.get(id),
+      (failure) => {
+        const envelope = fresh[failure.index];
+        failures.push(enrichmentFailure(envelope, failure.reason, failure.message));
+      },
+    );
+    await deps.lakeSink.write(eventsTable, rows, fileId);
+    const failureRows = failures.map((f, i) => failureRow(f, hashId(`${fileId}#${i}`)));
+    await deps.lakeSink.write(failedEventsTable, failureRows, fileId);
     if (deps.identityQueue && deps.observe) {
       const messages = fresh.flatMap((e) => {
         const observation = deps.observe?.(e);
@@ -94,6 +93,24 @@ async function markSitesActive(sql: Sql, events: readonly CollectedEventEnvelope
   }
 }
 
+function enrichmentFailure(
+  envelope: CollectedEventEnvelope | undefined,
+  reason: FailedEventEnvelope['reason'],
+  message: string,
+): FailedEventEnvelope {
+  return {
+    kind: 'failed',
+    v: 1,
+    siteId: envelope?.siteId ?? 'unknown',
+    organizationId: envelope?.organizationId ?? '',
+    source: envelope?.source ?? 'server',
+    receivedAt: envelope?.server.receivedAt ?? Date.now(),
+    reason,
+    message,
+    payload: JSON.stringify(envelope ?? null).slice(0, 32 * 1024),
+  };
+}
+
 function hashId(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 32);
 }
@@ -104,7 +121,7 @@ export const handler = lazyHandler(async () => {
   const { createDefaultEnricher } = await import('../composition/enricher');
   const deps = await awsDependencies();
   return makeEnrichHandler({
-    lake: deps.lake,
+    lakeSink: deps.lakeSink,
     sites: createSiteRegistry(deps.sql),
     keyValue: deps.keyValue,
     sql: deps.sql,

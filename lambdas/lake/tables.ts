@@ -24,12 +24,18 @@ const c = (name: string, type: LakeColumnType, comment: string): LakeColumn => (
 export const eventsTable: LakeTable = {
   name: 'events',
   prefix: 'events/',
-  partitions: [c('dt', 'string', 'UTC date of event_time, YYYY-MM-DD')],
+  partitions: [
+    c('site_id', 'string', 'site the event belongs to'),
+    c('dt', 'string', 'UTC date of event_time, YYYY-MM-DD'),
+  ],
   columns: [
     c('event_id', 'string', 'unique id of the event (client id or Segment messageId); the dedupe key'),
-    c('site_id', 'string', 'site the event belongs to'),
     c('organization_id', 'string', 'organization owning the site'),
-    c('event_type', 'string', 'page, track, identify, screen, group, alias, click, conversion'),
+    c(
+      'event_type',
+      'string',
+      'page, track, identify, click, form, scroll, video, engagement, conversion, screen, group, alias',
+    ),
     c('event_name', 'string', 'name of a track event'),
     c('event_time', 'timestamp', 'when the event happened (client clock, clamped to received_at)'),
     c('received_at', 'timestamp', 'when the collector accepted the event'),
@@ -89,16 +95,18 @@ export const eventsTable: LakeTable = {
 export const failedEventsTable: LakeTable = {
   name: 'failed_events',
   prefix: 'failed_events/',
-  partitions: [c('dt', 'string', 'UTC date the failure was recorded, YYYY-MM-DD')],
+  partitions: [
+    c('site_id', 'string', 'site the payload named (`unknown` when it named none we know)'),
+    c('dt', 'string', 'UTC date the failure was recorded, YYYY-MM-DD'),
+  ],
   columns: [
     c('failure_id', 'string', 'unique id of the failure record'),
-    c('site_id', 'string', 'site the payload named, when known'),
     c('received_at', 'timestamp', 'when the payload arrived'),
     c('source', 'string', 'endpoint or stage that rejected it'),
     c(
       'reason',
       'string',
-      'typed reason: schema_violation, unknown_site, origin_not_allowed, too_large, enrichment_error, ...',
+      'typed reason: schema_violation, size_violation, unknown_site, origin_not_allowed, enrichment_failure, unknown_version',
     ),
     c('field', 'string', 'the field at fault, when one is'),
     c('message', 'string', 'human-readable detail'),

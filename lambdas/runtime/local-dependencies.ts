@@ -1,14 +1,16 @@
 import { join } from 'node:path';
 import { createDuckDbAnalytics } from '../adapters/local/duckdb-analytics';
-import { createLocalEventStream } from '../adapters/local/local-event-stream';
+import { createLocalEventStream, type LocalEventStream } from '../adapters/local/local-event-stream';
 import { createLocalKeyValue } from '../adapters/local/local-key-value';
 import { createLocalObjectStore } from '../adapters/local/local-object-store';
 import { createLocalQueue, type LocalQueue } from '../adapters/local/local-queue';
+import { createParquetLakeSink } from '../adapters/local/parquet-lake-sink';
 import { createPGliteSql, createPostgresSql } from '../adapters/sql/create-sql';
 import type { Dependencies } from '../composition/dependencies';
 import { dataPaths } from './data-dir';
 
 export interface LocalDependencies extends Dependencies {
+  readonly events: LocalEventStream;
   /** Dead letters of the identity queue and of failed stream batches. */
   readonly deadLetters: { readonly identity: LocalQueue; readonly enrich: LocalQueue };
   close(): Promise<void>;
@@ -46,6 +48,7 @@ export async function createLocalDependencies(
     sql,
     events,
     lake,
+    lakeSink: createParquetLakeSink(lake),
     analytics,
     keyValue,
     identityQueue,

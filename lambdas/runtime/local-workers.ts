@@ -1,16 +1,36 @@
 import type { SiteRegistry } from '../collection/site-registry';
+import { createDefaultEnricher } from '../composition/enricher';
+import { eventSources } from '../entries';
+import { makeEnrichHandler } from '../handlers/enrich';
 import type { LocalDependencies } from './local-dependencies';
 import { createScheduler, type Schedule } from './scheduler';
-import type { Poller } from './stream-poller';
+import { createStreamPoller, type KinesisHandler, type Poller } from './stream-poller';
 
 /**
  * The background Lambdas of `npm start`: the enrichment consumer of the event stream, the
  * identity resolver on its queue, and scheduled jobs, each configured as its event source
- * mapping or rule is in CDK.
+ * mapping or rule is in CDK (`eventSources` in `lambdas/entries.ts`).
  */
-export function localWorkers(deps: LocalDependencies, sites: SiteRegistry) {
-  void sites;
-  const pollers: Poller[] = [];
+export async function localWorkers(deps: LocalDependencies, sites: SiteRegistry) {
+  const enrich = makeEnrichHandler({
+    lakeSink: deps.lakeSink,
+    sites,
+    keyValue: deps.keyValue,
+    sql: deps.sql,
+    enricher: await createDefaultEnricher(),
+  });
+  const pollers: Poller[] = [
+    createStreamPoller({
+      stream: deps.events,
+      consumerName: 'enrich',
+      functionName: 'enrich',
+      handler: enrich as unknown as KinesisHandler,
+      batchSize: eventSources.enrich.batchSize,
+      maxBatchingWindowMs: eventSources.enrich.maxBatchingWindowSeconds * 1000,
+      retryAttempts: eventSources.enrich.retryAttempts,
+      onFailure: deps.deadLetters.enrich,
+    }),
+  ];
   const schedules: Schedule[] = [];
   const scheduler = createScheduler(schedules);
   return {
@@ -18,13 +38,15 @@ export function localWorkers(deps: LocalDependencies, sites: SiteRegistry) {
       for (const p of pollers) p.start();
       scheduler.start();
     },
+    /** Resolves once the stream is consumed and the queues are empty. */
     async idle() {
-      await Promise.all(pollers.map((p) => p.idle()));
+      while ((await deps.events.lag('enrich')) > 0 || (await deps.identityQueue.depth()) > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     async stop() {
       await scheduler.stop();
       await Promise.all(pollers.map((p) => p.stop()));
     },
-    deps,
   };
 }

@@ -27,18 +27,11 @@ export function createQueuePoller(options: QueuePollerOptions): Poller {
   const log = options.log ?? ((m, e) => console.error(m, e ?? ''));
   let running = false;
   let loop: Promise<void> | undefined;
-  let busy = false;
-  const idleWaiters: (() => void)[] = [];
 
   const run = async () => {
     while (running) {
       const messages = await options.queue.receive({ maxMessages: batchSize, waitTimeMs: windowMs });
-      if (messages.length === 0) {
-        busy = false;
-        for (const resolve of idleWaiters.splice(0)) resolve();
-        continue;
-      }
-      busy = true;
+      if (messages.length === 0) continue;
       let failed = new Set(messages.map((m) => m.messageId));
       try {
         const response = await options.handler(toSqsEvent(messages, options.queue.name));
@@ -50,8 +43,6 @@ export function createQueuePoller(options: QueuePollerOptions): Poller {
         if (!failed.has(m.messageId)) await options.queue.delete(m.receiptHandle);
       }
     }
-    busy = false;
-    for (const resolve of idleWaiters.splice(0)) resolve();
   };
 
   return {
@@ -63,12 +54,6 @@ export function createQueuePoller(options: QueuePollerOptions): Poller {
     async stop() {
       running = false;
       await loop;
-    },
-    idle() {
-      return new Promise<void>((resolve) => {
-        idleWaiters.push(resolve);
-        if (!busy && !running) resolve();
-      });
     },
   };
 }

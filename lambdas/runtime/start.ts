@@ -86,7 +86,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<R
     { routeKey: 'POST /v1/{type}', ...collect },
     { routeKey: 'POST /_local/control', ...control },
   ];
-  const workers = localWorkers(deps, sites);
+  const workers = await localWorkers(deps, sites);
   const server = createLocalHttpServer({
     routes,
     staticFiles: createStaticFiles({ dashboardDir: join(__dirname, '..', '..', 'dashboard', 'dist') }),

@@ -27,8 +27,6 @@ export interface Poller {
   start(): void;
   /** Stops polling after the batch in flight finishes. */
   stop(): Promise<void>;
-  /** Resolves once the poller has nothing left to do right now (for tests and drains). */
-  idle(): Promise<void>;
 }
 
 /**
@@ -46,13 +44,6 @@ export function createStreamPoller(options: StreamPollerOptions): Poller {
   const consumer = options.stream.consumer(options.consumerName);
   let running = false;
   let loops: Promise<void>[] = [];
-  const idleWaiters: (() => void)[] = [];
-  const busyShards = new Set<string>();
-
-  const notifyIdle = () => {
-    if (busyShards.size > 0) return;
-    for (const resolve of idleWaiters.splice(0)) resolve();
-  };
 
   const pollShard = async (shardId: string): Promise<void> => {
     let attempts = 0;
@@ -60,12 +51,9 @@ export function createStreamPoller(options: StreamPollerOptions): Poller {
     while (running) {
       const records = await consumer.read(shardId, batchSize);
       if (records.length === 0) {
-        busyShards.delete(shardId);
-        notifyIdle();
         await sleep(idlePollMs);
         continue;
       }
-      busyShards.add(shardId);
       // Batching window: wait for a full batch, but no longer than the window since first sight.
       firstSeenAt ??= Date.now();
       if (records.length < batchSize && Date.now() - firstSeenAt < windowMs) {
@@ -94,8 +82,6 @@ export function createStreamPoller(options: StreamPollerOptions): Poller {
       }
       await sleep(Math.min(100 * 2 ** attempts, 5_000));
     }
-    busyShards.delete(shardId);
-    notifyIdle();
   };
 
   /** Returns the sequence number to retry from, or undefined when the whole batch succeeded. */
@@ -142,7 +128,6 @@ export function createStreamPoller(options: StreamPollerOptions): Poller {
       running = true;
       loops = [];
       void consumer.shardIds().then((ids) => {
-        for (const id of ids) busyShards.add(id);
         loops = ids.map((id) =>
           pollShard(id).catch((error) => {
             log(`${options.functionName}: poller for ${id} stopped`, error);
@@ -153,12 +138,6 @@ export function createStreamPoller(options: StreamPollerOptions): Poller {
     async stop() {
       running = false;
       await Promise.all(loops);
-    },
-    idle() {
-      return new Promise<void>((resolve) => {
-        idleWaiters.push(resolve);
-        notifyIdle();
-      });
     },
   };
 }

@@ -17,6 +17,7 @@ const event = (id: string, siteId: string, time: string, extra: Record<string, u
   ...extra,
 });
 const byDay = (row: Readonly<Record<string, unknown>>) => ({
+  site_id: String(row.site_id),
   dt: (row.event_time as Date).toISOString().slice(0, 10),
 });
 
@@ -41,7 +42,7 @@ describe('Analytics contract: DuckDB over the local Parquet lake', () => {
     expect(result.rows).toEqual([{ n: 0 }]);
   });
 
-  it('reads rows written as Parquet, with the partition as a string column', async () => {
+  it('reads rows written as Parquet, with the partitions as string columns', async () => {
     await writeLakeRows(
       store,
       eventsTable,
@@ -49,12 +50,12 @@ describe('Analytics contract: DuckDB over the local Parquet lake', () => {
       'batch-1',
       byDay,
     );
-    const result = await analytics.query('select event_id, dt, asn, is_bot from events order by event_id');
+    const result = await analytics.query('select event_id, site_id, dt, asn, is_bot from events order by event_id');
     expect(result.rows).toEqual([
-      { event_id: 'e1', dt: '2026-01-01', asn: 64512, is_bot: false },
-      { event_id: 'e2', dt: '2026-01-02', asn: 64512, is_bot: false },
+      { event_id: 'e1', site_id: 's1', dt: '2026-01-01', asn: 64512, is_bot: false },
+      { event_id: 'e2', site_id: 's1', dt: '2026-01-02', asn: 64512, is_bot: false },
     ]);
-    expect(result.columns.map((c) => c.name)).toEqual(['event_id', 'dt', 'asn', 'is_bot']);
+    expect(result.columns.map((c) => c.name)).toEqual(['event_id', 'site_id', 'dt', 'asn', 'is_bot']);
   });
 
   it('sees files written after the first query', async () => {

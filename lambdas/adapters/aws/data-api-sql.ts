@@ -26,6 +26,9 @@ const DEFAULT_RESUME_RETRY: BackoffOptions = { maxAttempts: 10, baseDelayMs: 1_0
  * compiler, and a driver that sends each statement as an ExecuteStatement call (transactions through
  * BeginTransaction / CommitTransaction / RollbackTransaction). SDK errors become `StorageError`s.
  *
+ * The Data API types a string parameter as `varchar`; see `toSqlParameter` for the hints that let
+ * UUID and JSON strings reach `uuid` and `jsonb` columns, and pass `Date`s (not strings) for timestamps.
+ *
  * @example
  * const sql = createDataApiSql({
  *   resourceArn: requireEnv(ENV.dbClusterArn),

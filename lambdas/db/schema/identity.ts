@@ -1,0 +1,206 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Bytes = ColumnType<Buffer, Buffer | Uint8Array, Buffer | Uint8Array>;
+type Json<T> = ColumnType<T, string | T, string | T>;
+/** `bigint` ids arrive as numbers on every engine (see `create-sql.ts`). */
+type Id = ColumnType<number, never, never>;
+
+export interface IdentityOrganizationKeysTable {
+  organization_id: string;
+  /** The organization's data key, wrapped by the `DataKeyWrapper`. */
+  wrapped_key: Bytes;
+  created_at: DefaultedTimestamp;
+}
+
+export interface PersonsTable {
+  /** Derived from the identifier that started the person (`lambdas/identity/person-id.ts`). */
+  id: string;
+  organization_id: string;
+  site_id: string;
+  creator_identifier_id: number | null;
+  first_seen_at: Timestamp;
+  created_at: DefaultedTimestamp;
+  /** The person this one was merged into (always the current one: chains are kept one hop long). */
+  merged_into: string | null;
+  merged_at: Date | null;
+  /** Tombstone: set when the person was erased; everything else about them is gone. */
+  erased_at: Date | null;
+}
+
+export interface PersonKeysTable {
+  person_id: string;
+  organization_id: string;
+  /** The person's PII key, sealed with the organization's key. Deleted to crypto-shred. */
+  wrapped_key: Bytes;
+  created_at: DefaultedTimestamp;
+}
+
+export interface IdentifiersTable {
+  id: Generated<number>;
+  organization_id: string;
+  site_id: string;
+  type: string;
+  /** Plaintext for pseudonymous ids; the blind index (64 hex) for e-mails and phones. */
+  value: string;
+  value_cipher: Bytes | null;
+  /** Whose key sealed `value_cipher`. */
+  key_person_id: string | null;
+  person_id: string | null;
+  first_seen_at: Timestamp;
+}
+
+export interface IdentityLinksTable {
+  id: Generated<number>;
+  organization_id: string;
+  site_id: string;
+  identifier_ids: ColumnType<number[], string, string>;
+  first_observed_at: Timestamp;
+  first_event_id: string;
+}
+
+export interface IdentityConflictsTable {
+  id: Generated<number>;
+  organization_id: string;
+  site_id: string;
+  link_id: number;
+  identifier_id: number;
+  /** `limit:<type>`, `merge_cap` or `region_cap`. */
+  reason: string;
+  person_ids: ColumnType<string[], string, string>;
+  detected_at: DefaultedTimestamp;
+}
+
+export interface PersonMergesTable {
+  id: Generated<number>;
+  organization_id: string;
+  site_id: string;
+  from_person_id: string;
+  into_person_id: string;
+  rule: string;
+  merged_at: DefaultedTimestamp;
+  reversed_at: Date | null;
+}
+
+export interface PersonTraitsTable {
+  person_id: string;
+  organization_id: string;
+  key: string;
+  mode: 'set' | 'set_once';
+  value: Json<unknown> | null;
+  value_cipher: Bytes | null;
+  key_person_id: string | null;
+  digest: string;
+  observed_at: Timestamp;
+}
+
+export interface CompaniesTable {
+  id: Generated<string>;
+  organization_id: string;
+  domain: string | null;
+  group_id: string | null;
+  name: string | null;
+  created_at: DefaultedTimestamp;
+}
+
+export interface PersonCompaniesTable {
+  person_id: string;
+  company_id: string;
+  organization_id: string;
+  source: 'email_domain' | 'group' | 'observation';
+  first_seen_at: Timestamp;
+}
+
+export interface SoftSignalsTable {
+  organization_id: string;
+  site_id: string;
+  kind: 'ip_user_agent' | 'email_variant';
+  digest: string;
+  person_id: string;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface SoftLinksTable {
+  id: Generated<number>;
+  organization_id: string;
+  site_id: string;
+  person_a: string;
+  person_b: string;
+  rule: string;
+  score: number;
+  evidence: Json<Record<string, unknown>>;
+  status: ColumnType<'open' | 'accepted' | 'rejected', 'open' | 'accepted' | 'rejected' | undefined>;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface SessionsTable {
+  organization_id: string;
+  site_id: string;
+  session_id: string;
+  person_id: string;
+  started_at: Timestamp;
+  last_event_at: Timestamp;
+  event_count: ColumnType<number, number | undefined, number>;
+  entry_url: string | null;
+  referrer: string | null;
+}
+
+export interface EventsTable {
+  organization_id: string;
+  site_id: string;
+  event_id: string;
+  occurred_at: Timestamp;
+  /** The person at resolution time; join `person_aliases` for the current one. */
+  person_id: string;
+  session_id: string | null;
+  type: string;
+  name: string | null;
+  url: string | null;
+  referrer: string | null;
+}
+
+export interface RawEventsTable {
+  organization_id: string;
+  site_id: string;
+  sha256: Bytes;
+  event_id: string;
+  received_at: Timestamp;
+  payload_cipher: Bytes;
+  person_id: string | null;
+}
+
+export interface IdentityMapView {
+  site_id: ColumnType<string, never, never>;
+  identifier_type: ColumnType<string, never, never>;
+  identifier_value: ColumnType<string, never, never>;
+  person_id: ColumnType<string, never, never>;
+}
+
+export interface PersonAliasesView {
+  person_id: ColumnType<string, never, never>;
+  current_person_id: ColumnType<string, never, never>;
+  site_id: ColumnType<string, never, never>;
+}
+
+export interface IdentityTables {
+  identity_organization_keys: IdentityOrganizationKeysTable;
+  persons: PersonsTable;
+  person_keys: PersonKeysTable;
+  identifiers: IdentifiersTable;
+  identity_links: IdentityLinksTable;
+  identity_conflicts: IdentityConflictsTable;
+  person_merges: PersonMergesTable;
+  person_traits: PersonTraitsTable;
+  companies: CompaniesTable;
+  person_companies: PersonCompaniesTable;
+  soft_signals: SoftSignalsTable;
+  soft_links: SoftLinksTable;
+  sessions: SessionsTable;
+  events: EventsTable;
+  raw_events: RawEventsTable;
+  identity_map: IdentityMapView;
+  person_aliases: PersonAliasesView;
+}

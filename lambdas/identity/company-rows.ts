@@ -1,0 +1,98 @@
+import { type Kysely, sql as raw } from 'kysely';
+import type { Database } from '../db/schema';
+import { companyDomain, isFreeMailDomain } from './free-mail-domains';
+import { jsonb } from './sql-values';
+
+export interface CompanyInput {
+  readonly domain?: string;
+  readonly groupId?: string;
+  readonly name?: string;
+}
+
+export type CompanySource = 'email_domain' | 'group' | 'observation';
+
+/**
+ * Finds or creates the organization's company for a domain and/or group id and links the person to
+ * it. Free-mail domains never make a company. Returns the company id, or `undefined` when there is
+ * nothing to link.
+ *
+ * @example
+ * await linkCompany(trx, organizationId, personId, { domain: 'acme.io' }, 'email_domain', observedAt);
+ */
+export async function linkCompany(
+  db: Kysely<Database>,
+  organizationId: string,
+  personId: string,
+  input: CompanyInput,
+  source: CompanySource,
+  observedAt: Date,
+): Promise<string | undefined> {
+  const rawDomain = input.domain ? companyDomain(input.domain) : undefined;
+  const domain = rawDomain && !isFreeMailDomain(rawDomain) ? rawDomain : undefined;
+  const groupId = input.groupId?.trim() || undefined;
+  const name = input.name?.trim().slice(0, 200) || null;
+  if (!domain && !groupId) return undefined;
+
+  const byGroup = groupId ? await companyBy(db, organizationId, 'group_id', groupId) : undefined;
+  const byDomain = domain ? await companyBy(db, organizationId, 'domain', domain) : undefined;
+  let companyId = byGroup ?? byDomain;
+  if (companyId === undefined) {
+    await raw`
+      insert into companies (organization_id, domain, group_id, name)
+      values (${organizationId}::uuid, ${domain ?? null}::text, ${groupId ?? null}::text, ${name}::text)
+      on conflict do nothing`.execute(db);
+    companyId =
+      (groupId ? await companyBy(db, organizationId, 'group_id', groupId) : undefined) ??
+      (domain ? await companyBy(db, organizationId, 'domain', domain) : undefined);
+  } else if (byGroup && !byDomain && domain) {
+    await raw`update companies set domain = ${domain}::text where id = ${byGroup}::uuid and domain is null`.execute(db);
+  } else if (byDomain && !byGroup && groupId) {
+    await raw`update companies set group_id = ${groupId}::text where id = ${byDomain}::uuid and group_id is null`.execute(
+      db,
+    );
+  }
+  if (companyId === undefined) return undefined;
+  if (name) {
+    await raw`update companies set name = ${name}::text where id = ${companyId}::uuid and name is distinct from ${name}::text`.execute(
+      db,
+    );
+  }
+  await raw`
+    insert into person_companies (person_id, company_id, organization_id, source, first_seen_at)
+    values (${personId}::uuid, ${companyId}::uuid, ${organizationId}::uuid, ${source}::text, ${observedAt}::timestamptz)
+    on conflict (person_id, company_id) do update set first_seen_at = least(person_companies.first_seen_at, excluded.first_seen_at)`.execute(
+    db,
+  );
+  return companyId;
+}
+
+async function companyBy(
+  db: Kysely<Database>,
+  organizationId: string,
+  column: 'domain' | 'group_id',
+  value: string,
+): Promise<string | undefined> {
+  const { rows } = await raw<{ id: string }>`
+    select id from companies where organization_id = ${organizationId}::uuid and ${raw.ref(column)} = ${value}::text`.execute(
+    db,
+  );
+  return rows[0]?.id;
+}
+
+/** Moves merged persons' company links into the persons they were merged into. */
+export async function moveCompanyLinks(
+  db: Kysely<Database>,
+  moves: readonly { readonly from: string; readonly into: string }[],
+): Promise<void> {
+  const input = jsonb(moves.map((m) => ({ from_id: m.from, into_id: m.into })));
+  await raw`
+    insert into person_companies (person_id, company_id, organization_id, source, first_seen_at)
+    select distinct on (m.into_id, pc.company_id) m.into_id, pc.company_id, pc.organization_id, pc.source, pc.first_seen_at
+    from person_companies pc join jsonb_to_recordset(${input}) as m(from_id uuid, into_id uuid) on pc.person_id = m.from_id
+    order by m.into_id, pc.company_id, pc.first_seen_at
+    on conflict (person_id, company_id) do update set first_seen_at = least(person_companies.first_seen_at, excluded.first_seen_at)`.execute(
+    db,
+  );
+  await raw`delete from person_companies
+    where person_id in (select (x->>'from_id')::uuid from jsonb_array_elements(${input}) x)`.execute(db);
+}

@@ -1,0 +1,52 @@
+import { blockedReason } from './blocked-values';
+import type { IdentifierInput, IdentifierType } from './identifier-types';
+
+export const MAX_IDENTIFIER_LENGTH = 512;
+
+export type NormalizedIdentifier =
+  | { readonly ok: true; readonly type: IdentifierType; readonly value: string }
+  | { readonly ok: false; readonly type: IdentifierType; readonly reason: string };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The canonical form of an identifier, or why it cannot be one: trimmed; e-mails lower-cased;
+ * phones reduced to `+` and digits; device ids lower-cased; blocked values (`null`, `anonymous`,
+ * all-zero ids, `test@test.com`, ...) refused.
+ *
+ * @example
+ * normalizeIdentifier({ type: 'email', value: ' Ada@Example.COM ' }) // { ok: true, type: 'email', value: 'ada@example.com' }
+ * normalizeIdentifier({ type: 'user_id', value: 'undefined' })      // { ok: false, type: 'user_id', reason: 'blocked_value' }
+ */
+export function normalizeIdentifier(input: IdentifierInput): NormalizedIdentifier {
+  const { type } = input;
+  const trimmed = input.value.trim();
+  if (trimmed.length > MAX_IDENTIFIER_LENGTH) return { ok: false, type, reason: 'too_long' };
+  const value = canonicalValue(type, trimmed);
+  if (value === undefined) return { ok: false, type, reason: 'malformed' };
+  const blocked = blockedReason(value);
+  if (blocked) return { ok: false, type, reason: blocked };
+  return { ok: true, type, value };
+}
+
+function canonicalValue(type: IdentifierType, value: string): string | undefined {
+  switch (type) {
+    case 'email': {
+      const email = value.toLowerCase();
+      return EMAIL.test(email) ? email : undefined;
+    }
+    case 'phone': {
+      const digits = value.replace(/[\s().\-/]/g, '');
+      const match = /^(\+|00)?(\d{6,15})$/.exec(digits);
+      if (!match) return undefined;
+      return match[1] ? `+${match[2]}` : match[2];
+    }
+    case 'idfa':
+    case 'gaid':
+    case 'idfv':
+    case 'device_id':
+      return value.toLowerCase();
+    default:
+      return value;
+  }
+}

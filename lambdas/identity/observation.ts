@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { IDENTIFIER_TYPES, type IdentifierInput } from './identifier-types';
+
+/** A trait value as Segment and the tracker send them: any JSON. */
+export type TraitValue = string | number | boolean | null | TraitValue[] | { [key: string]: TraitValue };
+export type Traits = Readonly<Record<string, TraitValue>>;
+
+/** The slim event recorded with the person the observation resolved to (omit to record none). */
+export interface ObservedEvent {
+  readonly type: string;
+  readonly name?: string;
+  readonly url?: string;
+  readonly referrer?: string;
+  readonly sessionId?: string;
+}
+
+/**
+ * What the identity queue carries: the identifiers one event showed together, with the traits and
+ * context that came with them. Built from collected events by `observationFromEnvelope`.
+ */
+export interface IdentityObservation {
+  readonly v: 1;
+  readonly organizationId: string;
+  readonly siteId: string;
+  /** The collected event's id: observations are idempotent by it. */
+  readonly eventId: string;
+  /** Event time, epoch milliseconds. Decides the order links are applied in, whatever order they arrive in. */
+  readonly observedAt: number;
+  /** Plaintext, even for e-mails and phones: the resolver encrypts them. Highest priority first is not required. */
+  readonly identifiers: readonly IdentifierInput[];
+  readonly traits?: { readonly $set?: Traits; readonly $set_once?: Traits };
+  /** Only used, keyed-hashed, for soft links; never stored. */
+  readonly ip?: string;
+  readonly userAgent?: string;
+  readonly company?: { readonly domain?: string; readonly groupId?: string; readonly name?: string };
+  readonly event?: ObservedEvent;
+}
+
+const MAX_TRAIT_BYTES = 8_192;
+const traitValue = z
+  .json()
+  .refine((value) => JSON.stringify(value).length <= MAX_TRAIT_BYTES, { message: `at most ${MAX_TRAIT_BYTES} bytes` });
+const traits = z.record(z.string().min(1).max(128), traitValue).refine((t) => Object.keys(t).length <= 200, {
+  message: 'at most 200 traits',
+});
+
+/** The message schema, bounded field by field: the queue is fed from public endpoints. */
+export const identityObservationSchema = z.object({
+  v: z.literal(1),
+  organizationId: z.uuid(),
+  siteId: z.uuid(),
+  eventId: z.string().min(1).max(128),
+  observedAt: z.number().int().min(0).max(8_640_000_000_000_000),
+  identifiers: z.array(z.object({ type: z.enum(IDENTIFIER_TYPES), value: z.string().max(2_048) })).max(20),
+  traits: z.object({ $set: traits.optional(), $set_once: traits.optional() }).optional(),
+  ip: z.string().max(64).optional(),
+  userAgent: z.string().max(1_024).optional(),
+  company: z
+    .object({
+      domain: z.string().max(253).optional(),
+      groupId: z.string().max(256).optional(),
+      name: z.string().max(200).optional(),
+    })
+    .optional(),
+  event: z
+    .object({
+      type: z.string().min(1).max(32),
+      name: z.string().max(200).optional(),
+      url: z.string().max(2_048).optional(),
+      referrer: z.string().max(2_048).optional(),
+      sessionId: z.string().min(1).max(128).optional(),
+    })
+    .optional(),
+}) satisfies z.ZodType<IdentityObservation>;

@@ -1,0 +1,204 @@
+import { type Kysely, sql as raw } from 'kysely';
+import type { Database } from '../db/schema';
+import { moveCompanyLinks } from './company-rows';
+import type { IdentifierRow, Scope } from './identifier-rows';
+import type { IdentityRules } from './identity-rules';
+import type { LinkRow } from './link-rows';
+import { personIdFor } from './person-id';
+import { insertPersons, type NewPerson, type PersonRow, setMergedInto, takenPersonIds } from './person-rows';
+import { jsonb } from './sql-values';
+import { type StitchResult, stitch } from './stitching';
+import { moveTraits } from './trait-rows';
+
+/** What one resolution changed in its region. */
+export interface RegionChanges {
+  /** Each identifier's person after the change. */
+  readonly personOf: ReadonlyMap<number, string>;
+  readonly createdPersons: readonly string[];
+  readonly merges: readonly { readonly from: string; readonly into: string; readonly rule: string }[];
+  readonly conflicts: number;
+}
+
+/**
+ * Re-stitches a region from its links and writes the difference: new persons, persons merged into
+ * others (audited, with their traits and companies moved), identifiers pointed at their person,
+ * conflicts recorded. The caller holds the locks of every identifier in the region.
+ */
+export async function rewriteRegion(
+  db: Kysely<Database>,
+  scope: Scope,
+  region: readonly IdentifierRow[],
+  links: readonly LinkRow[],
+  persons: readonly PersonRow[],
+  rules: IdentityRules,
+): Promise<RegionChanges> {
+  const result = stitch(
+    region.map((r) => ({ id: r.id, type: r.type, value: r.value, firstSeenAt: new Date(r.first_seen_at).getTime() })),
+    links.map((l) => ({
+      id: l.id,
+      identifierIds: l.identifier_ids,
+      observedAt: new Date(l.first_observed_at).getTime(),
+      eventId: l.first_event_id,
+    })),
+    rules,
+  );
+  const byId = new Map(region.map((r) => [r.id, r]));
+  const personByCreator = new Map(persons.map((p) => [p.creator_identifier_id, p]));
+
+  const { ids: clusterIds, created } = await clusterPersonIds(db, scope.siteId, result, byId, personByCreator);
+  await insertPersons(db, scope, created);
+  const personOf = new Map<number, string>();
+  for (const [identifierId, creatorId] of result.creatorOf) {
+    personOf.set(identifierId, clusterIds.get(creatorId) as string);
+  }
+
+  const merges = await rewritePersons(db, scope, result, persons, personOf);
+  await repointIdentifiers(db, region, personOf);
+  const conflicts = await rewriteConflicts(db, scope, links, result, personOf);
+  return { personOf, createdPersons: created.map((p) => p.id), merges, conflicts };
+}
+
+/** The person id of each cluster: its creator's existing person, else one derived from the creator. */
+async function clusterPersonIds(
+  db: Kysely<Database>,
+  siteId: string,
+  result: StitchResult,
+  byId: ReadonlyMap<number, IdentifierRow>,
+  personByCreator: ReadonlyMap<number, PersonRow>,
+): Promise<{ ids: Map<number, string>; created: NewPerson[] }> {
+  const ids = new Map<number, string>();
+  let pending = result.clusters.filter((c) => {
+    const existing = personByCreator.get(c.creatorId);
+    if (existing) ids.set(c.creatorId, existing.id);
+    return !existing;
+  });
+  const created: NewPerson[] = [];
+  for (let generation = 0; pending.length > 0; generation++) {
+    const candidates = pending.map((c) => {
+      const creator = byId.get(c.creatorId) as IdentifierRow;
+      return { cluster: c, id: personIdFor(siteId, creator.type, creator.value, generation) };
+    });
+    const taken = await takenPersonIds(
+      db,
+      candidates.map((c) => c.id),
+    );
+    pending = [];
+    for (const candidate of candidates) {
+      if (taken.has(candidate.id)) {
+        pending.push(candidate.cluster);
+        continue;
+      }
+      ids.set(candidate.cluster.creatorId, candidate.id);
+      created.push({
+        id: candidate.id,
+        creatorIdentifierId: candidate.cluster.creatorId,
+        firstSeenAt: new Date(candidate.cluster.firstSeenAt),
+      });
+    }
+  }
+  return { ids, created };
+}
+
+/** Points every person row of the region at the person its creator now belongs to, auditing merges. */
+async function rewritePersons(
+  db: Kysely<Database>,
+  scope: Scope,
+  result: StitchResult,
+  persons: readonly PersonRow[],
+  personOf: ReadonlyMap<number, string>,
+): Promise<{ from: string; into: string; rule: string }[]> {
+  const targetOf = new Map(persons.map((p) => [p.id, personOf.get(p.creator_identifier_id) as string]));
+  const ruleOf = new Map(result.merges.map((m) => [m.fromCreatorId, m.rule]));
+  const changes: { id: string; mergedInto: string | null }[] = [];
+  const audited: { from: string; into: string; rule: string }[] = [];
+  const reversed: string[] = [];
+
+  for (const person of persons) {
+    const target = targetOf.get(person.id) as string;
+    const next = target === person.id ? null : target;
+    if (next === person.merged_into) continue;
+    changes.push({ id: person.id, mergedInto: next });
+    // Pointing past a person that was itself merged on is bookkeeping, not a new merge.
+    const shortcut = person.merged_into !== null && next !== null && targetOf.get(person.merged_into) === next;
+    if (shortcut) continue;
+    if (person.merged_into !== null) reversed.push(person.id);
+    if (next !== null) {
+      audited.push({ from: person.id, into: next, rule: ruleOf.get(person.creator_identifier_id) ?? 'reordered' });
+    }
+  }
+
+  await setMergedInto(db, changes);
+  if (reversed.length > 0) {
+    await raw`update person_merges set reversed_at = now()
+      where reversed_at is null and from_person_id in (select value::uuid from jsonb_array_elements_text(${jsonb(reversed)}))`.execute(
+      db,
+    );
+  }
+  if (audited.length > 0) {
+    await raw`
+      insert into person_merges (organization_id, site_id, from_person_id, into_person_id, rule)
+      select ${scope.organizationId}::uuid, ${scope.siteId}::uuid, x.from_id, x.into_id, x.rule
+      from jsonb_to_recordset(${jsonb(audited.map((a) => ({ from_id: a.from, into_id: a.into, rule: a.rule })))})
+        as x(from_id uuid, into_id uuid, rule text)`.execute(db);
+    await moveTraits(db, audited);
+    await moveCompanyLinks(db, audited);
+  }
+  return audited;
+}
+
+async function repointIdentifiers(
+  db: Kysely<Database>,
+  region: readonly IdentifierRow[],
+  personOf: ReadonlyMap<number, string>,
+): Promise<void> {
+  const changed = region
+    .filter((r) => r.person_id !== personOf.get(r.id))
+    .map((r) => ({ id: r.id, person_id: personOf.get(r.id) }));
+  if (changed.length === 0) return;
+  await raw`
+    update identifiers i set person_id = x.person_id
+    from jsonb_to_recordset(${jsonb(changed)}) as x(id bigint, person_id uuid)
+    where i.id = x.id`.execute(db);
+}
+
+/** Replaces the region's stitching conflicts with the ones this stitching found. */
+async function rewriteConflicts(
+  db: Kysely<Database>,
+  scope: Scope,
+  links: readonly LinkRow[],
+  result: StitchResult,
+  personOf: ReadonlyMap<number, string>,
+): Promise<number> {
+  const key = (c: { link_id: number; identifier_id: number; reason: string }) =>
+    `${c.link_id}:${c.identifier_id}:${c.reason}`;
+  const found = result.conflicts.map((c) => ({
+    link_id: c.linkId,
+    identifier_id: c.identifierId,
+    reason: c.reason,
+    person_ids: [...new Set(c.creatorIds.map((id) => personOf.get(id) as string))],
+  }));
+  const linkIds = links.map((l) => String(l.id));
+  const { rows: existing } = await raw<{ id: number; link_id: number; identifier_id: number; reason: string }>`
+    select id, link_id, identifier_id, reason from identity_conflicts
+    where reason <> 'region_cap' and link_id in (select value::bigint from jsonb_array_elements_text(${jsonb(linkIds)}))`.execute(
+    db,
+  );
+  const wanted = new Set(found.map(key));
+  const have = new Set(existing.map(key));
+  const stale = existing.filter((c) => !wanted.has(key(c))).map((c) => String(c.id));
+  const fresh = found.filter((c) => !have.has(key(c)));
+  if (stale.length > 0) {
+    await raw`delete from identity_conflicts
+      where id in (select value::bigint from jsonb_array_elements_text(${jsonb(stale)}))`.execute(db);
+  }
+  if (fresh.length > 0) {
+    await raw`
+      insert into identity_conflicts (organization_id, site_id, link_id, identifier_id, reason, person_ids)
+      select ${scope.organizationId}::uuid, ${scope.siteId}::uuid, x.link_id, x.identifier_id, x.reason,
+        array(select jsonb_array_elements_text(x.person_ids)::uuid)
+      from jsonb_to_recordset(${jsonb(fresh)}) as x(link_id bigint, identifier_id bigint, reason text, person_ids jsonb)
+      on conflict (link_id, identifier_id) do update set reason = excluded.reason, person_ids = excluded.person_ids,
+        detected_at = now()`.execute(db);
+  }
+  return found.length;
+}
