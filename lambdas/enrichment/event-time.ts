@@ -4,18 +4,23 @@ import type { CollectedEventEnvelope } from '../collection/collected-event';
 export const MAX_EVENT_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
- * When the event happened: the client's timestamp, unless it lies after the collector received
- * the event or more than 7 days before, in which case the received time. Client clocks are wrong
- * often enough (and forgeable) that an unclamped one would scatter rows across partitions.
+ * When the event happened. With the device's send time known, the device clock's skew cancels
+ * out: received time − (sent time − device time), as Snowplow derives it. Otherwise the device
+ * timestamp as given. Either way it is clamped: a time after the collector received the event,
+ * or more than 7 days before, becomes the received time (clocks are wrong often enough, and
+ * forgeable, that an unclamped one would scatter rows across partitions).
  *
  * @example
- * eventTimeOf({ timestamp: 1_000 }, 2_000);     // 1000
- * eventTimeOf({ timestamp: 5_000 }, 2_000);     // 2000: in the future
- * eventTimeOf({}, 2_000);                       // 2000
+ * eventTimeOf({ timestamp: 1_000 }, 2_000);                 // 1000
+ * eventTimeOf({ timestamp: 9_000, sentAt: 9_500 }, 2_000);  // 1500: device clock 7.5 s fast
+ * eventTimeOf({ timestamp: 5_000 }, 2_000);                 // 2000: in the future
+ * eventTimeOf({}, 2_000);                                   // 2000
  */
-export function eventTimeOf(event: { readonly timestamp?: number }, receivedAt: number): number {
-  const ts = event.timestamp;
-  if (typeof ts !== 'number' || !Number.isFinite(ts)) return receivedAt;
+export function eventTimeOf(event: { readonly timestamp?: number; readonly sentAt?: number }, receivedAt: number): number {
+  const device = event.timestamp;
+  if (typeof device !== 'number' || !Number.isFinite(device)) return receivedAt;
+  const sentAt = event.sentAt;
+  const ts = typeof sentAt === 'number' && Number.isFinite(sentAt) && sentAt >= device ? receivedAt - (sentAt - device) : device;
   if (ts > receivedAt || ts < receivedAt - MAX_EVENT_AGE_MS) return receivedAt;
   return ts;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ValidationError } from '../core/errors';
 import { IDENTIFIER_TYPES, type IdentifierInput } from './identifier-types';
 
 /** A trait value as Segment and the tracker send them: any JSON. */
@@ -72,3 +73,17 @@ export const identityObservationSchema = z.object({
     })
     .optional(),
 }) satisfies z.ZodType<IdentityObservation>;
+
+/**
+ * A queue message as an observation, or a `ValidationError` naming the first field that is wrong.
+ *
+ * @example
+ * const observation = parseIdentityObservation(JSON.parse(record.body));
+ */
+export function parseIdentityObservation(message: unknown): IdentityObservation {
+  const parsed = identityObservationSchema.safeParse(message);
+  if (parsed.success) return parsed.data as IdentityObservation;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.map(String).join('.') ?? '';
+  throw new ValidationError(`identity observation: ${field ? `${field}: ` : ''}${issue?.message}`, field);
+}

@@ -7,10 +7,11 @@ import { linkCompany } from './company-rows';
 import type { OrganizationKeyring, OrganizationKeys } from './crypto/organization-keys';
 import { personKeys } from './crypto/person-keys';
 import { sealText } from './crypto/pii-cipher';
+import { identifierAad } from './identifier-aad';
 import { type IdentifierRow, regionOf, type Scope, upsertIdentifiers } from './identifier-rows';
 import { DEFAULT_IDENTITY_RULES, type IdentityRules } from './identity-rules';
 import { advanceLink, findLink, insertLink, isEarlier, linksTouching } from './link-rows';
-import { type IdentityObservation, identityObservationSchema } from './observation';
+import { type IdentityObservation, parseIdentityObservation } from './observation';
 import { personsCreatedBy } from './person-rows';
 import { type PreparedIdentifier, prepareIdentifiers, type RefusedIdentifier } from './prepared-identifiers';
 import { RegionContentionError } from './region-contention';
@@ -69,12 +70,7 @@ export function createResolver(deps: ResolverDependencies): Resolver {
 
   return {
     async resolve(input) {
-      const parsed = identityObservationSchema.safeParse(input);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new ValidationError(`identity observation: ${issue?.message}`, issue?.path.join('.') ?? '');
-      }
-      const observation = parsed.data as IdentityObservation;
+      const observation = parseIdentityObservation(input);
       const keys = await deps.keyring.keysFor(observation.organizationId);
       const { accepted, refused } = prepareIdentifiers(
         observation.siteId,
@@ -261,11 +257,6 @@ async function sealNewPii(
     await raw`update identifiers set value_cipher = ${Buffer.from(cipher)}, key_person_id = ${personId}::uuid
       where id = ${row.id} and value_cipher is null`.execute(trx);
   }
-}
-
-/** Where a sealed identifier is bound: its site, type and blind index, which never change. */
-export function identifierAad(siteId: string, type: string, value: string): string {
-  return `identifier:${siteId}:${type}:${value}`;
 }
 
 /** The site must belong to the observation's organization (row-level security hides any other). */

@@ -2,7 +2,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecor
 import type { EventStream, StreamRecord } from '../ports/event-stream';
 import type { Queue } from '../ports/queue';
 
-export type KinesisHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | undefined | void>;
+export type KinesisHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | undefined>;
 
 /** The Kinesis event source mapping settings the local poller honours (same names as in CDK). */
 export interface StreamPollerOptions {

@@ -10,6 +10,8 @@ export interface OrganizationKeys {
   readonly encryptionKey: Uint8Array;
   /** Keys the blind indexes PII is looked up by. */
   readonly indexKey: Uint8Array;
+  /** Seals raw event payloads, which hold PII as sent. */
+  readonly payloadKey: Uint8Array;
 }
 
 export interface OrganizationKeyring {
@@ -20,7 +22,7 @@ export interface OrganizationKeyring {
 /**
  * Envelope encryption per organization: one data key, wrapped by the `DataKeyWrapper` (KMS in AWS,
  * the local master key in `npm start`) and stored in `identity_organization_keys`; unwrapped once per
- * process. Two independent keys are derived from it with HKDF.
+ * process. Independent keys are derived from it with HKDF, one per use.
  *
  * @example
  * const keyring = createOrganizationKeyring(sql, createLocalKeyWrapper({ path: paths.masterKey }));
@@ -74,5 +76,6 @@ function derive(dataKey: Uint8Array, organizationId: string): OrganizationKeys {
   return {
     encryptionKey: subkey('sightline/identity/person-key-wrapping'),
     indexKey: subkey('sightline/identity/blind-index'),
+    payloadKey: subkey('sightline/identity/raw-event-payload'),
   };
 }

@@ -1,0 +1,112 @@
+import { sql as raw } from 'kysely';
+import { NotFoundError } from '../core/errors';
+import { withOrganization } from '../db/tenant';
+import { shredPersonKeys } from './crypto/person-keys';
+import type { IdentityAccess } from './identity-access';
+import { identifierLockKey } from './person-id';
+import { iso } from './person-profile';
+import { lockKeys, lockRegion } from './region-locks';
+import { bigintList, uuidList } from './sql-values';
+
+export interface ErasureReport {
+  readonly personId: string;
+  /** The person and every person merged into it: all now tombstones. */
+  readonly erasedPersonIds: readonly string[];
+  readonly identifiersDeleted: number;
+  readonly keysShredded: number;
+  readonly rawEventsDeleted: number;
+  readonly erasedAt: string;
+  /** True when the person had been erased before: nothing more was done. */
+  readonly alreadyErased: boolean;
+}
+
+/**
+ * Erases a person (right to erasure): deletes their identifiers, links, traits, company links, soft
+ * signals and links, and raw events; deletes their PII keys, which crypto-shreds every ciphertext
+ * made with them, backups included; and leaves tombstones (the person rows, with `erased_at`) that
+ * lookups and exports respect and that events recorded under the person still point to. A merged
+ * person's id erases the person it was merged into. What `sightline persons erase <id>` runs.
+ *
+ * @example
+ * const report = await erasePerson({ sql, keyring }, { organizationId, personId });
+ */
+export async function erasePerson(
+  access: IdentityAccess,
+  request: { readonly organizationId: string; readonly personId: string },
+): Promise<ErasureReport> {
+  return withOrganization(access.sql, request.organizationId, async (trx) => {
+    const alias = await trx
+      .selectFrom('persons')
+      .select(['id', 'merged_into', 'site_id'])
+      .where('id', '=', request.personId)
+      .executeTakeFirst();
+    if (!alias) throw new NotFoundError(`person ${request.personId} not found`);
+    const personId = alias.merged_into ?? alias.id;
+    const siteId = alias.site_id;
+
+    // Hold every identifier of the person's region, as resolution does, so no resolver is mid-way.
+    const owned = await trx.selectFrom('identifiers').select(['id', 'type', 'value']).where('person_id', '=', personId).execute();
+    const held = new Set(owned.map((i) => identifierLockKey(siteId, i.type, i.value)));
+    await lockKeys(trx, held);
+    await lockRegion(
+      trx,
+      siteId,
+      owned.map((i) => i.id),
+      held,
+      100_000,
+    );
+
+    const current = await trx
+      .selectFrom('persons')
+      .select(['erased_at'])
+      .where('id', '=', personId)
+      .executeTakeFirstOrThrow();
+    const family = await trx
+      .selectFrom('persons')
+      .select('id')
+      .where((eb) => eb.or([eb('id', '=', personId), eb('merged_into', '=', personId)]))
+      .execute();
+    const ids = family.map((p) => p.id);
+    if (current.erased_at) {
+      return {
+        personId,
+        erasedPersonIds: ids,
+        identifiersDeleted: 0,
+        keysShredded: 0,
+        rawEventsDeleted: 0,
+        erasedAt: iso(current.erased_at),
+        alreadyErased: true,
+      };
+    }
+
+    const identifierIds = (
+      await trx.selectFrom('identifiers').select('id').where('person_id', '=', personId).execute()
+    ).map((i) => i.id);
+    if (identifierIds.length > 0) {
+      await raw`delete from identity_links where site_id = ${siteId}::uuid
+        and identifier_ids && array${bigintList(identifierIds)}`.execute(trx);
+    }
+    const identifiersDeleted = Number(
+      (await trx.deleteFrom('identifiers').where('person_id', '=', personId).executeTakeFirst()).numDeletedRows,
+    );
+    for (const table of ['person_traits', 'person_companies', 'soft_signals'] as const) {
+      await raw`delete from ${raw.table(table)} where person_id in ${uuidList(ids)}`.execute(trx);
+    }
+    await raw`delete from soft_links where person_a in ${uuidList(ids)} or person_b in ${uuidList(ids)}`.execute(trx);
+    const rawEvents = await raw`delete from raw_events where person_id in ${uuidList(ids)}`.execute(trx);
+    const keysShredded = await shredPersonKeys(trx, ids);
+    const { rows } = await raw<{ erased_at: Date }>`
+      update persons set erased_at = now(), creator_identifier_id = null
+      where id in ${uuidList(ids)} returning erased_at`.execute(trx);
+
+    return {
+      personId,
+      erasedPersonIds: ids,
+      identifiersDeleted,
+      keysShredded,
+      rawEventsDeleted: Number(rawEvents.numAffectedRows ?? 0),
+      erasedAt: iso((rows[0] as { erased_at: Date }).erased_at),
+      alreadyErased: false,
+    };
+  });
+}

@@ -1,0 +1,85 @@
+import { sql as raw } from 'kysely';
+import { NotFoundError } from '../core/errors';
+import { withOrganization } from '../db/tenant';
+import { openText } from './crypto/pii-cipher';
+import type { IdentityAccess } from './identity-access';
+import { iso, loadPersonProfile, type PersonProfile } from './person-profile';
+import { rawEventAad } from './raw-events';
+import { uuidList } from './sql-values';
+
+export type PersonExport =
+  | {
+      readonly personId: string;
+      readonly erased: false;
+      readonly exportedAt: string;
+      readonly person: PersonProfile;
+      readonly sessions: readonly Record<string, unknown>[];
+      readonly events: readonly Record<string, unknown>[];
+      readonly rawEvents: readonly { readonly eventId: string; readonly receivedAt: string; readonly payload: unknown }[];
+      readonly softLinks: readonly Record<string, unknown>[];
+    }
+  | { readonly personId: string; readonly erased: true; readonly erasedAt: string };
+
+/**
+ * Everything held on one person (GDPR access): profile, sessions, events and raw events (decrypted),
+ * soft links. A merged person's id leads to the person it was merged into; an erased one yields only
+ * its tombstone. What `sightline persons export <id>` prints.
+ *
+ * @example
+ * const data = await exportPerson({ sql, keyring }, { organizationId, personId });
+ */
+export async function exportPerson(
+  access: IdentityAccess,
+  request: { readonly organizationId: string; readonly personId: string; readonly now?: Date },
+): Promise<PersonExport> {
+  const keys = await access.keyring.keysFor(request.organizationId);
+  return withOrganization(access.sql, request.organizationId, async (trx) => {
+    const alias = await trx
+      .selectFrom('persons')
+      .select(['id', 'merged_into', 'erased_at'])
+      .where('id', '=', request.personId)
+      .executeTakeFirst();
+    if (!alias) throw new NotFoundError(`person ${request.personId} not found`);
+    const currentId = alias.merged_into ?? alias.id;
+    const current = await trx.selectFrom('persons').select('erased_at').where('id', '=', currentId).executeTakeFirstOrThrow();
+    if (current.erased_at) return { personId: currentId, erased: true, erasedAt: iso(current.erased_at) };
+
+    const person = (await loadPersonProfile(trx, keys, request.organizationId, currentId)) as PersonProfile;
+    const ids = [currentId, ...person.mergedFrom];
+    const { rows: sessions } = await raw<Record<string, unknown>>`
+      select session_id as "sessionId", person_id as "personId", started_at as "startedAt", last_event_at as "lastEventAt",
+        event_count as "eventCount", entry_url as "entryUrl", referrer
+      from sessions where person_id in ${uuidList(ids)} order by started_at`.execute(trx);
+    const { rows: events } = await raw<Record<string, unknown>>`
+      select event_id as "eventId", occurred_at as "occurredAt", person_id as "personId", session_id as "sessionId",
+        type, name, url, referrer
+      from events where person_id in ${uuidList(ids)} order by occurred_at`.execute(trx);
+    const { rows: rawRows } = await raw<{ sha256: Uint8Array; event_id: string; received_at: Date; payload_cipher: Uint8Array; site_id: string }>`
+      select sha256, event_id, received_at, payload_cipher, site_id from raw_events
+      where person_id in ${uuidList(ids)} order by received_at`.execute(trx);
+    const { rows: softLinks } = await raw<Record<string, unknown>>`
+      select person_a as "personA", person_b as "personB", rule, score, evidence, status, created_at as "createdAt"
+      from soft_links where person_a in ${uuidList(ids)} or person_b in ${uuidList(ids)} order by created_at`.execute(trx);
+
+    return {
+      personId: currentId,
+      erased: false,
+      exportedAt: iso(request.now ?? new Date()),
+      person,
+      sessions: sessions.map(withIsoDates),
+      events: events.map(withIsoDates),
+      rawEvents: rawRows.map((r) => ({
+        eventId: r.event_id,
+        receivedAt: iso(r.received_at),
+        payload: JSON.parse(
+          openText(keys.payloadKey, r.payload_cipher, rawEventAad(r.site_id, Buffer.from(r.sha256).toString('hex'))),
+        ),
+      })),
+      softLinks: softLinks.map(withIsoDates),
+    };
+  });
+}
+
+function withIsoDates(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
+}

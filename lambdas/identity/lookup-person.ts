@@ -1,0 +1,55 @@
+import { ValidationError } from '../core/errors';
+import { withOrganization } from '../db/tenant';
+import type { IdentityAccess } from './identity-access';
+import { isIdentifierType } from './identifier-types';
+import { DEFAULT_IDENTITY_RULES } from './identity-rules';
+import { loadPersonProfile, type PersonProfile } from './person-profile';
+import { prepareIdentifiers } from './prepared-identifiers';
+
+export interface LookupQuery {
+  readonly organizationId: string;
+  /** Limit to one site; by default every site of the organization is searched. */
+  readonly siteId?: string;
+  readonly type: string;
+  /** Plaintext, even for e-mails and phones (normalized as the resolver does). */
+  readonly value: string;
+}
+
+/**
+ * The person (one per site) an identifier currently belongs to, with identifiers, traits, companies,
+ * merge history and conflicts, PII decrypted: what `sightline persons lookup --type T --value V` prints.
+ *
+ * @example
+ * const { persons } = await lookupPerson({ sql, keyring }, { organizationId, type: 'email', value: 'ada@example.com' });
+ * console.log(JSON.stringify(persons, null, 2));
+ */
+export async function lookupPerson(access: IdentityAccess, query: LookupQuery): Promise<{ persons: PersonProfile[] }> {
+  if (!isIdentifierType(query.type)) throw new ValidationError(`unknown identifier type ${query.type}`, 'type');
+  const keys = await access.keyring.keysFor(query.organizationId);
+  return withOrganization(access.sql, query.organizationId, async (trx) => {
+    const sites = query.siteId
+      ? [query.siteId]
+      : (await trx.selectFrom('sites').select('id').execute()).map((s) => s.id);
+    const persons: PersonProfile[] = [];
+    for (const siteId of sites) {
+      const { accepted, refused } = prepareIdentifiers(
+        siteId,
+        [{ type: query.type as never, value: query.value }],
+        keys.indexKey,
+        DEFAULT_IDENTITY_RULES,
+      );
+      const identifier = accepted[0];
+      if (!identifier) throw new ValidationError(`not a usable identifier (${refused[0]?.reason})`, 'value');
+      const row = await trx
+        .selectFrom('identity_map')
+        .select('person_id')
+        .where('site_id', '=', siteId)
+        .where('identifier_type', '=', identifier.type)
+        .where('identifier_value', '=', identifier.value)
+        .executeTakeFirst();
+      const profile = row && (await loadPersonProfile(trx, keys, query.organizationId, row.person_id));
+      if (profile) persons.push(profile);
+    }
+    return { persons };
+  });
+}
