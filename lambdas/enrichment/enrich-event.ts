@@ -8,6 +8,7 @@ import { assignChannel } from './channel';
 import type { ChannelRule } from './channel-rules';
 import type { EventRow } from './event-row';
 import { eventTimeOf, receivedAtOf } from './event-time';
+import { eventTypeOf } from './event-type';
 import type { GeoIp } from './geoip';
 import { truncateIp } from './ip-truncation';
 import { stripPii } from './pii';
@@ -109,7 +110,7 @@ export function createEnricher(options: EnricherOptions): Enricher {
       event_id: event.eventId,
       site_id: envelope.siteId,
       organization_id: envelope.organizationId,
-      event_type: event.type,
+      event_type: eventTypeOf(event, envelope.source),
       event_name: event.name ?? null,
       event_time: new Date(eventTime),
       received_at: new Date(receivedAt),

@@ -1,4 +1,9 @@
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { close, fdatasync, fdatasyncSync, ftruncateSync, openSync, readFileSync, statSync, write } from 'node:fs';
+import { promisify } from 'node:util';
+
+const writeAsync = promisify(write);
+const fdatasyncAsync = promisify(fdatasync);
+const closeAsync = promisify(close);
 
 /**
  * An append-only file of newline-terminated records with group commit: appends that arrive while
@@ -34,15 +39,14 @@ export function openAppendLog(path: string): AppendLog {
       try {
         const text = `${batch.flatMap((p) => p.lines).join('\n')}\n`;
         const bytes = Buffer.from(text, 'utf8');
-        writeAll(fd, bytes);
-        fdatasyncSync(fd);
+        // Off the event loop (libuv's pool): requests keep arriving and join the next group.
+        await writeAll(fd, bytes);
+        await fdatasyncAsync(fd);
         size += bytes.length;
         for (const p of batch) p.resolve();
       } catch (error) {
         for (const p of batch) p.reject(error);
       }
-      // Let callers that arrived during the write join the next group.
-      await new Promise<void>((r) => setImmediate(r));
     }
     flushing = undefined;
   };
@@ -60,9 +64,9 @@ export function openAppendLog(path: string): AppendLog {
     size: () => size,
     async close() {
       if (closed) return;
-      await flushing;
       closed = true;
-      closeSync(fd);
+      await flushing;
+      await closeAsync(fd);
     },
   };
 }
@@ -84,9 +88,12 @@ export function readLogLines(path: string): string[] {
     .filter((line) => line.length > 0);
 }
 
-function writeAll(fd: number, bytes: Buffer): void {
+async function writeAll(fd: number, bytes: Buffer): Promise<void> {
   let offset = 0;
-  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+  while (offset < bytes.length) {
+    const { bytesWritten } = await writeAsync(fd, bytes, offset, bytes.length - offset);
+    offset += bytesWritten;
+  }
 }
 
 function cutTornTail(path: string, fd: number): number {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PartialWriteError, ValidationError } from '../../core/errors';
 import type { EventStream, StreamConsumer, StreamRecord, StreamRecordInput } from '../../ports/event-stream';
 import { type AppendLog, openAppendLog } from './append-log';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomicAsync } from './atomic-file';
 
 /**
  * A durable local stand-in for a Kinesis Data Stream: `shardCount` shards, each a series of
@@ -60,11 +60,16 @@ export function createLocalEventStream(options: LocalEventStreamOptions): LocalE
     return shards[hash.readUInt32BE(0) % shardCount] as Shard;
   };
 
+  /**
+   * Starts a new segment once the current one is full. The swap is synchronous: records already
+   * queued on the old segment are flushed by its close, later ones go to the new segment.
+   */
   const rotateIfFull = async (shard: Shard): Promise<void> => {
     if (shard.log.size() < segmentBytes) return;
-    await shard.log.close();
+    const old = shard.log;
     shard.segmentStart = shard.nextSequence;
     shard.log = openAppendLog(join(shard.dir, segmentName(shard.segmentStart)));
+    await old.close();
     pruneSegments(shard);
   };
 
@@ -108,11 +113,13 @@ export function createLocalEventStream(options: LocalEventStreamOptions): LocalE
         [...byShard].map(async ([shard, items]) => {
           try {
             await shard.log.append(items.map((item) => item.line));
-            await rotateIfFull(shard);
           } catch (error) {
             cause = error;
             failed.push(...items.map((item) => item.index));
+            return;
           }
+          // The records are durable; a failed rotation is retried by the next put.
+          await rotateIfFull(shard).catch(() => undefined);
         }),
       );
       if (failed.length > 0) {
@@ -210,7 +217,7 @@ class LocalStreamConsumer implements StreamConsumer {
       }
     }
     const checkpoint: Checkpoint = { sequenceNumber, ...position };
-    writeFileAtomic(checkpointPath(this.root, this.name, shardId), JSON.stringify(checkpoint));
+    await writeFileAtomicAsync(checkpointPath(this.root, this.name, shardId), JSON.stringify(checkpoint));
   }
 
   private shardById(shardId: string): Shard {

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path';
 import { ValidationError } from '../../core/errors';
 import type { ObjectInfo, ObjectStore } from '../../ports/object-store';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomicAsync } from './atomic-file';
 
 /**
  * ObjectStore over a local directory: each key is a file path under `root`. Writes are atomic
@@ -25,7 +25,7 @@ export function createLocalObjectStore(options: { root: string }): ObjectStore {
 
   return {
     async put(key, body) {
-      writeFileAtomic(pathOf(key), body);
+      await writeFileAtomicAsync(pathOf(key), body);
     },
     async get(key) {
       try {
