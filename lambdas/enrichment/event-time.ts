@@ -16,22 +16,29 @@ export const MAX_EVENT_AGE_MS = 7 * 24 * 60 * 60 * 1000;
  * eventTimeOf({ timestamp: 5_000 }, 2_000);                 // 2000: in the future
  * eventTimeOf({}, 2_000);                                   // 2000
  */
-export function eventTimeOf(event: { readonly timestamp?: number; readonly sentAt?: number }, receivedAt: number): number {
+export function eventTimeOf(
+  event: { readonly timestamp?: number; readonly sentAt?: number },
+  receivedAt: number,
+): number {
   const device = event.timestamp;
   if (typeof device !== 'number' || !Number.isFinite(device)) return receivedAt;
   const sentAt = event.sentAt;
-  const ts = typeof sentAt === 'number' && Number.isFinite(sentAt) && sentAt >= device ? receivedAt - (sentAt - device) : device;
+  const ts =
+    typeof sentAt === 'number' && Number.isFinite(sentAt) && sentAt >= device ? receivedAt - (sentAt - device) : device;
   if (ts > receivedAt || ts < receivedAt - MAX_EVENT_AGE_MS) return receivedAt;
   return ts;
 }
 
 /**
- * The received time of an envelope, or `now()` when the collector left it unusable.
+ * The received time of an envelope, or `now()` when it is unusable (missing, or outside
+ * [epoch, now + 1 day]).
  *
  * @example
  * receivedAtOf(envelope, Date.now); // envelope.server.receivedAt
  */
 export function receivedAtOf(envelope: CollectedEventEnvelope, now: () => number): number {
   const at = envelope.server.receivedAt;
-  return typeof at === 'number' && Number.isFinite(at) ? at : now();
+  const current = now();
+  // The collector's own clock: anything before the Unix epoch or beyond a day ahead is corruption.
+  return typeof at === 'number' && Number.isFinite(at) && at >= 0 && at <= current + 86_400_000 ? at : current;
 }

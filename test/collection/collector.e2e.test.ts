@@ -40,9 +40,13 @@ describe('collector, end to end into the lake', () => {
 
   it('accepts a text/plain tracker batch and stores enriched rows', async () => {
     const id = randomUUID();
-    const response = await post('/e', { site: stack.siteKey, sdk: 'sightline-js/0.1.0', events: [pageEvent(id)] }, {
-      'x-forwarded-for': '81.2.69.142',
-    });
+    const response = await post(
+      '/e',
+      { site: stack.siteKey, sdk: 'sightline-js/0.1.0', events: [pageEvent(id)] },
+      {
+        'x-forwarded-for': '81.2.69.142',
+      },
+    );
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ accepted: 1, rejected: [] });
 
@@ -84,9 +88,13 @@ describe('collector, end to end into the lake', () => {
   });
 
   it('refuses an origin the site does not allow, and records it', async () => {
-    const response = await post('/e', { site: stack.siteKey, events: [pageEvent(randomUUID())] }, {
-      origin: 'https://evil.example',
-    });
+    const response = await post(
+      '/e',
+      { site: stack.siteKey, events: [pageEvent(randomUUID())] },
+      {
+        origin: 'https://evil.example',
+      },
+    );
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { field: 'origin' } });
     expect(await lake("select reason from failed_events where reason = 'origin_not_allowed'")).not.toHaveLength(0);
@@ -99,7 +107,11 @@ describe('collector, end to end into the lake', () => {
     );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/gif');
-    expect(Buffer.from(await response.arrayBuffer()).subarray(0, 6).toString()).toBe('GIF89a');
+    expect(
+      Buffer.from(await response.arrayBuffer())
+        .subarray(0, 6)
+        .toString(),
+    ).toBe('GIF89a');
     const [row] = await lake('select event_name, source, properties from events where event_id = ?', [id]);
     expect(row).toMatchObject({ event_name: 'email_open', source: 'pixel' });
     expect(JSON.parse(String(row?.properties))).toEqual({ campaign: 'nov' });
@@ -164,7 +176,12 @@ describe('collector, end to end into the lake', () => {
               type: 'page',
               messageId,
               anonymousId: 'seg-anon',
-              properties: { url: 'https://shop.example/a?gclid=abc', path: '/a', title: 'A', referrer: 'https://t.co/x' },
+              properties: {
+                url: 'https://shop.example/a?gclid=abc',
+                path: '/a',
+                title: 'A',
+                referrer: 'https://t.co/x',
+              },
               context: { ip: '81.2.69.160', userAgent: CHROME, library: { name: 'analytics-node', version: '6.0.0' } },
               timestamp: new Date().toISOString(),
             },
@@ -210,7 +227,9 @@ describe('collector, end to end into the lake', () => {
 
     it('refuses a call without a write key, or with a wrong one, with 401', async () => {
       expect((await post('/v1/track', { userId: 'u', event: 'x' })).status).toBe(401);
-      expect((await post('/v1/track', { userId: 'u', event: 'x' }, { authorization: basic('sk_wrong') })).status).toBe(401);
+      expect((await post('/v1/track', { userId: 'u', event: 'x' }, { authorization: basic('sk_wrong') })).status).toBe(
+        401,
+      );
     });
 
     it('answers a single invalid call with a 400 naming the field', async () => {
@@ -225,16 +244,29 @@ describe('collector, end to end into the lake', () => {
         writeKey: stack.writeKey,
         batch: [
           { type: 'track', messageId: ok, userId: 'u', event: 'Small' },
-          { type: 'track', messageId: randomUUID(), userId: 'u', event: 'Huge', properties: { blob: 'x'.repeat(33 * 1024) } },
+          {
+            type: 'track',
+            messageId: randomUUID(),
+            userId: 'u',
+            event: 'Huge',
+            properties: { blob: 'x'.repeat(33 * 1024) },
+          },
         ],
       });
       expect(response.status).toBe(200);
       expect(await lake('select event_id from events where event_id = ?', [ok])).toHaveLength(1);
-      expect(await lake("select field from failed_events where reason = 'size_violation'")).toContainEqual({ field: 'batch[1]' });
+      expect(await lake("select field from failed_events where reason = 'size_violation'")).toContainEqual({
+        field: 'batch[1]',
+      });
     });
 
     it('refuses a batch over 500 KB with 413', async () => {
-      const batch = Array.from({ length: 30 }, () => ({ type: 'track', userId: 'u', event: 'x', properties: { b: 'y'.repeat(20_000) } }));
+      const batch = Array.from({ length: 30 }, () => ({
+        type: 'track',
+        userId: 'u',
+        event: 'x',
+        properties: { b: 'y'.repeat(20_000) },
+      }));
       const response = await post('/v1/batch', { writeKey: stack.writeKey, batch });
       expect(response.status).toBe(413);
     });
