@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createPGliteSql, createPostgresSql } from '../adapters/sql/create-sql';
+import { createSiteRegistry } from '../collection/site-registry';
 import { migrateToLatest } from '../db/migrate';
 import type { LocalSetup } from '../runtime/bootstrap';
 import { type ControlCommand, runControlCommand } from '../runtime/control';
 import { dataPaths } from '../runtime/data-dir';
+import { createLocalDependencies } from '../runtime/local-dependencies';
+import { replayWith } from '../runtime/replay';
 import { readRuntimeFile } from '../runtime/start';
 
 /**
@@ -31,13 +33,15 @@ export async function runDatabaseCommand(dataDir: string, command: ControlComman
   }
   const setup = JSON.parse(readFileSync(paths.adminFile, 'utf8')) as LocalSetup;
   const databaseUrl = process.env.DATABASE_URL;
-  const sql = databaseUrl
-    ? createPostgresSql({ connectionString: databaseUrl })
-    : await createPGliteSql({ dataDir: paths.postgres });
+  const deps = await createLocalDependencies(dataDir, databaseUrl ? { databaseUrl } : {});
   try {
-    await migrateToLatest(sql);
-    return await runControlCommand(sql, command, setup.organizationId);
+    await migrateToLatest(deps.sql);
+    const sites = createSiteRegistry(deps.sql);
+    return await runControlCommand(
+      { sql: deps.sql, defaultOrganizationId: setup.organizationId, replay: replayWith(deps, sites) },
+      command,
+    );
   } finally {
-    await sql.close();
+    await deps.close();
   }
 }

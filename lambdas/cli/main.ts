@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createDuckDbAnalytics } from '../adapters/local/duckdb-analytics';
+import { type FailedEventFilter, listFailedEvents } from '../pipeline/failed-events';
 import { dataDirFromEnv, dataPaths } from '../runtime/data-dir';
 import { initializeDataDir } from '../runtime/initialize-data-dir';
 import { type RunningRuntime, startLocalRuntime } from '../runtime/start';
@@ -68,6 +69,41 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(formatRows(rows, opts.format));
     });
 
+  const failed = program
+    .command('failed')
+    .description('inspect and replay events that failed collection or enrichment');
+  const filterOptions = (command: Command) =>
+    command
+      .option(
+        '--reason <reason>',
+        'schema_violation, size_violation, unknown_site, origin_not_allowed, enrichment_failure, ...',
+      )
+      .option('--site <siteId>', 'only this site')
+      .option('--since <YYYY-MM-DD>', 'recorded on or after this day')
+      .option('--limit <n>', 'at most this many', (v) => parsePositive(v, '--limit'), 100);
+  filterOptions(failed.command('list').description('list failed events, newest first'))
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table'))
+    .action(async (opts: FailedOptions & { format: OutputFormat }) => {
+      const analytics = await createDuckDbAnalytics({ lakeDir: dataPaths(dataDirFromEnv()).lake });
+      try {
+        const rows = await listFailedEvents(analytics, failedFilter(opts));
+        console.log(formatRows(rows as unknown as Record<string, unknown>[], opts.format));
+      } finally {
+        await analytics.close();
+      }
+    });
+  filterOptions(
+    failed.command('replay').description('collect failed events again; prints one outcome per event'),
+  ).action(async (opts: FailedOptions) => {
+    const result = (await runDatabaseCommand(dataDirFromEnv(), {
+      command: 'failed.replay',
+      ...failedFilter(opts),
+    })) as {
+      outcomes: unknown[];
+    };
+    console.log(JSON.stringify(result.outcomes, null, 2));
+  });
+
   try {
     await program.parseAsync([...argv]);
     return 0;
@@ -118,6 +154,22 @@ function untilSignalled(runtime: RunningRuntime): Promise<void> {
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
   });
+}
+
+interface FailedOptions {
+  reason?: string;
+  site?: string;
+  since?: string;
+  limit: number;
+}
+
+function failedFilter(opts: FailedOptions): FailedEventFilter {
+  return {
+    ...(opts.reason ? { reason: opts.reason as FailedEventFilter['reason'] } : {}),
+    ...(opts.site ? { siteId: opts.site } : {}),
+    ...(opts.since ? { since: opts.since } : {}),
+    limit: opts.limit,
+  };
 }
 
 function parsePort(value: string): number {

@@ -103,6 +103,8 @@ export interface FailedEventEnvelope {
   readonly message: string;
   /** The offending payload, truncated to 32 KB. */
   readonly payload: string;
+  /** The request context needed to replay it (IP already truncated). */
+  readonly context?: Pick<ServerContext, 'ip' | 'userAgent' | 'origin' | 'geo'>;
 }
 
 export type StreamEnvelope = CollectedEventEnvelope | FailedEventEnvelope;

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { PayloadTooLargeError, UnauthorizedError, ValidationError } from '../core/errors';
+import { truncateIp } from '../enrichment/ip-truncation';
 import type { EventStream, StreamRecordInput } from '../ports/event-stream';
 import { issuePath } from './bounds';
 import { serverContext, type TrustedProxies } from './client-context';
@@ -65,9 +66,9 @@ export function createCollector(deps: CollectorDeps) {
   };
 
   const failure = (
-    site: Pick<SiteRecord, 'id' | 'organizationId'>,
+    site: Pick<SiteRecord, 'id' | 'organizationId'> & { settings?: SiteRecord['settings'] },
     source: EventSource,
-    receivedAt: number,
+    server: ServerContext,
     reason: FailureReason,
     detail: { field?: string; message: string },
     payload: unknown,
@@ -77,11 +78,12 @@ export function createCollector(deps: CollectorDeps) {
     siteId: site.id,
     organizationId: site.organizationId,
     source,
-    receivedAt,
+    receivedAt: server.receivedAt,
     reason,
     ...(detail.field ? { field: detail.field } : {}),
     message: detail.message,
     payload: JSON.stringify(payload ?? null).slice(0, FAILED_PAYLOAD_BYTES),
+    context: replayContext(server, site.settings),
   });
 
   const envelope = (site: SiteRecord, source: EventSource, server: ServerContext, event: NormalizedEvent) =>
@@ -99,14 +101,12 @@ export function createCollector(deps: CollectorDeps) {
       const site = await deps.sites.bySiteKey(parsed.data.site);
       if (!site) {
         const detail = { field: 'site', message: `unknown site key ${parsed.data.site}` };
-        await deps.events.put([
-          toRecord(failure(UNKNOWN_SITE, source, server.receivedAt, 'unknown_site', detail, body)),
-        ]);
+        await deps.events.put([toRecord(failure(UNKNOWN_SITE, source, server, 'unknown_site', detail, body))]);
         throw new ValidationError('unknown site key', 'site');
       }
       if (!originAllowed(site, server.origin)) {
         const detail = { field: 'origin', message: `origin ${server.origin} is not allowed` };
-        await deps.events.put([toRecord(failure(site, source, server.receivedAt, 'origin_not_allowed', detail, body))]);
+        await deps.events.put([toRecord(failure(site, source, server, 'origin_not_allowed', detail, body))]);
         throw new OriginNotAllowedError(server.origin ?? '');
       }
 
@@ -118,7 +118,7 @@ export function createCollector(deps: CollectorDeps) {
         if (!event.success) {
           const detail = issuePath(`events[${index}]`, event.error);
           rejected.push({ index, ...detail });
-          records.push(toRecord(failure(site, source, server.receivedAt, 'schema_violation', detail, raw)));
+          records.push(toRecord(failure(site, source, server, 'schema_violation', detail, raw)));
           return;
         }
         const normalized = trackerEventToNormalized(event.data, parsed.data.sdk, parsed.data.sentAt);
@@ -149,6 +149,16 @@ export function createCollector(deps: CollectorDeps) {
         throw new ValidationError('body must be a JSON object', 'body');
       }
       const site = await authenticateWriteKey(deps.sites, request, body as Record<string, unknown>);
+      return this.collectSegmentForSite(site, request, pathType, body as Record<string, unknown>);
+    },
+
+    /** Segment messages for a site already authenticated (the write key checked, or a replay). */
+    async collectSegmentForSite(
+      site: SiteRecord,
+      request: APIGatewayProxyEventV2,
+      pathType: 'batch' | SegmentType,
+      body: Record<string, unknown>,
+    ) {
       const messages =
         pathType === 'batch' ? batchMessages(body as Record<string, unknown>) : [{ ...body, type: pathType }];
       const server = serverContext(request, deps.trustedProxies, deps.now());
@@ -165,14 +175,14 @@ export function createCollector(deps: CollectorDeps) {
         if (Buffer.byteLength(JSON.stringify(merged)) > SEGMENT_LIMITS.eventBytes) {
           const detail = { field: prefix || 'body', message: 'event exceeds 32 KB' };
           rejected.push({ index, ...detail });
-          records.push(toRecord(failure(site, 'segment', server.receivedAt, 'size_violation', detail, merged)));
+          records.push(toRecord(failure(site, 'segment', server, 'size_violation', detail, merged)));
           return;
         }
         const message = segmentMessageSchema.safeParse(merged);
         if (!message.success) {
           const detail = issuePath(prefix, message.error);
           rejected.push({ index, ...detail });
-          records.push(toRecord(failure(site, 'segment', server.receivedAt, 'schema_violation', detail, merged)));
+          records.push(toRecord(failure(site, 'segment', server, 'schema_violation', detail, merged)));
           return;
         }
         records.push(toRecord(envelope(site, 'segment', server, segmentToNormalized(message.data, deps.newId()))));
@@ -190,6 +200,23 @@ export function createCollector(deps: CollectorDeps) {
 }
 
 export type Collector = ReturnType<typeof createCollector>;
+
+/**
+ * What a failure keeps of its request so it can be replayed: the IP truncated as the site
+ * stores IPs (failures are stored too), user agent, origin and CloudFront geo.
+ */
+function replayContext(
+  server: ServerContext,
+  settings: SiteRecord['settings'] | undefined,
+): FailedEventEnvelope['context'] {
+  const ip = truncateIp(server.ip, settings ?? {});
+  return {
+    ...(ip ? { ip } : {}),
+    ...(server.userAgent ? { userAgent: server.userAgent } : {}),
+    ...(server.origin ? { origin: server.origin } : {}),
+    ...(server.geo ? { geo: server.geo } : {}),
+  };
+}
 
 const batchSchema = z.object({ batch: z.array(z.unknown()).min(1).max(SEGMENT_LIMITS.batchEvents) });
 

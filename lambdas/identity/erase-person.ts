@@ -45,7 +45,11 @@ export async function erasePerson(
     const siteId = alias.site_id;
 
     // Hold every identifier of the person's region, as resolution does, so no resolver is mid-way.
-    const owned = await trx.selectFrom('identifiers').select(['id', 'type', 'value']).where('person_id', '=', personId).execute();
+    const owned = await trx
+      .selectFrom('identifiers')
+      .select(['id', 'type', 'value'])
+      .where('person_id', '=', personId)
+      .execute();
     const held = new Set(owned.map((i) => identifierLockKey(siteId, i.type, i.value)));
     await lockKeys(trx, held);
     await lockRegion(

@@ -15,7 +15,11 @@ export type PersonExport =
       readonly person: PersonProfile;
       readonly sessions: readonly Record<string, unknown>[];
       readonly events: readonly Record<string, unknown>[];
-      readonly rawEvents: readonly { readonly eventId: string; readonly receivedAt: string; readonly payload: unknown }[];
+      readonly rawEvents: readonly {
+        readonly eventId: string;
+        readonly receivedAt: string;
+        readonly payload: unknown;
+      }[];
       readonly softLinks: readonly Record<string, unknown>[];
     }
   | { readonly personId: string; readonly erased: true; readonly erasedAt: string };
@@ -41,7 +45,11 @@ export async function exportPerson(
       .executeTakeFirst();
     if (!alias) throw new NotFoundError(`person ${request.personId} not found`);
     const currentId = alias.merged_into ?? alias.id;
-    const current = await trx.selectFrom('persons').select('erased_at').where('id', '=', currentId).executeTakeFirstOrThrow();
+    const current = await trx
+      .selectFrom('persons')
+      .select('erased_at')
+      .where('id', '=', currentId)
+      .executeTakeFirstOrThrow();
     if (current.erased_at) return { personId: currentId, erased: true, erasedAt: iso(current.erased_at) };
 
     const person = (await loadPersonProfile(trx, keys, request.organizationId, currentId)) as PersonProfile;
@@ -54,12 +62,20 @@ export async function exportPerson(
       select event_id as "eventId", occurred_at as "occurredAt", person_id as "personId", session_id as "sessionId",
         type, name, url, referrer
       from events where person_id in ${uuidList(ids)} order by occurred_at`.execute(trx);
-    const { rows: rawRows } = await raw<{ sha256: Uint8Array; event_id: string; received_at: Date; payload_cipher: Uint8Array; site_id: string }>`
+    const { rows: rawRows } = await raw<{
+      sha256: Uint8Array;
+      event_id: string;
+      received_at: Date;
+      payload_cipher: Uint8Array;
+      site_id: string;
+    }>`
       select sha256, event_id, received_at, payload_cipher, site_id from raw_events
       where person_id in ${uuidList(ids)} order by received_at`.execute(trx);
     const { rows: softLinks } = await raw<Record<string, unknown>>`
       select person_a as "personA", person_b as "personB", rule, score, evidence, status, created_at as "createdAt"
-      from soft_links where person_a in ${uuidList(ids)} or person_b in ${uuidList(ids)} order by created_at`.execute(trx);
+      from soft_links where person_a in ${uuidList(ids)} or person_b in ${uuidList(ids)} order by created_at`.execute(
+      trx,
+    );
 
     return {
       personId: currentId,

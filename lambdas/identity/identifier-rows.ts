@@ -45,7 +45,7 @@ export async function upsertIdentifiers(
     select i.id, i.type, i.value, i.person_id, i.first_seen_at, i.value_cipher is not null
     from identifiers i join input x on i.type = x.type and i.value = x.value
     where i.site_id = ${scope.siteId}::uuid`.execute(db);
-  return rows;
+  return rows.map(withNumericId);
 }
 
 /**
@@ -68,5 +68,10 @@ export async function regionOf(
     )
     select i.id, i.type, i.value, i.person_id, i.first_seen_at, i.value_cipher is not null as has_cipher
     from (select id from region limit ${limit}) r join identifiers i on i.id = r.id`.execute(db);
-  return rows;
+  return rows.map(withNumericId);
+}
+
+/** `bigint` as a number whatever the driver's int8 parsing (ids stay far below 2^53). */
+function withNumericId(row: IdentifierRow): IdentifierRow {
+  return typeof row.id === 'number' ? row : { ...row, id: Number(row.id) };
 }

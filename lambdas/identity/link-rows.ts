@@ -61,7 +61,7 @@ export async function linksTouching(db: Kysely<Database>, siteId: string, ids: r
   return rows.map(withNumericIds);
 }
 
-/** `pg` returns `bigint[]` elements as strings (only scalar int8 is parsed as a number). */
+/** Ids as numbers: `pg` returns `bigint[]` elements as strings (only scalar int8 is parsed as a number). */
 function withNumericIds(row: LinkRow): LinkRow {
-  return { ...row, identifier_ids: row.identifier_ids.map(Number) };
+  return { ...row, id: Number(row.id), identifier_ids: row.identifier_ids.map(Number) };
 }

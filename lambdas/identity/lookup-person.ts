@@ -1,7 +1,7 @@
 import { ValidationError } from '../core/errors';
 import { withOrganization } from '../db/tenant';
-import type { IdentityAccess } from './identity-access';
 import { isIdentifierType } from './identifier-types';
+import type { IdentityAccess } from './identity-access';
 import { DEFAULT_IDENTITY_RULES } from './identity-rules';
 import { loadPersonProfile, type PersonProfile } from './person-profile';
 import { prepareIdentifiers } from './prepared-identifiers';

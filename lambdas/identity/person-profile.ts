@@ -69,7 +69,12 @@ export async function loadPersonProfile(
     .executeTakeFirst();
   if (!person) return undefined;
 
-  const mergedFrom = await db.selectFrom('persons').select('id').where('merged_into', '=', personId).orderBy('id').execute();
+  const mergedFrom = await db
+    .selectFrom('persons')
+    .select('id')
+    .where('merged_into', '=', personId)
+    .orderBy('id')
+    .execute();
   const identifiers = await db
     .selectFrom('identifiers')
     .select(['id', 'type', 'value', 'value_cipher', 'key_person_id', 'first_seen_at'])
@@ -97,13 +102,20 @@ export async function loadPersonProfile(
     where i.person_id = ${personId}::uuid or ${personId}::uuid = any(c.person_ids)
     order by c.detected_at`.execute(db);
 
-  const keyOwners = [...identifiers, ...traits, ...conflicts].flatMap((r) => (r.key_person_id ? [r.key_person_id] : []));
+  const keyOwners = [...identifiers, ...traits, ...conflicts].flatMap((r) =>
+    r.key_person_id ? [r.key_person_id] : [],
+  );
   const piiKeys = await personKeys(db, keys.encryptionKey, organizationId, keyOwners, { create: false });
   const reveal = (cipher: Uint8Array | null, keyPersonId: string | null, aad: string): string | null => {
     const key = keyPersonId ? piiKeys.get(keyPersonId) : undefined;
     return cipher && key ? openText(key, cipher, aad) : null;
   };
-  const identifierValue = (r: { type: string; value: string; value_cipher: Uint8Array | null; key_person_id: string | null }) =>
+  const identifierValue = (r: {
+    type: string;
+    value: string;
+    value_cipher: Uint8Array | null;
+    key_person_id: string | null;
+  }) =>
     r.value_cipher || r.type === 'email' || r.type === 'phone'
       ? reveal(r.value_cipher, r.key_person_id, identifierAad(person.site_id, r.type, r.value))
       : r.value;
@@ -111,7 +123,9 @@ export async function loadPersonProfile(
   const effective: Record<string, unknown> = {};
   for (const mode of ['set_once', 'set'] as const) {
     for (const t of traits.filter((t) => t.mode === mode)) {
-      const sealed = t.value_cipher ? reveal(t.value_cipher, t.key_person_id, traitAad(t.key_person_id ?? '', t.key)) : undefined;
+      const sealed = t.value_cipher
+        ? reveal(t.value_cipher, t.key_person_id, traitAad(t.key_person_id ?? '', t.key))
+        : undefined;
       effective[t.key] = sealed === undefined ? t.value : sealed === null ? null : JSON.parse(sealed);
     }
   }
@@ -138,7 +152,11 @@ export async function loadPersonProfile(
     firstSeenAt: iso(person.first_seen_at),
     createdAt: iso(person.created_at),
     mergedFrom: mergedFrom.map((m) => m.id),
-    identifiers: identifiers.map((r) => ({ type: r.type, value: identifierValue(r), firstSeenAt: iso(r.first_seen_at) })),
+    identifiers: identifiers.map((r) => ({
+      type: r.type,
+      value: identifierValue(r),
+      firstSeenAt: iso(r.first_seen_at),
+    })),
     traits: effective,
     companies: companies.map((c) => ({
       id: c.id,

@@ -13,7 +13,7 @@ export async function personsCreatedBy(db: Kysely<Database>, identifierIds: read
   const { rows } = await raw<PersonRow>`
     select id, creator_identifier_id, merged_into from persons
     where creator_identifier_id in ${bigintList(identifierIds)} and erased_at is null`.execute(db);
-  return rows;
+  return rows.map((r) => ({ ...r, creator_identifier_id: Number(r.creator_identifier_id) }));
 }
 
 /** Which of these ids are taken by a person row (an erased one, when the id is derived). */

@@ -111,6 +111,7 @@ export const failedEventsTable: LakeTable = {
     c('field', 'string', 'the field at fault, when one is'),
     c('message', 'string', 'human-readable detail'),
     c('payload', 'string', 'the rejected payload (truncated to 32 KB)'),
+    c('context', 'string', 'request context for replay as JSON: truncated ip, user agent, origin, geo'),
   ],
 };
 

@@ -51,6 +51,7 @@ export function failureRow(failure: FailedEventEnvelope, failureId: string): Rec
     field: failure.field ?? null,
     message: failure.message,
     payload: failure.payload,
+    context: failure.context ? JSON.stringify(failure.context) : null,
     dt: new Date(failure.receivedAt).toISOString().slice(0, 10),
   };
 }

@@ -6,6 +6,7 @@ import { ForbiddenError, UnauthorizedError, ValidationError } from '../core/erro
 import { httpResponseForError } from '../core/http/error-handler';
 import { header, jsonBody } from '../core/http/request';
 import { type HttpResponse, jsonResponse } from '../core/http/responses';
+import type { FailedEventFilter, ReplayOutcome } from '../pipeline/failed-events';
 import type { Sql } from '../ports/sql';
 import { createSite } from '../sites/create-site';
 
@@ -17,6 +18,13 @@ const commandSchema = z.discriminatedUnion('command', [
     name: z.string().min(1).max(200).optional(),
   }),
   z.object({ command: z.literal('sql.query'), sql: z.string().min(1).max(100_000) }),
+  z.object({
+    command: z.literal('failed.replay'),
+    reason: z.string().max(64).optional(),
+    siteId: z.string().max(64).optional(),
+    since: z.string().max(10).optional(),
+    limit: z.number().int().min(1).max(100_000).optional(),
+  }),
 ]);
 
 export type ControlCommand = z.infer<typeof commandSchema>;
@@ -25,7 +33,13 @@ export type ControlCommand = z.infer<typeof commandSchema>;
  * Lets the CLI act on a running `npm start` (whose embedded database only one process may open):
  * loopback callers holding the token from the data directory's `runtime.json` only.
  */
-export function makeControlHandler(deps: { sql: Sql; token: string; defaultOrganizationId: string }) {
+export interface ControlDeps {
+  readonly sql: Sql;
+  readonly defaultOrganizationId: string;
+  readonly replay: (filter: FailedEventFilter) => Promise<ReplayOutcome[]>;
+}
+
+export function makeControlHandler(deps: ControlDeps & { token: string }) {
   const expected = Buffer.from(deps.token);
   return async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
     try {
@@ -37,7 +51,7 @@ export function makeControlHandler(deps: { sql: Sql; token: string; defaultOrgan
       }
       const parsed = commandSchema.safeParse(jsonBody(event, 256 * 1024));
       if (!parsed.success) throw new ValidationError(parsed.error.issues[0]?.message ?? 'invalid', 'command');
-      return jsonResponse(200, await runControlCommand(deps.sql, parsed.data, deps.defaultOrganizationId));
+      return jsonResponse(200, await runControlCommand(deps, parsed.data));
     } catch (error) {
       return httpResponseForError(error);
     }
@@ -45,17 +59,22 @@ export function makeControlHandler(deps: { sql: Sql; token: string; defaultOrgan
 }
 
 /** Runs a CLI command against a database, in or out of a running runtime. */
-export async function runControlCommand(sql: Sql, command: ControlCommand, defaultOrganizationId: string) {
+export async function runControlCommand(deps: ControlDeps, command: ControlCommand) {
+  const { sql } = deps;
   switch (command.command) {
     case 'sites.create':
       return createSite(sql, {
-        organizationId: command.organizationId ?? defaultOrganizationId,
+        organizationId: command.organizationId ?? deps.defaultOrganizationId,
         domain: command.domain,
         ...(command.name ? { name: command.name } : {}),
       });
     case 'sql.query': {
       const result = await raw.raw<Record<string, unknown>>(command.sql).execute(sql.db);
       return { rows: result.rows };
+    }
+    case 'failed.replay': {
+      const { command: _, ...filter } = command;
+      return { outcomes: await deps.replay(filter as FailedEventFilter) };
     }
   }
 }

@@ -14,6 +14,7 @@ import { createLocalHttpServer } from './http-server';
 import { initializeInChildProcess, needsInitialization } from './initialize-data-dir';
 import { createLocalDependencies, type LocalDependencies } from './local-dependencies';
 import { localWorkers } from './local-workers';
+import { replayWith } from './replay';
 import type { HttpHandler, Route } from './routes';
 import { createStaticFiles, ensureTrackerBuilt } from './static-files';
 
@@ -75,7 +76,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<R
   );
   const control = http(
     'control',
-    makeControlHandler({ sql: deps.sql, token: controlToken, defaultOrganizationId: setup.organizationId }),
+    makeControlHandler({
+      sql: deps.sql,
+      token: controlToken,
+      defaultOrganizationId: setup.organizationId,
+      replay: replayWith(deps, sites),
+    }),
   );
   const routes: Route[] = [
     { routeKey: 'GET /health', ...health },

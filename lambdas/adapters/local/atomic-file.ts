@@ -47,5 +47,9 @@ export async function writeFileAtomicAsync(path: string, data: Uint8Array | stri
   }
   await rename(tmp, path);
   const dir = await open(dirname(path), 'r').catch(() => undefined);
-  if (dir) await dir.sync().catch(() => undefined).finally(() => dir.close());
+  if (dir)
+    await dir
+      .sync()
+      .catch(() => undefined)
+      .finally(() => dir.close());
 }

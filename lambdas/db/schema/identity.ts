@@ -4,8 +4,6 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Bytes = ColumnType<Buffer, Buffer | Uint8Array, Buffer | Uint8Array>;
 type Json<T> = ColumnType<T, string | T, string | T>;
-/** `bigint` ids arrive as numbers on every engine (see `create-sql.ts`). */
-type Id = ColumnType<number, never, never>;
 
 export interface IdentityOrganizationKeysTable {
   organization_id: string;
@@ -37,6 +35,7 @@ export interface PersonKeysTable {
   created_at: DefaultedTimestamp;
 }
 
+/** `bigint` ids arrive as numbers on every engine (see `create-sql.ts`). */
 export interface IdentifiersTable {
   id: Generated<number>;
   organization_id: string;

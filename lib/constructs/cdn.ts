@@ -1,0 +1,100 @@
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ENV } from '../../lambdas/core/config';
+import { API_PATHS, apiBehaviorDefaults, SCRIPT_PATHS, scriptBehaviorDefaults } from '../defaults/cdn-defaults';
+import { acceptCdnFindings } from '../nag';
+
+export interface CdnProps {
+  /** Private bucket holding the tracker script, read through origin access control. */
+  readonly scriptBucket: s3.IBucket;
+  /** Host name of the collection API (its execute-api domain). */
+  readonly apiDomainName: string;
+  /** Bucket receiving CloudFront standard logs (needs ACLs enabled). */
+  readonly logBucket: s3.IBucket;
+  /**
+   * First-party host name to serve on; requires `certificateArn`.
+   * @default - the `*.cloudfront.net` name only
+   */
+  readonly customDomain?: string;
+  /**
+   * us-east-1 ACM certificate covering `customDomain`.
+   * @default - none
+   */
+  readonly certificateArn?: string;
+  /**
+   * CLOUDFRONT-scope WAFv2 web ACL ARN.
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+  /**
+   * Edge locations used.
+   * @default cloudfront.PriceClass.PRICE_CLASS_ALL
+   */
+  readonly priceClass?: cloudfront.PriceClass;
+}
+
+/**
+ * The first-party edge: `/s.js` and `/s.*.js` from the script bucket (origin access control),
+ * collection paths from the HTTP API, TLS 1.2+ on a custom domain, standard logs to S3.
+ */
+export class Cdn extends Construct {
+  public readonly distribution: cloudfront.Distribution;
+
+  constructor(scope: Construct, id: string, props: CdnProps) {
+    super(scope, id);
+    const scriptOrigin = origins.S3BucketOrigin.withOriginAccessControl(props.scriptBucket);
+    const apiOrigin = new origins.HttpOrigin(props.apiDomainName, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+    });
+
+    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
+    for (const path of SCRIPT_PATHS) additionalBehaviors[path] = scriptBehaviorDefaults(scriptOrigin);
+    for (const { path, redirectHttp } of API_PATHS) {
+      additionalBehaviors[path] = apiBehaviorDefaults(apiOrigin, redirectHttp);
+    }
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'Sightline: tracker script and event collection',
+      defaultBehavior: scriptBehaviorDefaults(scriptOrigin),
+      additionalBehaviors,
+      ...(props.customDomain !== undefined && props.certificateArn !== undefined
+        ? {
+            domainNames: [props.customDomain],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
+            // Only a custom certificate lets the distribution choose its security policy.
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      enableIpv6: true,
+      priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_ALL,
+      webAclId: props.webAclArn,
+      enableLogging: true,
+      logBucket: props.logBucket,
+      logFilePrefix: 'cloudfront/',
+      logIncludesCookies: false,
+    });
+    acceptCdnFindings(this.distribution, {
+      hasCustomDomain: props.customDomain !== undefined,
+      hasWebAcl: props.webAclArn !== undefined,
+    });
+  }
+
+  /** The URL visitors' browsers load the script from and send events to. */
+  public get url(): string {
+    return `https://${this.distribution.domainName}`;
+  }
+
+  /**
+   * Tells `fn` (`ENV.trustedProxies`) that requests arrive through this distribution, so the
+   * client address is CloudFront's `CloudFront-Viewer-Address` header.
+   */
+  public bindTrustedProxy(fn: lambda.Function): void {
+    fn.addEnvironment(ENV.trustedProxies, 'cloudfront');
+  }
+}

@@ -1,0 +1,94 @@
+import { Duration } from 'aws-cdk-lib';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { LambdaName } from '../../lambdas/entries';
+import type { Alarms } from '../constructs/alarms';
+import type { Analytics } from '../constructs/analytics';
+import type { Cdn } from '../constructs/cdn';
+import type { CollectionApi } from '../constructs/collection-api';
+import type { Database } from '../constructs/database';
+import type { EncryptionKey } from '../constructs/encryption-key';
+import type { EventStream } from '../constructs/event-stream';
+import type { GeoIpDatabases } from '../constructs/geoip-databases';
+import type { KeyValueTable } from '../constructs/key-value-table';
+import type { Lake } from '../constructs/lake';
+import type { LakeDelivery } from '../constructs/lake-delivery';
+import type { QueueWithDlq } from '../constructs/queue-with-dlq';
+
+/** What a function can be connected to. */
+export interface SightlineResources {
+  readonly api: CollectionApi;
+  readonly cdn: Cdn;
+  readonly events: EventStream;
+  readonly lake: Lake;
+  readonly lakeDelivery: LakeDelivery;
+  readonly geoIp: GeoIpDatabases;
+  readonly database: Database;
+  readonly analytics: Analytics;
+  readonly keyValue: KeyValueTable;
+  readonly identityQueue: QueueWithDlq;
+  readonly key: EncryptionKey;
+  readonly alarms: Alarms;
+}
+
+export interface FunctionSpec {
+  /**
+   * Memory, timeout, extra environment, merged over `functionDefaults()`.
+   * @default - the org defaults
+   */
+  readonly props?: NodejsFunctionProps;
+  /** Routes, event sources, and each resource binding (its env var and its grant, together). */
+  readonly wire: (fn: lambda.Function, r: SightlineResources) => void;
+}
+
+/**
+ * API-facing functions may wait for a paused Aurora cluster to resume (~15 s) through the Data
+ * API; API Gateway gives up at 30 s.
+ */
+const API_TIMEOUT = Duration.seconds(25);
+
+/** Routes the collector answers; CloudFront forwards the same paths (`API_PATHS`). */
+export const COLLECT_ROUTES = ['POST /e', 'GET /e.gif', 'GET /c', 'POST /v1/{proxy+}'] as const;
+
+/**
+ * How each Lambda of `lambdaEntries` is connected. Typed by `LambdaName`, so a new entry does not
+ * compile until it has its line here; a function gets exactly the bindings listed, nothing more.
+ */
+export const functionSpecs: { readonly [K in LambdaName]: FunctionSpec } = {
+  // Probes every adapter with its cheapest call: grants are the read-only minimum of each probe.
+  // IAM-signed callers only: each call runs an Athena query and wakes a paused Aurora cluster.
+  health: {
+    props: { timeout: API_TIMEOUT },
+    wire: (fn, r) => {
+      r.api.addRoutes(fn, ['GET /health'], { authorizer: new HttpIamAuthorizer() });
+      r.database.bindDataApi(fn);
+      r.analytics.bindQuerier(fn);
+      r.events.bindDescriber(fn);
+      r.identityQueue.bindDepthReader(fn);
+      r.keyValue.bindReader(fn);
+      r.lake.bindLister(fn);
+    },
+  },
+  collect: {
+    props: { memorySize: 512, timeout: API_TIMEOUT },
+    wire: (fn, r) => {
+      r.api.addRoutes(fn, COLLECT_ROUTES);
+      r.cdn.bindTrustedProxy(fn);
+      r.events.bindProducer(fn);
+      r.database.bindDataApi(fn); // the site registry
+    },
+  },
+  enrich: {
+    props: { memorySize: 1024, timeout: Duration.minutes(2) },
+    wire: (fn, r) => {
+      r.alarms.onDeadLetters('EnrichFailedRecords', r.events.bindConsumer(fn, 'Enrich'));
+      r.alarms.onIteratorAge('Enrich', fn);
+      r.lakeDelivery.bindWriter(fn); // rows reach the lake through Firehose, not direct writes
+      r.geoIp.bindReader(fn);
+      r.database.bindDataApi(fn); // site registry, installation status
+      r.keyValue.bindReadWrite(fn); // first-delivery claims (idempotency)
+      r.identityQueue.bindSender(fn);
+    },
+  },
+};

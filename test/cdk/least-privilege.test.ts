@@ -1,0 +1,132 @@
+jest.mock('aws-cdk-lib/aws-lambda-nodejs', () => jest.requireActual('./support/nodejs-function-mock'));
+
+import { deploy } from './support/deploy';
+import { logicalId, permissionsOf } from './support/iam';
+
+describe('least privilege', () => {
+  it('lets collect put records on the event stream and nothing more of it', () => {
+    const { stack, template } = deploy();
+    const collect = permissionsOf(template, stack.functions.collect.function);
+
+    expect(collect.allows('kinesis:PutRecords', stack.events.stream)).toBe(true);
+    expect(collect.allows('kinesis:PutRecord', stack.events.stream)).toBe(true);
+    expect(collect.allowsAnywhere('kinesis:GetRecords')).toBe(false);
+    expect(collect.allowsAnywhere('kinesis:DeleteStream')).toBe(false);
+  });
+
+  it('keeps collect away from the lake, the key-value table, the identity queue and the key', () => {
+    const { stack, template } = deploy();
+    const collect = permissionsOf(template, stack.functions.collect.function);
+
+    expect(collect.allowsAnywhere('s3:GetObject')).toBe(false);
+    expect(collect.allowsAnywhere('s3:PutObject')).toBe(false);
+    expect(collect.allowsAnywhere('dynamodb:GetItem')).toBe(false);
+    expect(collect.allowsAnywhere('sqs:SendMessage')).toBe(false);
+    expect(collect.allowsAnywhere('kms:Decrypt')).toBe(false);
+  });
+
+  it('lets only the Data API users read the database secret', () => {
+    const { stack, template } = deploy();
+    const secretReaders = Object.entries(stack.functions)
+      .filter(([, fn]) =>
+        permissionsOf(template, fn.function).allows('secretsmanager:GetSecretValue', stack.database.secret),
+      )
+      .map(([name]) => name);
+
+    // collect and enrich look sites up through the Data API; health probes it.
+    expect(secretReaders.sort()).toEqual(['collect', 'enrich', 'health']);
+    for (const [, fn] of Object.entries(stack.functions)) {
+      expect(permissionsOf(template, fn.function).allowsAnywhere('secretsmanager:PutSecretValue')).toBe(false);
+    }
+  });
+
+  it('lets enrich write to the lake through its Firehose streams only', () => {
+    const { stack, template } = deploy();
+    const enrich = permissionsOf(template, stack.functions.enrich.function);
+
+    for (const stream of stack.lakeDelivery.streams.values()) {
+      expect(enrich.allows('firehose:PutRecordBatch', stream)).toBe(true);
+    }
+    expect(enrich.allowsAnywhere('firehose:DeleteDeliveryStream')).toBe(false);
+    expect(enrich.allowsAnywhere('s3:PutObject')).toBe(false);
+    expect(enrich.allowsAnywhere('s3:GetObject')).toBe(false);
+  });
+
+  it('lets Firehose put objects in the lake but never delete them', () => {
+    const { stack, template } = deploy();
+    const firehose = permissionsOf(template, stack.lakeDelivery.role);
+
+    expect(firehose.allows('s3:PutObject', stack.lake.bucket)).toBe(true);
+    for (const action of [
+      's3:DeleteObject',
+      's3:DeleteObjectVersion',
+      's3:PutBucketPolicy',
+      's3:PutLifecycleConfiguration',
+    ]) {
+      expect(firehose.allowsAnywhere(action)).toBe(false);
+    }
+  });
+
+  it('lets enrich send to the identity queue without consuming it', () => {
+    const { stack, template } = deploy();
+    const enrich = permissionsOf(template, stack.functions.enrich.function);
+
+    expect(enrich.allows('sqs:SendMessage', stack.identityQueue.queue)).toBe(true);
+    expect(enrich.allowsAnywhere('sqs:ReceiveMessage')).toBe(false);
+    expect(enrich.allowsAnywhere('sqs:DeleteMessage')).toBe(false);
+  });
+
+  it('limits health to read-only probes', () => {
+    const { stack, template } = deploy();
+    const health = permissionsOf(template, stack.functions.health.function);
+
+    expect(health.allows('kinesis:ListShards', stack.events.stream)).toBe(true);
+    expect(health.allows('sqs:GetQueueAttributes', stack.identityQueue.queue)).toBe(true);
+    expect(health.allows('dynamodb:GetItem', stack.keyValue.table)).toBe(true);
+    expect(health.allows('s3:ListBucket', stack.lake.bucket)).toBe(true);
+    for (const write of ['kinesis:PutRecords', 'kinesis:GetRecords', 'sqs:SendMessage', 'sqs:ReceiveMessage']) {
+      expect(health.allowsAnywhere(write)).toBe(false);
+    }
+    expect(health.allows('dynamodb:PutItem', stack.keyValue.table)).toBe(false);
+    expect(health.allows('s3:PutObject', stack.lake.bucket)).toBe(false);
+    expect(health.allows('s3:GetObject', stack.lake.bucket)).toBe(true); // Athena reads the lake as the caller
+  });
+
+  it('grants no function an action on every resource', () => {
+    const { stack, template } = deploy();
+
+    for (const fn of Object.values(stack.functions)) {
+      const wildcard = permissionsOf(template, fn.function).statements.filter((s) =>
+        (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).includes('*'),
+      );
+      expect(wildcard).toEqual([]);
+    }
+  });
+
+  it('gives each function the environment variable of every resource it is granted', () => {
+    const { stack, template } = deploy();
+    const env = (fn: keyof typeof stack.functions) =>
+      template.toJSON().Resources[logicalId(stack.functions[fn].function)].Properties.Environment.Variables as Record<
+        string,
+        unknown
+      >;
+
+    expect(Object.keys(env('collect')).sort()).toEqual(
+      [
+        'NODE_OPTIONS',
+        'POWERTOOLS_SERVICE_NAME',
+        'SIGHTLINE_DB_CLUSTER_ARN',
+        'SIGHTLINE_DB_NAME',
+        'SIGHTLINE_DB_SECRET_ARN',
+        'SIGHTLINE_EVENTS_STREAM',
+        'SIGHTLINE_TRUSTED_PROXIES',
+      ].sort(),
+    );
+    expect(env('enrich')).toMatchObject({
+      SIGHTLINE_EVENTS_DELIVERY_STREAM: { Ref: expect.stringMatching(/^LakeDeliveryStreamevents/) },
+      SIGHTLINE_FAILED_EVENTS_DELIVERY_STREAM: { Ref: expect.stringMatching(/^LakeDeliveryStreamfailedevents/) },
+      SIGHTLINE_IDENTITY_QUEUE_URL: { Ref: expect.stringMatching(/^IdentityQueue/) },
+      SIGHTLINE_KV_TABLE: { Ref: expect.stringMatching(/^KeyValueTable/) },
+    });
+  });
+});

@@ -1,0 +1,47 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { resolveSettings, type SettingsInput } from '../../../lib/settings';
+import { SightlineStack } from '../../../lib/stacks/sightline-stack';
+
+const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../cdk.json'), 'utf8')) as {
+  context: Record<string, unknown>;
+};
+
+/** Feature flags of `cdk.json`, so tests synthesize what `cdk synth` does. */
+const featureFlags = Object.fromEntries(Object.entries(cdkJson.context).filter(([key]) => key.startsWith('@aws-cdk')));
+
+/** A folder that does not exist: tests skip the tracker upload unless they pass a build folder. */
+const NO_TRACKER_BUILD = path.join(__dirname, 'no-tracker-build');
+
+export interface Deployment {
+  readonly app: App;
+  readonly stack: SightlineStack;
+  readonly template: Template;
+}
+
+/**
+ * Synthesizes a fresh app holding one Sightline stack with `settings` over the defaults.
+ * (Requires the `aws-cdk-lib/aws-lambda-nodejs` mock in the calling test file.)
+ */
+export function deploy(settings: SettingsInput = {}): Deployment {
+  const app = new App({ context: featureFlags });
+  const stack = new SightlineStack(app, 'Sightline', {
+    settings: resolveSettings({ trackerAssetPath: NO_TRACKER_BUILD, ...settings }),
+  });
+  Validations.of(stack).acknowledge({
+    id: 'Annotation::sightline:trackerAssetMissing',
+    reason: 'Tests upload no tracker build unless they pass trackerAssetPath.',
+  });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** A temporary tracker build folder holding `s.js` and one hashed build. */
+export function trackerBuild(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-tracker-'));
+  fs.writeFileSync(path.join(dir, 's.js'), '/* loader */');
+  fs.writeFileSync(path.join(dir, 's.0123abcd.js'), '/* build */');
+  return dir;
+}
