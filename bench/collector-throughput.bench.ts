@@ -28,7 +28,9 @@ async function main() {
     const runtimeFile = join(dataDir, 'runtime.json');
     while (!existsSync(runtimeFile)) await new Promise((r) => setTimeout(r, 100));
     const { port } = JSON.parse(readFileSync(runtimeFile, 'utf8')) as { port: number };
-    const { demoSite } = JSON.parse(readFileSync(join(dataDir, 'admin.json'), 'utf8')) as { demoSite: { siteKey: string } };
+    const { demoSite } = JSON.parse(readFileSync(join(dataDir, 'admin.json'), 'utf8')) as {
+      demoSite: { siteKey: string };
+    };
     const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 
     const send = (i: number) =>
@@ -56,13 +58,18 @@ async function main() {
             headers: {
               'content-type': 'text/plain',
               'content-length': Buffer.byteLength(body),
-              'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15',
+              'user-agent':
+                'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15',
               'x-forwarded-for': `81.2.69.${i % 250}`,
             },
           },
           (res) => {
             res.resume();
-            res.on('end', () => (res.statusCode === 202 ? resolvePromise(performance.now() - started) : reject(new Error(`status ${res.statusCode}`))));
+            res.on('end', () =>
+              res.statusCode === 202
+                ? resolvePromise(performance.now() - started)
+                : reject(new Error(`status ${res.statusCode}`)),
+            );
           },
         );
         req.on('error', reject);
@@ -89,11 +96,14 @@ async function main() {
     );
     const seconds = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
-    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1);
+    const pct = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1);
     const acknowledged = latencies.length * EVENTS_PER_REQUEST;
     console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}`);
     console.log(`requests: ${requests} × ${EVENTS_PER_REQUEST} events, concurrency ${concurrency}, failed ${failed}`);
-    console.log(`throughput: ${Math.round(acknowledged / seconds)} events/s (${Math.round(latencies.length / seconds)} req/s)`);
+    console.log(
+      `throughput: ${Math.round(acknowledged / seconds)} events/s (${Math.round(latencies.length / seconds)} req/s)`,
+    );
     console.log(`latency ms: p50 ${pct(50)}  p95 ${pct(95)}  p99 ${pct(99)}  max ${pct(100)}`);
 
     const analytics = await createDuckDbAnalytics({ lakeDir: join(dataDir, 'lake') });
@@ -105,7 +115,9 @@ async function main() {
       if (stored < acknowledged) await new Promise((r) => setTimeout(r, 500));
     }
     await analytics.close();
-    console.log(`lake: ${stored} of ${acknowledged} acknowledged events stored (${((performance.now() - waitStarted) / 1000).toFixed(1)} s to drain)`);
+    console.log(
+      `lake: ${stored} of ${acknowledged} acknowledged events stored (${((performance.now() - waitStarted) / 1000).toFixed(1)} s to drain)`,
+    );
     if (stored !== acknowledged) process.exitCode = 1;
   } finally {
     child.kill('SIGINT');
