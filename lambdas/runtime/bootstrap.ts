@@ -43,7 +43,7 @@ export async function bootstrapLocal(sql: Sql, adminFile: string): Promise<{ set
       .execute();
     const site = await createSite(
       { engine: 'pglite', db: trx, close: async () => undefined },
-      { organizationId: org.id, domain: 'localhost', name: 'Demo site', allowedOrigins: ['http://127.0.0.1:*'] },
+      { organizationId: org.id, domain: 'localhost', name: 'Demo site', allowedOrigins: ['127.0.0.1'] },
     );
     return {
       organizationId: org.id,

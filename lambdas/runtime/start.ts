@@ -28,6 +28,8 @@ export interface LocalRuntimeOptions {
   readonly databaseUrl?: string;
   /** Proxies whose X-Forwarded-For is believed. @default loopback */
   readonly trustedProxies?: string;
+  /** Extra static folders by URL prefix (e.g. test pages carrying the snippet). */
+  readonly staticRoots?: Readonly<Record<string, string>>;
   readonly log?: (line: string) => void;
 }
 
@@ -95,7 +97,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<R
   const workers = await localWorkers(deps, sites);
   const server = createLocalHttpServer({
     routes,
-    staticFiles: createStaticFiles({ dashboardDir: join(__dirname, '..', '..', 'dashboard', 'dist') }),
+    staticFiles: createStaticFiles({
+      dashboardDir: join(__dirname, '..', '..', 'dashboard', 'dist'),
+      ...(options.staticRoots ? { extraRoots: options.staticRoots } : {}),
+    }),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

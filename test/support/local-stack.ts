@@ -16,7 +16,9 @@ export interface LocalStack {
  * The whole product in this process on a free port over a fresh data directory: what
  * `npm start` runs, for end-to-end tests.
  */
-export async function startLocalStack(options: { databaseUrl?: string } = {}): Promise<LocalStack> {
+export async function startLocalStack(
+  options: { databaseUrl?: string; staticRoots?: Readonly<Record<string, string>> } = {},
+): Promise<LocalStack> {
   const { dir, cleanup } = makeTempDir('sightline-stack-');
   const runtime = await startLocalRuntime({ dataDir: dir, port: 0, ...options });
   return {
