@@ -1,5 +1,7 @@
+import { timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ORIGIN_VERIFY_HEADER } from '../core/config';
 import { header } from '../core/http/request';
 import type { ServerContext } from './collected-event';
 
@@ -11,10 +13,15 @@ import type { ServerContext } from './collected-event';
 export interface TrustedProxies {
   readonly cloudfront: boolean;
   readonly networks: BlockList;
+  /**
+   * The value CloudFront adds as `x-sightline-origin-verify` on its way to the API: a request
+   * without it did not come through the distribution, so its CloudFront headers are forged.
+   */
+  readonly originSecret?: string;
 }
 
 /** Parses `cloudfront,10.0.0.0/8,::1/128` style configuration. */
-export function parseTrustedProxies(spec: string): TrustedProxies {
+export function parseTrustedProxies(spec: string, originSecret?: string): TrustedProxies {
   const networks = new BlockList();
   let cloudfront = false;
   for (const raw of spec
@@ -32,13 +39,22 @@ export function parseTrustedProxies(spec: string): TrustedProxies {
     const bits = bitsText === undefined ? (family === 4 ? 32 : 128) : Number(bitsText);
     networks.addSubnet(address as string, bits, type);
   }
-  return { cloudfront, networks };
+  return { cloudfront, networks, ...(originSecret ? { originSecret } : {}) };
+}
+
+/** Whether CloudFront's viewer headers on this request can be believed. */
+function viaCloudFront(event: APIGatewayProxyEventV2, trusted: TrustedProxies): boolean {
+  if (!trusted.cloudfront) return false;
+  if (trusted.originSecret === undefined) return true;
+  const given = Buffer.from(header(event, ORIGIN_VERIFY_HEADER) ?? '');
+  const expected = Buffer.from(trusted.originSecret);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** The client IP: CloudFront's viewer address if trusted, else the last untrusted X-Forwarded-For hop. */
 export function clientIp(event: APIGatewayProxyEventV2, trusted: TrustedProxies): string | undefined {
   const peer = normalizeIp(event.requestContext.http.sourceIp);
-  if (trusted.cloudfront) {
+  if (viaCloudFront(event, trusted)) {
     const viewer = header(event, 'cloudfront-viewer-address');
     const ip = viewer ? normalizeIp(viewer.slice(0, viewer.lastIndexOf(':'))) : undefined;
     if (ip) return ip;
@@ -63,7 +79,7 @@ export function serverContext(
   const origin = header(event, 'origin');
   const lat = Number(header(event, 'cloudfront-viewer-latitude'));
   const lon = Number(header(event, 'cloudfront-viewer-longitude'));
-  const geo = trusted.cloudfront
+  const geo = viaCloudFront(event, trusted)
     ? compact({
         country: header(event, 'cloudfront-viewer-country'),
         region: header(event, 'cloudfront-viewer-country-region'),

@@ -20,10 +20,14 @@ export const ENV = {
   identityDlqUrl: 'SIGHTLINE_IDENTITY_DLQ_URL',
   kmsKeyId: 'SIGHTLINE_KMS_KEY_ID',
   trustedProxies: 'SIGHTLINE_TRUSTED_PROXIES',
+  originVerifySecret: 'SIGHTLINE_ORIGIN_VERIFY_SECRET',
   geoipCityPath: 'SIGHTLINE_GEOIP_CITY',
   geoipAsnPath: 'SIGHTLINE_GEOIP_ASN',
   geoipAnonymousIpPath: 'SIGHTLINE_GEOIP_ANONYMOUS_IP',
 } as const;
+
+/** The header CloudFront adds to origin requests to prove a request passed through it. */
+export const ORIGIN_VERIFY_HEADER = 'x-sightline-origin-verify';
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
 

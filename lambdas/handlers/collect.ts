@@ -21,6 +21,8 @@ export interface CollectHandlerDeps {
   readonly events: EventStream;
   /** `cloudfront` and/or CIDRs (see `parseTrustedProxies`). */
   readonly trustedProxies: string;
+  /** Proof that a request came through our CloudFront distribution (`ORIGIN_VERIFY_HEADER`). */
+  readonly originVerifySecret?: string;
   readonly now?: () => number;
 }
 
@@ -34,7 +36,7 @@ export function makeCollectHandler(deps: CollectHandlerDeps) {
   const collector: Collector = createCollector({
     sites: deps.sites,
     events: deps.events,
-    trustedProxies: parseTrustedProxies(deps.trustedProxies),
+    trustedProxies: parseTrustedProxies(deps.trustedProxies, deps.originVerifySecret),
     now,
     newId: randomUUID,
   });
@@ -113,5 +115,6 @@ export const handler = lazyHandler(async () => {
     sites: createSiteRegistry(deps.sql),
     events: deps.events,
     trustedProxies: optionalEnv(ENV.trustedProxies) ?? 'cloudfront',
+    originVerifySecret: optionalEnv(ENV.originVerifySecret),
   });
 });

@@ -1,10 +1,11 @@
+import { Fn, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ENV } from '../../lambdas/core/config';
+import { ENV, ORIGIN_VERIFY_HEADER } from '../../lambdas/core/config';
 import { API_PATHS, apiBehaviorDefaults, SCRIPT_PATHS, scriptBehaviorDefaults } from '../defaults/cdn-defaults';
 import { acceptCdnFindings } from '../nag';
 
@@ -43,6 +44,12 @@ export interface CdnProps {
  */
 export class Cdn extends Construct {
   public readonly distribution: cloudfront.Distribution;
+  /**
+   * Sent by CloudFront to the API on every request; the collector believes CloudFront's viewer
+   * headers only when it is present, so calling the API directly cannot forge a client IP. The
+   * stack's unique id: unguessable from outside, stable across deploys.
+   */
+  private readonly originSecret = Fn.select(2, Fn.split('/', Stack.of(this).stackId));
 
   constructor(scope: Construct, id: string, props: CdnProps) {
     super(scope, id);
@@ -50,6 +57,7 @@ export class Cdn extends Construct {
     const apiOrigin = new origins.HttpOrigin(props.apiDomainName, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: this.originSecret },
     });
 
     const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
@@ -96,5 +104,6 @@ export class Cdn extends Construct {
    */
   public bindTrustedProxy(fn: lambda.Function): void {
     fn.addEnvironment(ENV.trustedProxies, 'cloudfront');
+    fn.addEnvironment(ENV.originVerifySecret, this.originSecret);
   }
 }

@@ -5,6 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ENV, ORIGIN_VERIFY_HEADER } from '../../lambdas/core/config';
 import { TrackerScript } from '../../lib/constructs/tracker-script';
 import { API_PATHS, SCRIPT_PATHS } from '../../lib/defaults/cdn-defaults';
 import { COLLECT_ROUTES } from '../../lib/stacks/function-wiring';
@@ -22,6 +23,21 @@ function distributionConfig(template: ReturnType<typeof deploy>['template']) {
 }
 
 describe('edge: CloudFront and the collection API', () => {
+  it('proves to the collector that a request came through CloudFront with a header only the stack knows', () => {
+    const { template } = deploy();
+
+    const config = distributionConfig(template);
+    const apiOrigin = config.Origins.find((o: { CustomOriginConfig?: unknown }) => o.CustomOriginConfig !== undefined);
+    const sent = apiOrigin.OriginCustomHeaders.find(
+      (h: { HeaderName: string }) => h.HeaderName === ORIGIN_VERIFY_HEADER,
+    );
+    const collect = Object.values(template.findResources('AWS::Lambda::Function')).find(
+      (f) => f.Properties.Environment?.Variables?.[ENV.trustedProxies] === 'cloudfront',
+    );
+    expect(sent.HeaderValue).toEqual({ 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] });
+    expect(collect?.Properties.Environment.Variables[ENV.originVerifySecret]).toEqual(sent.HeaderValue);
+  });
+
   it('serves the script paths from the script bucket through origin access control', () => {
     const { stack, template } = deploy();
 
