@@ -119,6 +119,7 @@ describe('least privilege', () => {
         'SIGHTLINE_DB_NAME',
         'SIGHTLINE_DB_SECRET_ARN',
         'SIGHTLINE_EVENTS_STREAM',
+        'SIGHTLINE_ORIGIN_VERIFY_SECRET',
         'SIGHTLINE_TRUSTED_PROXIES',
       ].sort(),
     );
