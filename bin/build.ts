@@ -2,6 +2,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { lambdaEntries } from '../lambdas/entries';
+import { ESM_REQUIRE_BANNER, LAMBDA_EXTERNAL_MODULES } from '../lib/defaults/function-defaults';
 import { buildTracker, gzipBudgetBytes } from '../tracker-sdk/paths';
 
 /** Cold starts grow with bundle size: every Lambda stays under this, minified. */
@@ -10,14 +11,14 @@ const root = resolve(__dirname, '..');
 const outRoot = join(root, 'dist', 'lambdas');
 
 /**
- * `npm run build`: bundles every Lambda as CDK does (esbuild, minified, arm64 Node 22, the AWS SDK
- * v3 left to the runtime), builds the tracker, and reports each size against its budget.
+ * `npm run build`: bundles every Lambda as CDK does (esbuild, ESM, minified, Node 22, the same
+ * external modules), builds the tracker, and reports each size against its budget.
  * Exits non-zero when a budget is broken.
  */
 async function main(): Promise<void> {
   const rows: { name: string; bytes: number; budget: number }[] = [];
   for (const [name, entry] of Object.entries(lambdaEntries)) {
-    const outfile = join(outRoot, name, 'index.js');
+    const outfile = join(outRoot, name, 'index.mjs');
     mkdirSync(join(outRoot, name), { recursive: true });
     const result = await build({
       entryPoints: [join(root, entry)],
@@ -26,10 +27,11 @@ async function main(): Promise<void> {
       minify: true,
       platform: 'node',
       target: 'node22',
-      format: 'cjs',
+      format: 'esm',
+      banner: { js: ESM_REQUIRE_BANNER },
       sourcemap: false,
       metafile: true,
-      external: ['@aws-sdk/*', '@smithy/*'],
+      external: [...LAMBDA_EXTERNAL_MODULES],
       logLevel: 'warning',
     });
     writeFileSync(join(outRoot, name, 'meta.json'), JSON.stringify(result.metafile));

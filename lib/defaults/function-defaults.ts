@@ -9,7 +9,8 @@ export const SIGHTLINE_RUNTIME = lambda.Runtime.NODEJS_22_X;
  * esbuild output is ESM; a few dependencies still call `require`, which ESM lacks, so the banner
  * recreates it (the Powertools-documented workaround).
  */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 /**
  * Org-default settings of every Sightline Lambda: arm64, the current Node runtime, JSON logs,
@@ -37,11 +38,16 @@ export function functionDefaults(serviceName: string): NodejsFunctionProps {
       format: OutputFormat.ESM,
       mainFields: ['module', 'main'],
       banner: ESM_REQUIRE_BANNER,
+      // The runtime brings the AWS SDK; the GeoIP database comes from S3 (`geoipCity`), not the bundle.
+      externalModules: [...LAMBDA_EXTERNAL_MODULES],
       // Bundle locally with the repository's esbuild: `cdk synth` needs no Docker.
       forceDockerBundling: false,
     },
   };
 }
+
+/** Left out of every bundle (and of `npm run build`, which reports the same sizes). */
+export const LAMBDA_EXTERNAL_MODULES = ['@aws-sdk/*', '@smithy/*', '@ip-location-db/*'] as const;
 
 /**
  * Merges a function's own props over the defaults; `environment` and `bundling` merge key by key
