@@ -1,6 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createDuckDbAnalytics } from '../adapters/local/duckdb-analytics';
+import { LOCAL_DATABASE, namedQueries } from '../lake/named-queries';
+import { runNamedQuery } from '../lake/named-query-runner';
 import { type FailedEventFilter, listFailedEvents } from '../pipeline/failed-events';
+import type { Analytics } from '../ports/analytics';
 import { dataDirFromEnv, dataPaths } from '../runtime/data-dir';
 import { initializeDataDir } from '../runtime/initialize-data-dir';
 import { type RunningRuntime, startLocalRuntime } from '../runtime/start';
@@ -62,10 +65,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(new Option('--engine <engine>', 'where to run it').choices(['athena', 'postgres']).default('athena'))
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table'))
     .option('--max-rows <n>', 'stop after this many rows', (v) => parsePositive(v, '--max-rows'), 10_000)
-    .argument('<sql>', 'the SQL statement')
-    .action(async (sql: string, opts: { engine: 'athena' | 'postgres'; format: OutputFormat; maxRows: number }) => {
-      const rows =
-        opts.engine === 'athena' ? await queryLake(sql, opts.maxRows) : await queryPostgres(sql, opts.maxRows);
+    .option('--named <name>', `run a named query of athena/queries (${namedQueries.map((q) => q.name).join(', ')})`)
+    .option('--param <name=value>', 'a named query parameter (repeatable)', collectParam, {})
+    .argument('[sql]', 'the SQL statement (omit with --named)')
+    .action(async (sql: string | undefined, opts: QueryOptions) => {
+      const rows = await runQuery(sql, opts);
       console.log(formatRows(rows, opts.format));
     });
 
@@ -84,13 +88,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   filterOptions(failed.command('list').description('list failed events, newest first'))
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table'))
     .action(async (opts: FailedOptions & { format: OutputFormat }) => {
-      const analytics = await createDuckDbAnalytics({ lakeDir: dataPaths(dataDirFromEnv()).lake });
-      try {
-        const rows = await listFailedEvents(analytics, failedFilter(opts));
-        console.log(formatRows(rows as unknown as Record<string, unknown>[], opts.format));
-      } finally {
-        await analytics.close();
-      }
+      const rows = await withLake((analytics) => listFailedEvents(analytics, failedFilter(opts)));
+      console.log(formatRows(rows as unknown as Record<string, unknown>[], opts.format));
     });
   filterOptions(
     failed.command('replay').description('collect failed events again; prints one outcome per event'),
@@ -113,13 +112,43 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function queryLake(sql: string, maxRows: number) {
+interface QueryOptions {
+  engine: 'athena' | 'postgres';
+  format: OutputFormat;
+  maxRows: number;
+  named?: string;
+  param: Record<string, string>;
+}
+
+async function runQuery(sql: string | undefined, opts: QueryOptions): Promise<Record<string, unknown>[]> {
+  if (opts.named !== undefined) {
+    if (opts.engine !== 'athena') throw new InvalidArgumentError('--named runs on --engine athena');
+    return withLake(async (analytics) => {
+      const result = await runNamedQuery(analytics, opts.named as string, opts.param, {
+        database: LOCAL_DATABASE,
+        maxRows: opts.maxRows,
+      });
+      return [...result.rows];
+    });
+  }
+  if (!sql) throw new InvalidArgumentError('give the SQL, or --named <query>');
+  if (opts.engine === 'postgres') return queryPostgres(sql, opts.maxRows);
+  return withLake(async (analytics) => [...(await analytics.query(sql, { maxRows: opts.maxRows })).rows]);
+}
+
+async function withLake<T>(work: (analytics: Analytics) => Promise<T>): Promise<T> {
   const analytics = await createDuckDbAnalytics({ lakeDir: dataPaths(dataDirFromEnv()).lake });
   try {
-    return [...(await analytics.query(sql, { maxRows })).rows];
+    return await work(analytics);
   } finally {
     await analytics.close();
   }
+}
+
+function collectParam(value: string, previous: Record<string, string>): Record<string, string> {
+  const at = value.indexOf('=');
+  if (at < 1) throw new InvalidArgumentError(`--param takes name=value, got "${value}"`);
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 }
 
 async function queryPostgres(sql: string, maxRows: number) {

@@ -25,9 +25,6 @@ export interface NamedQuery {
   readonly parameters: readonly NamedQueryParameter[];
 }
 
-/** The queries' SQL files. Read at CDK synth, in tests and by the CLI; a bundled Lambda has no such folder. */
-export const NAMED_QUERIES_DIR = resolve(__dirname, '../../athena/queries');
-
 /** What `{{database}}` renders as on the local lake: DuckDB's default schema, where the lake views live. */
 export const LOCAL_DATABASE = 'main';
 
@@ -48,12 +45,16 @@ const step = (n: number): NamedQueryParameter => ({
   ...(n > 1 ? { nullable: true } : {}),
 });
 
-const query = (name: string, description: string, extra: readonly NamedQueryParameter[] = []): NamedQuery => ({
-  name,
-  description,
-  file: `${name}.sql`,
-  parameters: [...siteAndRange, ...extra],
-});
+/** The description names the `?` parameters too: the Athena console asks for them by position only. */
+const query = (name: string, answers: string, extra: readonly NamedQueryParameter[] = []): NamedQuery => {
+  const parameters = [...siteAndRange, ...extra];
+  return {
+    name,
+    description: `${answers}. Parameters (?), in order: ${parameters.map((p) => p.name).join(', ')}.`,
+    file: `${name}.sql`,
+    parameters,
+  };
+};
 
 /**
  * Every named query in `athena/queries/`. CDK creates one Athena named query per entry; the
@@ -94,12 +95,22 @@ export function namedQuery(name: string): NamedQuery {
 }
 
 /**
+ * The folder of the queries' SQL files, `athena/queries/`: read at CDK synth, by the CLI and in
+ * tests. A function, not a constant, so that merely importing the registry works in a Lambda
+ * bundled as ESM, where there is no `__dirname` (and no such folder).
+ */
+export function namedQueriesDir(): string {
+  if (typeof __dirname !== 'string') throw new NotFoundError('athena/queries is not shipped in this bundle');
+  return resolve(__dirname, '../../athena/queries');
+}
+
+/**
  * The SQL text of a named query, as written (placeholders unrendered).
  *
  * @example
  * const sql = renderNamedQuery(loadNamedQuery('top-pages'), { database: 'sightline' });
  */
-export function loadNamedQuery(name: string, dir: string = NAMED_QUERIES_DIR): string {
+export function loadNamedQuery(name: string, dir: string = namedQueriesDir()): string {
   return readFileSync(join(dir, namedQuery(name).file), 'utf8');
 }
 

@@ -2,7 +2,7 @@ import type { Analytics, AnalyticsParam, AnalyticsResult } from '../ports/analyt
 import {
   bindNamedQueryParameters,
   loadNamedQuery,
-  NAMED_QUERIES_DIR,
+  namedQueriesDir,
   namedQuery,
   renderNamedQuery,
 } from './named-queries';
@@ -11,7 +11,7 @@ export interface RunNamedQueryOptions {
   /** What `{{database}}` renders as: the Glue database on Athena, `LOCAL_DATABASE` on DuckDB. */
   readonly database: string;
   readonly maxRows?: number;
-  /** @default NAMED_QUERIES_DIR */
+  /** Folder of the `.sql` files. @default namedQueriesDir() */
   readonly dir?: string;
 }
 
@@ -31,6 +31,6 @@ export async function runNamedQuery(
   options: RunNamedQueryOptions,
 ): Promise<AnalyticsResult> {
   const params = bindNamedQueryParameters(namedQuery(name), values);
-  const sql = renderNamedQuery(loadNamedQuery(name, options.dir ?? NAMED_QUERIES_DIR), { database: options.database });
+  const sql = renderNamedQuery(loadNamedQuery(name, options.dir ?? namedQueriesDir()), { database: options.database });
   return analytics.query(sql, { params, ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }) });
 }

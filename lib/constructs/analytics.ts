@@ -7,6 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/core/config';
+import { loadNamedQuery, namedQueries, renderNamedQuery } from '../../lambdas/lake/named-queries';
 import { type LakeTable, lakeTables } from '../../lambdas/lake/tables';
 import { glueDatabaseName, workGroupConfiguration } from '../defaults/analytics-defaults';
 import { queryResultsBucketDefaults } from '../defaults/bucket-defaults';
@@ -57,6 +58,8 @@ export class Analytics extends Construct {
   public readonly workGroup: athena.CfnWorkGroup;
   public readonly workGroupName: string;
   public readonly resultsBucket: s3.Bucket;
+  /** One per file in `athena/queries/`, so data teams find every dashboard query in the console. */
+  public readonly namedQueries: readonly athena.CfnNamedQuery[];
   private readonly lakeBucket: s3.IBucket;
 
   constructor(scope: Construct, id: string, props: AnalyticsProps) {
@@ -103,6 +106,17 @@ export class Analytics extends Construct {
         encryptionKey: props.encryptionKey,
         bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 10 * 1024 ** 3,
       }),
+    });
+    this.namedQueries = namedQueries.map((query) => {
+      const named = new athena.CfnNamedQuery(this, `Query-${query.name}`, {
+        name: query.name,
+        description: query.description.slice(0, 1024),
+        database: this.databaseName,
+        workGroup: this.workGroupName,
+        queryString: renderNamedQuery(loadNamedQuery(query.name), { database: this.databaseName }),
+      });
+      named.addDependency(this.workGroup);
+      return named;
     });
   }
 

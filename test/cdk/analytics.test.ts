@@ -1,5 +1,6 @@
 jest.mock('aws-cdk-lib/aws-lambda-nodejs', () => jest.requireActual('./support/nodejs-function-mock'));
 
+import { namedQueries } from '../../lambdas/lake/named-queries';
 import { deploy } from './support/deploy';
 import { logicalId } from './support/iam';
 
@@ -52,5 +53,18 @@ describe('analytics', () => {
         LocationUri: { 'Fn::Join': ['', ['s3://', { Ref: logicalId(stack.lake.bucket) }]] },
       },
     });
+  });
+
+  it('registers every query of athena/queries as a named query in the workgroup, rendered for the Glue database', () => {
+    const { stack, template } = deploy();
+
+    const registered = Object.values(template.findResources('AWS::Athena::NamedQuery')).map((r) => r.Properties);
+    expect(registered.map((p) => p.Name).sort()).toEqual(namedQueries.map((q) => q.name).sort());
+    for (const properties of registered) {
+      expect(properties.WorkGroup).toBe(stack.analytics.workGroupName);
+      expect(properties.Database).toBe(stack.analytics.databaseName);
+      expect(properties.QueryString).toContain(`${stack.analytics.databaseName}.events`);
+      expect(properties.QueryString).not.toContain('{{database}}');
+    }
   });
 });

@@ -51,6 +51,35 @@ describe('sightline CLI', () => {
       expect(JSON.parse(result.stdout)).toEqual([{ n: 0 }]);
     }, 30_000);
 
+    it('runs a named query of athena/queries with its parameters', async () => {
+      const result = await runCli(
+        [
+          'query',
+          '--named',
+          'daily-pageviews-and-visitors',
+          '--param',
+          'site_id=none',
+          '--param',
+          'from_date=2026-01-01',
+          '--param',
+          'to_date=2026-01-31',
+          '--format',
+          'json',
+        ],
+        { SIGHTLINE_DATA_DIR: dir },
+      );
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout)).toEqual([]);
+    }, 30_000);
+
+    it('names the parameter a named query is missing', async () => {
+      const result = await runCli(['query', '--named', 'top-pages', '--param', 'site_id=x'], {
+        SIGHTLINE_DATA_DIR: dir,
+      });
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/from_date/);
+    }, 30_000);
+
     it('prints CSV with a header row', async () => {
       const result = await runCli(['query', '--engine', 'athena', '--format', 'csv', "select 1 as a, 'x,y' as b"], {
         SIGHTLINE_DATA_DIR: dir,
