@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ChannelRule } from '../../enrichment/channel-rules';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Json<T> = ColumnType<T, string | T, string | T>;
@@ -30,6 +31,8 @@ export interface SiteSettings {
   sampleRate?: number;
   retentionDays?: number;
   affiliatePatterns?: string[];
+  /** Site rules evaluated before the default channel grouping, in order. */
+  channelRules?: ChannelRule[];
 }
 
 export interface SitesTable {
