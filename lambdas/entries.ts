@@ -6,6 +6,9 @@ export const lambdaEntries = {
   health: 'lambdas/handlers/health.ts',
   collect: 'lambdas/handlers/collect.ts',
   enrich: 'lambdas/handlers/enrich.ts',
+  resolveIdentity: 'lambdas/handlers/resolve-identity.ts',
+  postback: 'lambdas/handlers/postback.ts',
+  redirect: 'lambdas/handlers/redirect.ts',
 } as const;
 
 export type LambdaName = keyof typeof lambdaEntries;

@@ -1,3 +1,6 @@
+-- name: affiliate-stats
+-- answers: How many clicks, cookie drops, conversions, revenue and payout, and what EPC, does each affiliate, offer and sub id bring?
+-- parameters: site_id, from_date, to_date, site_id, from_date, from_date, to_date
 -- Affiliate stats: tracked-link clicks, cookie drops, conversions, revenue, payout, EPC (payout per
 -- click) and conversion rate by affiliate, offer and sub id (sub1).
 --
@@ -9,9 +12,8 @@
 -- Revenue and payout are summed as sent: `currency` is the smallest currency code seen and
 -- `currencies` how many there were (more than 1 means the sums mix currencies).
 --
--- Runs unchanged on Athena (Trino) and DuckDB (`sightline query --engine athena`).
--- Parameters, in order: site_id, from_date, to_date, site_id, from_date, from_date, to_date
--- (UTC days, YYYY-MM-DD, to_date inclusive).
+-- Dates are UTC days (YYYY-MM-DD), to_date inclusive. Runs unchanged on Athena (Trino) and DuckDB
+-- (`sightline query --engine athena`).
 WITH clicks AS (
   SELECT
     coalesce(replace(cast(json_extract(properties, '$.affiliate_id') AS varchar), '"', ''), '(none)') AS affiliate_id,

@@ -1,3 +1,6 @@
+-- name: attribution-by-channel
+-- answers: How many conversions and how much revenue does each channel and campaign earn under each of five attribution models, side by side?
+-- parameters: site_id, from_date, from_date, to_date, site_id, from_date, lookback_days, to_date, lookback_days, half_life_days
 -- Attribution by channel and campaign: the conversions and revenue each channel / campaign earns
 -- under five attribution models side by side (first touch, last touch, linear, time decay with a
 -- configurable half-life, position-based 40/20/40), per currency. Each model's conversions sum to
@@ -7,9 +10,8 @@
 -- revision per (network, transaction_id), rejected ones left out; the visitor's visits in the
 -- lookback window; '(no touchpoint)' for conversions without any.
 --
--- Runs unchanged on Athena (Trino) and DuckDB (`sightline query --engine athena`).
--- Parameters, in order: site_id, from_date, from_date, to_date, site_id, from_date, lookback_days,
--- to_date, lookback_days, half_life_days (dates are UTC days, YYYY-MM-DD, to_date inclusive).
+-- Dates are UTC days (YYYY-MM-DD), to_date inclusive. Runs unchanged on Athena (Trino) and DuckDB
+-- (`sightline query --engine athena`).
 WITH conversion_rows AS (
   SELECT
     event_time,
@@ -45,7 +47,16 @@ conversions AS (
     AND conversion_time < cast(cast(? AS date) AS timestamp) + interval '1' day
 ),
 site_events AS (
-  SELECT event_id, event_time, source, anonymous_id, user_id, session_id, channel, utm_campaign, click_id
+  SELECT
+    event_id,
+    coalesce(session_id, event_id) AS visit_id,
+    event_time,
+    source,
+    anonymous_id,
+    user_id,
+    channel,
+    utm_campaign,
+    click_id
   FROM {{database}}.events
   WHERE site_id = ?
     AND dt >= cast(cast(cast(? AS date) - interval '1' day * cast(? AS integer) AS date) AS varchar)
@@ -58,8 +69,7 @@ visits AS (
   FROM (
     SELECT
       e.*,
-      coalesce(session_id, event_id) AS visit_id,
-      row_number() OVER (PARTITION BY coalesce(session_id, event_id) ORDER BY event_time, event_id) AS nth
+      row_number() OVER (PARTITION BY visit_id ORDER BY event_time, event_id) AS nth
     FROM site_events e
   ) ordered
   WHERE nth = 1
@@ -78,7 +88,7 @@ touchpoints AS (
     AND anonymous_id IS NOT NULL
     AND next_source IS NOT NULL
     AND next_source <> 'redirect'
-    AND date_diff('second', event_time, next_time) <= 1800
+    AND date_diff('millisecond', event_time, next_time) <= 1800000
   )
 ),
 click_visitors AS (
@@ -116,7 +126,7 @@ positioned AS (
     count(*) OVER (PARTITION BY network, transaction_id) AS touches,
     CASE
       WHEN touch_time IS NULL THEN 1e0
-      ELSE power(5e-1, cast(date_diff('second', touch_time, conversion_time) AS double) / (cast(? AS double) * 86400e0))
+      ELSE power(5e-1, cast(date_diff('millisecond', touch_time, conversion_time) AS double) / (cast(? AS double) * 86400000e0))
     END AS decay_weight
   FROM journeys j
 ),

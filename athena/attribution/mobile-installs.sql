@@ -1,3 +1,6 @@
+-- name: mobile-installs
+-- answers: How many installs, in-app events and how much in-app revenue does each mobile network, media source and campaign bring?
+-- parameters: site_id, from_date, from_date, to_date
 -- Mobile installs and in-app events by network (AppsFlyer, Adjust, Branch), media source and
 -- campaign: installs, reinstalls and re-attributions, in-app events, the devices that sent in-app
 -- events, and in-app revenue.
@@ -8,8 +11,8 @@
 -- counted apart; every other event name is an in-app event. Revenue is summed as sent: `currency`
 -- is the smallest currency code seen and `currencies` how many there were.
 --
--- Runs unchanged on Athena (Trino) and DuckDB (`sightline query --engine athena`).
--- Parameters, in order: site_id, from_date, from_date, to_date (UTC days, YYYY-MM-DD, to_date inclusive).
+-- Dates are UTC days (YYYY-MM-DD), to_date inclusive. Runs unchanged on Athena (Trino) and DuckDB
+-- (`sightline query --engine athena`).
 WITH conversion_rows AS (
   SELECT
     received_at,

@@ -3,6 +3,7 @@ import { createDataApiSql } from '../adapters/aws/data-api-sql';
 import { createDynamoDbKeyValue } from '../adapters/aws/dynamodb-key-value';
 import { createFirehoseLakeSink } from '../adapters/aws/firehose-lake-sink';
 import { createKinesisEventStream } from '../adapters/aws/kinesis-event-stream';
+import { createKmsDataKeyWrapper } from '../adapters/aws/kms-key-wrapper';
 import { createS3ObjectStore } from '../adapters/aws/s3-object-store';
 import { createSqsQueue } from '../adapters/aws/sqs-queue';
 import { ENV, optionalEnv, requireEnv } from '../core/config';
@@ -64,6 +65,7 @@ export function buildAwsDependencies(env: NodeJS.ProcessEnv): Dependencies {
     ),
     keyValue,
     identityQueue: lazy(() => createSqsQueue({ queueUrl: requireEnv(ENV.identityQueueUrl, env), name: 'identity' })),
+    keyWrapper: lazy(() => createKmsDataKeyWrapper({ keyId: requireEnv(ENV.kmsKeyId, env) })),
     now: Date.now,
   };
 }

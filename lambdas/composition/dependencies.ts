@@ -1,6 +1,7 @@
 import type { Analytics } from '../ports/analytics';
 import type { EventStream } from '../ports/event-stream';
 import type { KeyValue } from '../ports/key-value';
+import type { DataKeyWrapper } from '../ports/key-wrapper';
 import type { LakeSink } from '../ports/lake-sink';
 import type { ObjectStore } from '../ports/object-store';
 import type { Queue } from '../ports/queue';
@@ -21,6 +22,8 @@ export interface Dependencies {
   readonly analytics: Analytics;
   readonly keyValue: KeyValue;
   readonly identityQueue: Queue;
+  /** Wraps each organization's PII data key: KMS in AWS, a local master key file in `npm start`. */
+  readonly keyWrapper: DataKeyWrapper;
   readonly now: () => number;
 }
 

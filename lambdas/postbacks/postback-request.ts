@@ -43,7 +43,7 @@ export function readPostbackRequest(event: APIGatewayProxyEventV2): PostbackRequ
   const fields: Record<string, string> = Object.create(null);
   const reserved: Record<string, string> = Object.create(null);
   const reservedNames = new Set<string>(Object.values(RESERVED_PARAMS));
-  const rawQuery = event.rawQueryString ?? new URLSearchParams(event.queryStringParameters ?? {}).toString();
+  const rawQuery = event.rawQueryString ?? queryString(event.queryStringParameters ?? {});
   for (const [key, value] of new URLSearchParams(rawQuery)) {
     const target = reservedNames.has(key) ? reserved : fields;
     if (!(key in target)) addField(target, key, value);
@@ -71,6 +71,11 @@ export function readPostbackRequest(event: APIGatewayProxyEventV2): PostbackRequ
     ...(signature ? { signature } : {}),
     signedContent: body !== '' ? body : withoutParam(rawQuery, RESERVED_PARAMS.signature),
   };
+}
+
+function queryString(params: Readonly<Record<string, string | undefined>>): string {
+  const entries = Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return new URLSearchParams(entries).toString();
 }
 
 function bodyFields(body: string, contentType: string): Record<string, string> {

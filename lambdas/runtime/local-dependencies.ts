@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createDuckDbAnalytics } from '../adapters/local/duckdb-analytics';
 import { createLocalEventStream, type LocalEventStream } from '../adapters/local/local-event-stream';
 import { createLocalKeyValue } from '../adapters/local/local-key-value';
+import { createLocalKeyWrapper } from '../adapters/local/local-key-wrapper';
 import { createLocalObjectStore } from '../adapters/local/local-object-store';
 import { createLocalQueue, type LocalQueue } from '../adapters/local/local-queue';
 import { createParquetLakeSink } from '../adapters/local/parquet-lake-sink';
@@ -52,6 +53,7 @@ export async function createLocalDependencies(
     analytics,
     keyValue,
     identityQueue,
+    keyWrapper: createLocalKeyWrapper({ path: paths.masterKey }),
     now,
     deadLetters: { identity: identityDlq, enrich: enrichDlq },
     async close() {

@@ -2,7 +2,11 @@ import type { SiteRegistry } from '../collection/site-registry';
 import { createDefaultEnricher } from '../composition/enricher';
 import { eventSources } from '../entries';
 import { makeEnrichHandler } from '../handlers/enrich';
+import { makeResolveIdentityHandler } from '../handlers/resolve-identity';
+import { ensureEventPartitions } from '../identity/event-partitions';
+import { observationFromEnvelope } from '../identity/observation-from-envelope';
 import type { LocalDependencies } from './local-dependencies';
+import { createQueuePoller, type SqsHandler } from './queue-poller';
 import { createScheduler, type Schedule } from './scheduler';
 import { createStreamPoller, type KinesisHandler, type Poller } from './stream-poller';
 
@@ -18,7 +22,10 @@ export async function localWorkers(deps: LocalDependencies, sites: SiteRegistry)
     keyValue: deps.keyValue,
     sql: deps.sql,
     enricher: await createDefaultEnricher(),
+    identityQueue: deps.identityQueue,
+    observe: observationFromEnvelope,
   });
+  const resolveIdentity = makeResolveIdentityHandler({ sql: deps.sql, keyWrapper: deps.keyWrapper });
   const pollers: Poller[] = [
     createStreamPoller({
       stream: deps.events,
@@ -30,8 +37,18 @@ export async function localWorkers(deps: LocalDependencies, sites: SiteRegistry)
       retryAttempts: eventSources.enrich.retryAttempts,
       onFailure: deps.deadLetters.enrich,
     }),
+    createQueuePoller({
+      queue: deps.identityQueue,
+      functionName: 'resolve-identity',
+      handler: resolveIdentity as unknown as SqsHandler,
+      batchSize: eventSources.resolveIdentity.batchSize,
+      maxBatchingWindowMs: eventSources.resolveIdentity.maxBatchingWindowSeconds * 1000,
+    }),
   ];
-  const schedules: Schedule[] = [];
+  const schedules: Schedule[] = [
+    // Slim-event partitions are created months ahead; once a day keeps the horizon moving.
+    { name: 'event-partitions', expression: 'rate(1 day)', handler: () => ensureEventPartitions(deps.sql, new Date()) },
+  ];
   const scheduler = createScheduler(schedules);
   return {
     start() {

@@ -3,10 +3,16 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../adapters/local/atomic-file';
+import { createLinkRegistry } from '../attribution/tracked-links';
 import { createSiteRegistry } from '../collection/site-registry';
+import { makeApiHandler } from '../handlers/api';
 import { makeCollectHandler } from '../handlers/collect';
 import { makeHealthHandler } from '../handlers/health';
 import { healthChecks } from '../handlers/health-checks';
+import { makePostbackHandler } from '../handlers/postback';
+import { makeRedirectHandler } from '../handlers/redirect';
+import { createOrganizationKeyring } from '../identity/crypto/organization-keys';
+import { LOCAL_DATABASE } from '../lake/named-queries';
 import { bootstrapLocal, type LocalSetup } from './bootstrap';
 import { makeControlHandler } from './control';
 import { dataPaths } from './data-dir';
@@ -16,7 +22,7 @@ import { createLocalDependencies, type LocalDependencies } from './local-depende
 import { localWorkers } from './local-workers';
 import { replayWith } from './replay';
 import type { HttpHandler, Route } from './routes';
-import { createStaticFiles, ensureTrackerBuilt } from './static-files';
+import { createStaticFiles, ensureDashboardBuilt, ensureTrackerBuilt } from './static-files';
 
 export interface LocalRuntimeOptions {
   readonly dataDir: string;
@@ -61,21 +67,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<R
   const paths = dataPaths(options.dataDir);
   refuseIfRunning(paths.runtimeFile);
   await ensureTrackerBuilt();
+  await ensureDashboardBuilt().catch((error: unknown) =>
+    console.warn(`dashboard not built: ${(error as Error).message}`),
+  );
   if (!options.databaseUrl && needsInitialization(options.dataDir)) await initializeInChildProcess(options.dataDir);
   const deps = await createLocalDependencies(options.dataDir, { databaseUrl: options.databaseUrl });
   const { setup, created } = await bootstrapLocal(deps.sql, paths.adminFile);
   const sites = createSiteRegistry(deps.sql, { ttlMs: 5_000 });
   const controlToken = randomBytes(24).toString('base64url');
+  const trustedProxies = options.trustedProxies ?? '127.0.0.1/8,::1/128';
 
   const http = (name: string, handler: unknown): Pick<Route, 'functionName' | 'handler'> => ({
     functionName: name,
     handler: handler as HttpHandler,
   });
   const health = http('health', makeHealthHandler(healthChecks(deps)));
-  const collect = http(
-    'collect',
-    makeCollectHandler({ sites, events: deps.events, trustedProxies: options.trustedProxies ?? '127.0.0.1/8,::1/128' }),
-  );
+  const collect = http('collect', makeCollectHandler({ sites, events: deps.events, trustedProxies }));
   const control = http(
     'control',
     makeControlHandler({
@@ -85,6 +92,38 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<R
       replay: replayWith(deps, sites),
     }),
   );
+  const api = http(
+    'api',
+    makeApiHandler({
+      sql: deps.sql,
+      analytics: deps.analytics,
+      analyticsDatabase: LOCAL_DATABASE,
+      keyValue: deps.keyValue,
+      keyring: createOrganizationKeyring(deps.sql, deps.keyWrapper),
+      auth: { kind: 'local' },
+    }),
+  );
+  const postback = http(
+    'postback',
+    makePostbackHandler({
+      sql: deps.sql,
+      sites,
+      events: deps.events,
+      keyValue: deps.keyValue,
+      keyWrapper: deps.keyWrapper,
+      trustedProxies,
+    }),
+  );
+  const redirect = http(
+    'redirect',
+    makeRedirectHandler({
+      links: createLinkRegistry(deps.sql),
+      sites,
+      events: deps.events,
+      keyValue: deps.keyValue,
+      trustedProxies,
+    }),
+  );
   const routes: Route[] = [
     { routeKey: 'GET /health', ...health },
     { routeKey: 'POST /e', ...collect },
@@ -92,7 +131,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<R
     { routeKey: 'GET /e.gif', ...collect },
     { routeKey: 'GET /c', ...collect },
     { routeKey: 'POST /v1/{type}', ...collect },
+    { routeKey: 'GET /postback/{network}', ...postback },
+    { routeKey: 'POST /postback/{network}', ...postback },
+    { routeKey: 'GET /r/{linkId}', ...redirect },
     { routeKey: 'POST /_local/control', ...control },
+    { routeKey: 'ANY /api/{proxy+}', ...api },
   ];
   const workers = await localWorkers(deps, sites);
   const server = createLocalHttpServer({

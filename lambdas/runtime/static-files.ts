@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
+import { dashboardBuildScript, dashboardDistDir } from '../../dashboard/paths';
 import { buildTracker, trackerCacheControl, trackerDistDir, trackerFiles } from '../../tracker-sdk/paths';
 import type { HttpReply } from './api-gateway-event';
 import type { StaticHandler } from './http-server';
@@ -18,6 +20,38 @@ const TYPES: Record<string, string> = {
 /** Builds the tracker when its bundle is missing (a fresh clone), so `npm start` needs no build step. */
 export async function ensureTrackerBuilt(): Promise<void> {
   if (!existsSync(join(trackerDistDir, trackerFiles.versioned))) await buildTracker({ write: true });
+}
+
+let dashboardBuild: Promise<void> | undefined;
+
+/**
+ * Builds the dashboard when its static build is missing (a fresh clone), so `npm start` needs no
+ * build step. Vite runs in a short-lived child process (a few seconds, once), which keeps the
+ * long-running runtime's memory at its idle size; concurrent starts share one build through the
+ * build script's lock.
+ */
+export function ensureDashboardBuilt(): Promise<void> {
+  if (existsSync(join(dashboardDistDir, 'index.html'))) return Promise.resolve();
+  dashboardBuild ??= new Promise<void>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--require', require.resolve('tsx/cjs'), dashboardBuildScript, '--if-missing'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`building the dashboard failed (exit ${code}): ${stderr}`)),
+    );
+  }).finally(() => {
+    dashboardBuild = undefined;
+  });
+  return dashboardBuild;
 }
 
 /**

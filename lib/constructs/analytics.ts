@@ -115,7 +115,7 @@ export class Analytics extends Construct {
         workGroup: this.workGroupName,
         queryString: renderNamedQuery(loadNamedQuery(query.name), { database: this.databaseName }),
       });
-      named.addDependency(this.workGroup);
+      named.node.addDependency(this.workGroup);
       return named;
     });
   }

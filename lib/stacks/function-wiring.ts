@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { LambdaName } from '../../lambdas/entries';
+import { eventSources, type LambdaName } from '../../lambdas/entries';
 import type { Alarms } from '../constructs/alarms';
 import type { Analytics } from '../constructs/analytics';
 import type { Cdn } from '../constructs/cdn';
@@ -77,6 +77,41 @@ export const functionSpecs: { readonly [K in LambdaName]: FunctionSpec } = {
       r.cdn.bindTrustedProxy(fn);
       r.events.bindProducer(fn);
       r.database.bindDataApi(fn); // the site registry
+    },
+  },
+  // Identity resolution: the identity queue's consumer, persons in Aurora, PII keys from KMS.
+  resolveIdentity: {
+    props: { memorySize: 512, timeout: Duration.seconds(60) },
+    wire: (fn, r) => {
+      r.identityQueue.bindConsumer(fn, {
+        batchSize: eventSources.resolveIdentity.batchSize,
+        maxBatchingWindow: Duration.seconds(eventSources.resolveIdentity.maxBatchingWindowSeconds),
+      });
+      r.database.bindDataApi(fn);
+      r.key.bindDataKeyWrapper(fn);
+    },
+  },
+  // Affiliate and mobile-attribution postbacks: verified per site, stored idempotently, streamed.
+  postback: {
+    props: { timeout: API_TIMEOUT },
+    wire: (fn, r) => {
+      r.api.addRoutes(fn, ['GET /postback/{network}', 'POST /postback/{network}']);
+      r.cdn.bindTrustedProxy(fn);
+      r.database.bindDataApi(fn);
+      r.events.bindProducer(fn);
+      r.keyValue.bindReadWrite(fn); // click lookups
+      r.key.bindDataKeyWrapper(fn); // HMAC secrets are stored encrypted
+    },
+  },
+  // Tracked links: record the click, drop the click cookie, 302.
+  redirect: {
+    props: { timeout: API_TIMEOUT },
+    wire: (fn, r) => {
+      r.api.addRoutes(fn, ['GET /r/{linkId}']);
+      r.cdn.bindTrustedProxy(fn);
+      r.database.bindDataApi(fn); // the link registry
+      r.events.bindProducer(fn);
+      r.keyValue.bindReadWrite(fn); // clicks, kept with a TTL
     },
   },
   enrich: {

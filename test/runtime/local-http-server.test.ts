@@ -57,7 +57,7 @@ describe('local HTTP server (CloudFront + API Gateway stand-in)', () => {
       request('/e', { method: 'POST', body: '[]' }),
       request('/v1/batch', { method: 'POST', body: 'nope' }),
       request('/e.gif?site='),
-      request('/%E0%A4%A', { method: 'GET' }),
+      request('/assets/%E0%A4%A.js', { method: 'GET' }),
       request('/c'),
     ]);
     expect(bad.every((r) => r.status >= 400 && r.status < 500)).toBe(true);

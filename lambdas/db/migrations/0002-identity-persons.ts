@@ -121,14 +121,16 @@ export async function createPersonTables(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
 
   // Ordered locking for resolution: advisory locks taken one by one in ascending key order, so two
-  // resolvers never wait for each other in a cycle.
+  // resolvers never wait for each other in a cycle. (They return a value: the Data API has no `void`.)
   await sql`
-    create function identity_lock_keys(keys jsonb) returns void language plpgsql as $$
-    declare k bigint;
+    create function identity_lock_keys(keys jsonb) returns integer language plpgsql as $$
+    declare k bigint; n integer := 0;
     begin
       for k in select distinct value::bigint from jsonb_array_elements_text(keys) order by 1 loop
         perform pg_advisory_xact_lock(k);
+        n := n + 1;
       end loop;
+      return n;
     end $$`.execute(db);
   await sql`
     create function identity_try_lock_keys(keys jsonb) returns boolean language plpgsql as $$

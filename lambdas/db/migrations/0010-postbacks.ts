@@ -64,6 +64,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       affiliate_id text check (length(affiliate_id) <= 128),
       offer_id text check (length(offer_id) <= 128),
       campaign text check (length(campaign) <= 200),
+      media_source text check (length(media_source) <= 200),
+      platform text check (length(platform) <= 32),
       sub_ids jsonb not null default '{}',
       amount numeric(20, 6) check (amount >= 0),
       payout numeric(20, 6) check (payout >= 0),

@@ -1,6 +1,8 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation';
 import * as identity from './0002-identity';
+import * as postbacks from './0010-postbacks';
+import * as api from './0020-api';
 
 /**
  * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
@@ -9,4 +11,6 @@ import * as identity from './0002-identity';
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-identity': identity,
+  '0010-postbacks': postbacks,
+  '0020-api': api,
 };

@@ -4,8 +4,10 @@ type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | str
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Bytes = ColumnType<Buffer, Buffer | Uint8Array, Buffer | Uint8Array>;
 type Json<T> = ColumnType<T, string | T, string | T>;
-/** `numeric` arrives as a number on every engine (see `create-sql.ts`); written as a decimal string. */
-type Money = ColumnType<number, string | number, string | number>;
+/** A JSON column with a database default: optional on insert. */
+type DefaultedJson<T> = ColumnType<T, string | T | undefined, string | T>;
+/** `numeric`: a number through `pg` and the Data API, a decimal string through PGlite; written as a decimal string. */
+type Money = ColumnType<number | string, string | number, string | number>;
 
 /**
  * How a `generic` postback's fields map onto a conversion: each value names the request field
@@ -47,10 +49,10 @@ export interface PostbackSettingsTable {
   /** The HMAC secret sealed (AES-256-GCM) with that data key. */
   hmac_secret_cipher: Bytes | null;
   /** CIDRs postbacks may come from; empty allows any source. */
-  ip_allow_list: Json<string[]>;
-  generic_mapping: Json<GenericFieldMapping | null>;
+  ip_allow_list: DefaultedJson<string[]>;
+  generic_mapping: DefaultedJson<GenericFieldMapping | null>;
   /** ISO 4217 currency assumed when a postback carries an amount but no currency. */
-  default_currency: string;
+  default_currency: ColumnType<string, string | undefined, string>;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
 }
@@ -99,6 +101,9 @@ export interface ConversionsTable {
   affiliate_id: string | null;
   offer_id: string | null;
   campaign: string | null;
+  /** The MMP's media source or the network's traffic source. */
+  media_source: string | null;
+  platform: string | null;
   sub_ids: Json<Record<string, string>>;
   amount: Money | null;
   payout: Money | null;
