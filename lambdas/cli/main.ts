@@ -1,6 +1,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createDuckDbAnalytics } from '../adapters/local/duckdb-analytics';
-import { LOCAL_DATABASE, namedQueries } from '../lake/named-queries';
+import { attributionQueries, loadAttributionQuery } from '../attribution/attribution-queries';
+import {
+  bindNamedQueryParameters,
+  LOCAL_DATABASE,
+  type NamedQuery,
+  namedQueries,
+  namedQuery,
+  renderNamedQuery,
+} from '../lake/named-queries';
 import { runNamedQuery } from '../lake/named-query-runner';
 import { type FailedEventFilter, listFailedEvents } from '../pipeline/failed-events';
 import type { Analytics } from '../ports/analytics';
@@ -65,7 +73,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(new Option('--engine <engine>', 'where to run it').choices(['athena', 'postgres']).default('athena'))
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table'))
     .option('--max-rows <n>', 'stop after this many rows', (v) => parsePositive(v, '--max-rows'), 10_000)
-    .option('--named <name>', `run a named query of athena/queries (${namedQueries.map((q) => q.name).join(', ')})`)
+    .option(
+      '--named <name>',
+      `run a named query of athena/ (${[...namedQueries, ...attributionQueries].map((q) => q.name).join(', ')})`,
+    )
     .option('--param <name=value>', 'a named query parameter (repeatable)', collectParam, {})
     .argument('[sql]', 'the SQL statement (omit with --named)')
     .action(async (sql: string | undefined, opts: QueryOptions) => {
@@ -123,12 +134,20 @@ interface QueryOptions {
 async function runQuery(sql: string | undefined, opts: QueryOptions): Promise<Record<string, unknown>[]> {
   if (opts.named !== undefined) {
     if (opts.engine !== 'athena') throw new InvalidArgumentError('--named runs on --engine athena');
+    const name = opts.named;
+    const attribution = attributionQueries.find((q) => q.name === name);
+    const values = typedParams(attribution ?? namedQuery(name), opts.param);
     return withLake(async (analytics) => {
-      const result = await runNamedQuery(analytics, opts.named as string, opts.param, {
-        database: LOCAL_DATABASE,
-        maxRows: opts.maxRows,
-      });
-      return [...result.rows];
+      if (!attribution) {
+        const result = await runNamedQuery(analytics, name, values, {
+          database: LOCAL_DATABASE,
+          maxRows: opts.maxRows,
+        });
+        return [...result.rows];
+      }
+      const sql = renderNamedQuery(loadAttributionQuery(name), { database: LOCAL_DATABASE });
+      const params = bindNamedQueryParameters(attribution, values);
+      return [...(await analytics.query(sql, { params, maxRows: opts.maxRows })).rows];
     });
   }
   if (!sql) throw new InvalidArgumentError('give the SQL, or --named <query>');
@@ -143,6 +162,17 @@ async function withLake<T>(work: (analytics: Analytics) => Promise<T>): Promise<
   } finally {
     await analytics.close();
   }
+}
+
+/** Command-line values are text; integer parameters become numbers (a bad one is left for the binder to name). */
+function typedParams(query: NamedQuery, values: Record<string, string>): Record<string, string | number> {
+  const typed: Record<string, string | number> = { ...values };
+  for (const parameter of query.parameters) {
+    const value = values[parameter.name];
+    if (parameter.type === 'integer' && value !== undefined && /^-?\d+$/.test(value))
+      typed[parameter.name] = Number(value);
+  }
+  return typed;
 }
 
 function collectParam(value: string, previous: Record<string, string>): Record<string, string> {

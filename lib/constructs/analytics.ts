@@ -6,6 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { attributionQueries, loadAttributionQuery } from '../../lambdas/attribution/attribution-queries';
 import { ENV } from '../../lambdas/core/config';
 import { loadNamedQuery, namedQueries, renderNamedQuery } from '../../lambdas/lake/named-queries';
 import { type LakeTable, lakeTables } from '../../lambdas/lake/tables';
@@ -58,7 +59,7 @@ export class Analytics extends Construct {
   public readonly workGroup: athena.CfnWorkGroup;
   public readonly workGroupName: string;
   public readonly resultsBucket: s3.Bucket;
-  /** One per file in `athena/queries/`, so data teams find every dashboard query in the console. */
+  /** One per file in `athena/queries/` and `athena/attribution/`: data teams find every query in the console. */
   public readonly namedQueries: readonly athena.CfnNamedQuery[];
   private readonly lakeBucket: s3.IBucket;
 
@@ -107,13 +108,17 @@ export class Analytics extends Construct {
         bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 10 * 1024 ** 3,
       }),
     });
-    this.namedQueries = namedQueries.map((query) => {
+    const queries = [
+      ...namedQueries.map((query) => ({ query, sql: loadNamedQuery(query.name) })),
+      ...attributionQueries.map((query) => ({ query, sql: loadAttributionQuery(query.name) })),
+    ];
+    this.namedQueries = queries.map(({ query, sql }) => {
       const named = new athena.CfnNamedQuery(this, `Query-${query.name}`, {
         name: query.name,
         description: query.description.slice(0, 1024),
         database: this.databaseName,
         workGroup: this.workGroupName,
-        queryString: renderNamedQuery(loadNamedQuery(query.name), { database: this.databaseName }),
+        queryString: renderNamedQuery(sql, { database: this.databaseName }),
       });
       named.node.addDependency(this.workGroup);
       return named;

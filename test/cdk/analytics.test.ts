@@ -1,5 +1,6 @@
 jest.mock('aws-cdk-lib/aws-lambda-nodejs', () => jest.requireActual('./support/nodejs-function-mock'));
 
+import { attributionQueries } from '../../lambdas/attribution/attribution-queries';
 import { namedQueries } from '../../lambdas/lake/named-queries';
 import { deploy } from './support/deploy';
 import { logicalId } from './support/iam';
@@ -55,11 +56,13 @@ describe('analytics', () => {
     });
   });
 
-  it('registers every query of athena/queries as a named query in the workgroup, rendered for the Glue database', () => {
+  it('registers every query of athena/queries and athena/attribution as a named query, rendered for the Glue database', () => {
     const { stack, template } = deploy();
 
     const registered = Object.values(template.findResources('AWS::Athena::NamedQuery')).map((r) => r.Properties);
-    expect(registered.map((p) => p.Name).sort()).toEqual(namedQueries.map((q) => q.name).sort());
+    expect(registered.map((p) => p.Name).sort()).toEqual(
+      [...namedQueries, ...attributionQueries].map((q) => q.name).sort(),
+    );
     for (const properties of registered) {
       expect(properties.WorkGroup).toBe(stack.analytics.workGroupName);
       expect(properties.Database).toBe(stack.analytics.databaseName);

@@ -72,6 +72,17 @@ describe('sightline CLI', () => {
       expect(JSON.parse(result.stdout)).toEqual([]);
     }, 30_000);
 
+    it('runs an attribution query of athena/attribution by name', async () => {
+      const result = await runCli(
+        ['query', '--named', 'attribution-by-channel', '--format', 'json']
+          .concat(['--param', 'site_id=none', '--param', 'from_date=2026-01-01', '--param', 'to_date=2026-01-31'])
+          .concat(['--param', 'lookback_days=30', '--param', 'half_life_days=7']),
+        { SIGHTLINE_DATA_DIR: dir },
+      );
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout)).toEqual([]);
+    }, 30_000);
+
     it('names the parameter a named query is missing', async () => {
       const result = await runCli(['query', '--named', 'top-pages', '--param', 'site_id=x'], {
         SIGHTLINE_DATA_DIR: dir,
