@@ -26,6 +26,14 @@ export interface ReceivedBatch {
   fetchMode: string;
   /** The page's origin for a cross-origin request, else `undefined`. */
   origin?: string;
+  /** Events the real collector refused (it names each one's field), when forwarding to it. */
+  rejected?: unknown[];
+}
+
+/** The real collector every accepted batch is forwarded to, with the test site key replaced by its own. */
+export interface Upstream {
+  readonly url: string;
+  readonly siteKey: string;
 }
 
 /**
@@ -55,7 +63,7 @@ const readBody = (req: IncomingMessage): Promise<string> =>
     req.on('error', reject);
   });
 
-export async function startCaptureServer(): Promise<CaptureServer> {
+export async function startCaptureServer(options: { upstream?: Upstream } = {}): Promise<CaptureServer> {
   const { code } = await buildTracker();
   const wav = toneWav(2);
   const batches: ReceivedBatch[] = [];
@@ -77,13 +85,29 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'POST' && url.pathname === '/e') {
       const raw = await readBody(req);
-      const status = statuses.shift() ?? defaultStatus;
+      let status = statuses.shift() ?? defaultStatus;
       let payload: Payload;
       try {
         payload = JSON.parse(raw) as Payload;
       } catch {
         send(res, 400, 'text/plain', 'body is not JSON');
         return;
+      }
+      let rejected: unknown[] | undefined;
+      if (options.upstream && status < 300) {
+        // The real collector decides: its status goes back to the tracker, its rejections to the test.
+        const forwarded = await fetch(`${options.upstream.url}/e`, {
+          method: 'POST',
+          headers: {
+            'content-type': String(req.headers['content-type'] ?? 'text/plain'),
+            'user-agent': String(req.headers['user-agent'] ?? ''),
+            ...(req.headers.origin ? { origin: req.headers.origin } : {}),
+          },
+          body: JSON.stringify({ ...payload, site: options.upstream.siteKey }),
+        });
+        status = forwarded.status;
+        const answer = (await forwarded.json().catch(() => ({}))) as { rejected?: unknown[]; error?: unknown };
+        rejected = answer.rejected ?? (status >= 400 ? [answer.error] : []);
       }
       batches.push({
         payload,
@@ -92,6 +116,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
         contentType: String(req.headers['content-type']),
         fetchMode: String(req.headers['sec-fetch-mode']),
         origin: req.headers.origin,
+        ...(rejected ? { rejected } : {}),
       });
       send(res, status, 'text/plain', '');
       return;

@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
+import { type LocalStack, startLocalStack } from '../../support/local-stack';
 import { type LaunchedBrowser, launchChromium } from './browser';
 import { type CaptureServer, startCaptureServer } from './capture-server';
 
@@ -22,15 +23,19 @@ export function useTrackerTest(): TrackerTest {
   let context: BrowserContext | undefined;
   const t = { pageErrors: [] as Error[] } as unknown as TrackerTest;
 
+  let stack: LocalStack | undefined;
+
   beforeAll(async () => {
-    t.collector = await startCaptureServer();
+    stack = await startLocalStack();
+    t.collector = await startCaptureServer({ upstream: { url: stack.url, siteKey: stack.siteKey } });
     launched = await launchChromium();
     t.browser = launched.browser;
-  }, 60000);
+  }, 90000);
 
   afterAll(async () => {
     await launched?.close();
     await t.collector?.close();
+    await stack?.stop();
   });
 
   beforeEach(async () => {
@@ -45,6 +50,8 @@ export function useTrackerTest(): TrackerTest {
   afterEach(async () => {
     await context?.close();
     expect(t.pageErrors).toEqual([]);
+    // Every batch the tracker sent passed the real collector's schema, event by event.
+    expect(t.collector.receivedBatches().flatMap((b) => b.rejected ?? [])).toEqual([]);
   });
 
   t.open = async (fixture) => {
