@@ -87,8 +87,7 @@ export async function erasePerson(
       await trx.selectFrom('identifiers').select('id').where('person_id', '=', personId).execute()
     ).map((i) => i.id);
     if (identifierIds.length > 0) {
-      await raw`delete from identity_links where site_id = ${siteId}::uuid
-        and identifier_ids && array${bigintList(identifierIds)}`.execute(trx);
+      await raw`delete from identity_links where identifier_ids && array${bigintList(identifierIds)}`.execute(trx);
     }
     const identifiersDeleted = Number(
       (await trx.deleteFrom('identifiers').where('person_id', '=', personId).executeTakeFirst()).numDeletedRows,

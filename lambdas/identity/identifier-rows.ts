@@ -1,6 +1,7 @@
 import { type Kysely, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import type { IdentifierType } from './identifier-types';
+import type { LinkRow } from './link-rows';
 import type { PreparedIdentifier } from './prepared-identifiers';
 import { bigintList, jsonb } from './sql-values';
 
@@ -16,62 +17,106 @@ export interface IdentifierRow {
   readonly person_id: string | null;
   readonly first_seen_at: Date;
   readonly has_cipher: boolean;
+  /** Inserted by this transaction: no link mentions it yet. */
+  readonly fresh: boolean;
+}
+
+/** An identifier of a region, with the person it created (if any: at most one live one). */
+export interface RegionRow extends IdentifierRow {
+  readonly created_person_id: string | null;
+  readonly created_person_merged_into: string | null;
+}
+
+/** An observation's identifiers, and the link of exactly that set if it was seen before. */
+export interface ObservedIdentifiers {
+  readonly rows: IdentifierRow[];
+  readonly link: LinkRow | undefined;
 }
 
 /**
- * The rows of these identifiers, inserting those not seen before (without a person yet). The caller
- * holds their locks, so nobody inserts the same identifier meanwhile.
+ * The rows of these identifiers, inserting those not seen before (without a person yet), and their
+ * link when all were known. The caller holds their locks, so nobody inserts them meanwhile.
  *
  * @example
- * const rows = await upsertIdentifiers(trx, scope, prepared, new Date(observation.observedAt));
+ * const { rows, link } = await findOrInsertIdentifiers(trx, scope, prepared, new Date(observation.observedAt));
  */
-export async function upsertIdentifiers(
+export async function findOrInsertIdentifiers(
   db: Kysely<Database>,
   scope: Scope,
   identifiers: readonly PreparedIdentifier[],
   observedAt: Date,
-): Promise<IdentifierRow[]> {
-  const input = identifiers.map(({ type, value }) => ({ type, value }));
-  const { rows } = await raw<IdentifierRow>`
-    with input as (select * from jsonb_to_recordset(${jsonb(input)}) as x(type text, value text)),
-    inserted as (
-      insert into identifiers (organization_id, site_id, type, value, first_seen_at)
-      select ${scope.organizationId}::uuid, ${scope.siteId}::uuid, x.type, x.value, ${observedAt}::timestamptz
-      from input x
-      on conflict (site_id, type, value) do nothing
-      returning id, type, value, person_id, first_seen_at, false as has_cipher)
-    select * from inserted
-    union all
-    select i.id, i.type, i.value, i.person_id, i.first_seen_at, i.value_cipher is not null
-    from identifiers i join input x on i.type = x.type and i.value = x.value
-    where i.site_id = ${scope.siteId}::uuid`.execute(db);
-  return rows.map(withNumericId);
+): Promise<ObservedIdentifiers> {
+  const input = jsonb(identifiers.map(({ type, value }) => ({ type, value })));
+  // Lateral with `limit` (which keeps the planner from flattening it): one unique-index probe per
+  // identifier, never a scan of the site's identifiers, however stale the statistics.
+  const { rows: found } = await raw<
+    IdentifierRow & { link_id: number | null; link_observed_at: Date | null; link_event_id: string | null }
+  >`
+    with found as (
+      select i.* from jsonb_to_recordset(${input}) as x(type text, value text)
+      cross join lateral (
+        select id, type, value, person_id, first_seen_at, value_cipher is not null as has_cipher, false as fresh
+        from identifiers where site_id = ${scope.siteId}::uuid and type = x.type and value = x.value
+        limit 1
+      ) i
+    )
+    select f.*, l.id as link_id, l.first_observed_at as link_observed_at, l.first_event_id as link_event_id
+    from found f left join lateral (
+      select id, first_observed_at, first_event_id from identity_links
+      where site_id = ${scope.siteId}::uuid and identifier_ids = (select array_agg(id order by id) from found)
+    ) l on true`.execute(db);
+  if (found.length === identifiers.length) {
+    const first = found[0];
+    const link =
+      first?.link_id != null
+        ? {
+            id: Number(first.link_id),
+            identifier_ids: found.map((r) => Number(r.id)).sort((a, b) => a - b),
+            first_observed_at: first.link_observed_at as Date,
+            first_event_id: first.link_event_id as string,
+          }
+        : undefined;
+    return { rows: found.map(({ link_id, link_observed_at, link_event_id, ...row }) => withNumericId(row)), link };
+  }
+
+  const known = new Set(found.map((r) => `${r.type}\u0000${r.value}`));
+  const missing = identifiers
+    .filter((i) => !known.has(`${i.type}\u0000${i.value}`))
+    .map(({ type, value }) => ({ type, value }));
+  const { rows: inserted } = await raw<IdentifierRow>`
+    insert into identifiers (organization_id, site_id, type, value, first_seen_at)
+    select ${scope.organizationId}::uuid, ${scope.siteId}::uuid, x.type, x.value, ${observedAt}::timestamptz
+    from jsonb_to_recordset(${jsonb(missing)}) as x(type text, value text)
+    returning id, type, value, person_id, first_seen_at, false as has_cipher, true as fresh`.execute(db);
+  const rows = [...found.map(({ link_id, link_observed_at, link_event_id, ...row }) => row), ...inserted];
+  return { rows: rows.map(withNumericId), link: undefined };
 }
 
 /**
  * Every identifier connected to `ids` through links (the region whose persons one link can change),
- * at most `limit` of them.
+ * at most `limit` of them, each with the person it created.
  */
-export async function regionOf(
-  db: Kysely<Database>,
-  siteId: string,
-  ids: readonly number[],
-  limit: number,
-): Promise<IdentifierRow[]> {
-  const { rows } = await raw<IdentifierRow>`
+export async function regionOf(db: Kysely<Database>, ids: readonly number[], limit: number): Promise<RegionRow[]> {
+  const { rows } = await raw<RegionRow>`
     with recursive region(id) as (
       select * from ${bigintList(ids)} as seed
       union
       select m.id from region r
-        join identity_links l on l.identifier_ids @> array[r.id] and l.site_id = ${siteId}::uuid
+        -- Identifier ids are global, so containment alone finds the links: the GIN index does it.
+        join identity_links l on l.identifier_ids @> array[r.id]
         cross join lateral unnest(l.identifier_ids) as m(id)
     )
-    select i.id, i.type, i.value, i.person_id, i.first_seen_at, i.value_cipher is not null as has_cipher
-    from (select id from region limit ${limit}) r join identifiers i on i.id = r.id`.execute(db);
+    select i.id, i.type, i.value, i.person_id, i.first_seen_at, i.value_cipher is not null as has_cipher, false as fresh,
+      p.id as created_person_id, p.merged_into as created_person_merged_into
+    from (select id from region limit ${limit}) r
+    cross join lateral (select * from identifiers where id = r.id limit 1) i
+    left join lateral (
+      select id, merged_into from persons where creator_identifier_id = i.id and erased_at is null limit 1
+    ) p on true`.execute(db);
   return rows.map(withNumericId);
 }
 
 /** `bigint` as a number whatever the driver's int8 parsing (ids stay far below 2^53). */
-function withNumericId(row: IdentifierRow): IdentifierRow {
+function withNumericId<T extends IdentifierRow>(row: T): T {
   return typeof row.id === 'number' ? row : { ...row, id: Number(row.id) };
 }

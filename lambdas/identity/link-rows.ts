@@ -10,6 +10,11 @@ export interface LinkRow {
   readonly first_event_id: string;
 }
 
+/** A link with the stitching conflicts recorded on it. */
+export interface LinkWithConflicts extends LinkRow {
+  readonly conflicts: readonly { readonly id: number; readonly identifier_id: number; readonly reason: string }[];
+}
+
 /** The link of exactly this set of identifiers, if it was seen before. */
 export async function findLink(
   db: Kysely<Database>,
@@ -28,12 +33,12 @@ export async function insertLink(
   ids: readonly number[],
   observedAt: Date,
   eventId: string,
-): Promise<number> {
-  const { rows } = await raw<{ id: number }>`
+): Promise<LinkRow> {
+  const { rows } = await raw<LinkRow>`
     insert into identity_links (organization_id, site_id, identifier_ids, first_observed_at, first_event_id)
     values (${scope.organizationId}::uuid, ${scope.siteId}::uuid, ${bigintArray(ids)}, ${observedAt}::timestamptz, ${eventId}::text)
-    returning id`.execute(db);
-  return (rows[0] as { id: number }).id;
+    returning id, identifier_ids, first_observed_at, first_event_id`.execute(db);
+  return withNumericIds(rows[0] as LinkRow);
 }
 
 /** Moves a link back to an earlier sighting. */
@@ -53,15 +58,25 @@ export function isEarlier(link: LinkRow, observedAt: Date, eventId: string): boo
   return observedAt.getTime() < current || (observedAt.getTime() === current && eventId < link.first_event_id);
 }
 
-/** Every link that mentions one of `ids`. */
-export async function linksTouching(db: Kysely<Database>, siteId: string, ids: readonly number[]): Promise<LinkRow[]> {
-  const { rows } = await raw<LinkRow>`
-    select id, identifier_ids, first_observed_at, first_event_id from identity_links
-    where site_id = ${siteId}::uuid and identifier_ids && array${bigintList(ids)}`.execute(db);
-  return rows.map(withNumericIds);
+/** Every link that mentions one of `ids` (ids are global: no site filter, so the GIN index serves it), with its conflicts. */
+export async function linksTouching(db: Kysely<Database>, ids: readonly number[]): Promise<LinkWithConflicts[]> {
+  const { rows } = await raw<LinkWithConflicts>`
+    select l.id, l.identifier_ids, l.first_observed_at, l.first_event_id,
+      coalesce((select jsonb_agg(jsonb_build_object('id', c.id, 'identifier_id', c.identifier_id, 'reason', c.reason))
+        from identity_conflicts c where c.link_id = l.id and c.reason <> 'region_cap'), '[]'::jsonb) as conflicts
+    from identity_links l
+    where l.identifier_ids && array${bigintList(ids)}`.execute(db);
+  return rows.map((row) => ({
+    ...withNumericIds(row),
+    conflicts: row.conflicts.map((c) => ({
+      id: Number(c.id),
+      identifier_id: Number(c.identifier_id),
+      reason: c.reason,
+    })),
+  }));
 }
 
 /** Ids as numbers: `pg` returns `bigint[]` elements as strings (only scalar int8 is parsed as a number). */
-function withNumericIds(row: LinkRow): LinkRow {
+function withNumericIds<T extends LinkRow>(row: T): T {
   return { ...row, id: Number(row.id), identifier_ids: row.identifier_ids.map(Number) };
 }

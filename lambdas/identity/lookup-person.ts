@@ -1,3 +1,4 @@
+import { sql as raw } from 'kysely';
 import { ValidationError } from '../core/errors';
 import { withOrganization } from '../db/tenant';
 import { isIdentifierType } from './identifier-types';
@@ -24,7 +25,8 @@ export interface LookupQuery {
  * console.log(JSON.stringify(persons, null, 2));
  */
 export async function lookupPerson(access: IdentityAccess, query: LookupQuery): Promise<{ persons: PersonProfile[] }> {
-  if (!isIdentifierType(query.type)) throw new ValidationError(`unknown identifier type ${query.type}`, 'type');
+  const type = query.type;
+  if (!isIdentifierType(type)) throw new ValidationError(`unknown identifier type ${type}`, 'type');
   const keys = await access.keyring.keysFor(query.organizationId);
   return withOrganization(access.sql, query.organizationId, async (trx) => {
     const sites = query.siteId
@@ -34,19 +36,17 @@ export async function lookupPerson(access: IdentityAccess, query: LookupQuery): 
     for (const siteId of sites) {
       const { accepted, refused } = prepareIdentifiers(
         siteId,
-        [{ type: query.type as never, value: query.value }],
+        [{ type, value: query.value }],
         keys.indexKey,
         DEFAULT_IDENTITY_RULES,
       );
       const identifier = accepted[0];
       if (!identifier) throw new ValidationError(`not a usable identifier (${refused[0]?.reason})`, 'value');
-      const row = await trx
-        .selectFrom('identity_map')
-        .select('person_id')
-        .where('site_id', '=', siteId)
-        .where('identifier_type', '=', identifier.type)
-        .where('identifier_value', '=', identifier.value)
-        .executeTakeFirst();
+      // Cast: the Data API types a UUID-looking value (many anonymous ids are) as uuid, not text.
+      const { rows } = await raw<{ person_id: string }>`
+        select person_id from identity_map where site_id = ${siteId}::uuid
+          and identifier_type = ${identifier.type}::text and identifier_value = ${identifier.value}::text`.execute(trx);
+      const row = rows[0];
       const profile = row && (await loadPersonProfile(trx, keys, query.organizationId, row.person_id));
       if (profile) persons.push(profile);
     }

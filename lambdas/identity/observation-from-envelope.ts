@@ -2,7 +2,7 @@ import type { CollectedEventEnvelope } from '../collection/collected-event';
 import { CLICK_ID_TYPES, type IdentifierInput, type IdentifierType } from './identifier-types';
 import type { IdentityObservation, TraitValue } from './observation';
 
-/** Trait and property keys that carry an identifier, and the identifier type they carry. */
+/** Trait keys that carry an identifier, and the identifier type they carry. */
 const IDENTIFIER_TRAITS: Readonly<Record<string, IdentifierType>> = {
   email: 'email',
   phone: 'phone',
@@ -41,9 +41,8 @@ export function observationFromEnvelope(envelope: CollectedEventEnvelope): Ident
     if (type) add(type, value);
   }
   const personTraits = event.type === 'group' ? {} : jsonTraits(event.traits);
-  for (const [key, type] of Object.entries(IDENTIFIER_TRAITS)) {
-    add(type, personTraits[key] ?? event.properties?.[key]);
-  }
+  // Traits only: an event property such as `email` often names someone else (an invitee, a referral).
+  for (const [key, type] of Object.entries(IDENTIFIER_TRAITS)) add(type, personTraits[key]);
   if (identifiers.length === 0) return undefined;
 
   const $set_once = Object.fromEntries(

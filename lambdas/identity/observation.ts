@@ -46,33 +46,38 @@ const traits = z.record(z.string().min(1).max(128), traitValue).refine((t) => Ob
 });
 
 /** The message schema, bounded field by field: the queue is fed from public endpoints. */
-export const identityObservationSchema = z.object({
-  v: z.literal(1),
-  organizationId: z.uuid(),
-  siteId: z.uuid(),
-  eventId: z.string().min(1).max(128),
-  observedAt: z.number().int().min(0).max(8_640_000_000_000_000),
-  identifiers: z.array(z.object({ type: z.enum(IDENTIFIER_TYPES), value: z.string().max(2_048) })).max(20),
-  traits: z.object({ $set: traits.optional(), $set_once: traits.optional() }).optional(),
-  ip: z.string().max(64).optional(),
-  userAgent: z.string().max(1_024).optional(),
-  company: z
-    .object({
-      domain: z.string().max(253).optional(),
-      groupId: z.string().max(256).optional(),
-      name: z.string().max(200).optional(),
-    })
-    .optional(),
-  event: z
-    .object({
-      type: z.string().min(1).max(32),
-      name: z.string().max(200).optional(),
-      url: z.string().max(2_048).optional(),
-      referrer: z.string().max(2_048).optional(),
-      sessionId: z.string().min(1).max(128).optional(),
-    })
-    .optional(),
-}) satisfies z.ZodType<IdentityObservation>;
+export const identityObservationSchema = z
+  .object({
+    v: z.literal(1),
+    organizationId: z.uuid(),
+    siteId: z.uuid(),
+    eventId: z.string().min(1).max(128),
+    observedAt: z.number().int().min(0).max(8_640_000_000_000_000),
+    identifiers: z.array(z.object({ type: z.enum(IDENTIFIER_TYPES), value: z.string().max(2_048) })).max(20),
+    traits: z.object({ $set: traits.optional(), $set_once: traits.optional() }).optional(),
+    ip: z.string().max(64).optional(),
+    userAgent: z.string().max(1_024).optional(),
+    company: z
+      .object({
+        domain: z.string().max(253).optional(),
+        groupId: z.string().max(256).optional(),
+        name: z.string().max(200).optional(),
+      })
+      .optional(),
+    event: z
+      .object({
+        type: z.string().min(1).max(32),
+        name: z.string().max(200).optional(),
+        url: z.string().max(2_048).optional(),
+        referrer: z.string().max(2_048).optional(),
+        sessionId: z.string().min(1).max(128).optional(),
+      })
+      .optional(),
+  })
+  // PostgreSQL text and jsonb cannot hold NUL: refuse it here, by name, rather than fail in SQL.
+  .refine((o) => !JSON.stringify(o).includes('\\u0000'), {
+    message: 'must not contain NUL characters',
+  }) satisfies z.ZodType<IdentityObservation>;
 
 /**
  * A queue message as an observation, or a `ValidationError` naming the first field that is wrong.

@@ -1,6 +1,7 @@
 import { type Kysely, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
-import { bigintList, jsonb, uuidList } from './sql-values';
+import type { RegionRow } from './identifier-rows';
+import { jsonb } from './sql-values';
 
 export interface PersonRow {
   readonly id: string;
@@ -8,19 +9,13 @@ export interface PersonRow {
   readonly merged_into: string | null;
 }
 
-/** The live (not erased) persons started by any of these identifiers, merged or not. */
-export async function personsCreatedBy(db: Kysely<Database>, identifierIds: readonly number[]): Promise<PersonRow[]> {
-  const { rows } = await raw<PersonRow>`
-    select id, creator_identifier_id, merged_into from persons
-    where creator_identifier_id in ${bigintList(identifierIds)} and erased_at is null`.execute(db);
-  return rows.map((r) => ({ ...r, creator_identifier_id: Number(r.creator_identifier_id) }));
-}
-
-/** Which of these ids are taken by a person row (an erased one, when the id is derived). */
-export async function takenPersonIds(db: Kysely<Database>, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const { rows } = await raw<{ id: string }>`select id from persons where id in ${uuidList(ids)}`.execute(db);
-  return new Set(rows.map((r) => r.id));
+/** The live persons created by a region's identifiers, merged or not. */
+export function personsOfRegion(region: readonly RegionRow[]): PersonRow[] {
+  return region.flatMap((r) =>
+    r.created_person_id
+      ? [{ id: r.created_person_id, creator_identifier_id: r.id, merged_into: r.created_person_merged_into }]
+      : [],
+  );
 }
 
 export interface NewPerson {
@@ -29,17 +24,22 @@ export interface NewPerson {
   readonly firstSeenAt: Date;
 }
 
+/** Inserts persons whose id is free; returns the ids that were taken (by an erased person's tombstone). */
 export async function insertPersons(
   db: Kysely<Database>,
   scope: { organizationId: string; siteId: string },
   persons: readonly NewPerson[],
-): Promise<void> {
-  if (persons.length === 0) return;
+): Promise<Set<string>> {
+  if (persons.length === 0) return new Set();
   const input = persons.map((p) => ({ id: p.id, creator: p.creatorIdentifierId, first_seen_at: p.firstSeenAt }));
-  await raw`
+  const { rows } = await raw<{ id: string }>`
     insert into persons (id, organization_id, site_id, creator_identifier_id, first_seen_at)
     select x.id, ${scope.organizationId}::uuid, ${scope.siteId}::uuid, x.creator, x.first_seen_at
-    from jsonb_to_recordset(${jsonb(input)}) as x(id uuid, creator bigint, first_seen_at timestamptz)`.execute(db);
+    from jsonb_to_recordset(${jsonb(input)}) as x(id uuid, creator bigint, first_seen_at timestamptz)
+    on conflict (id) do nothing
+    returning id`.execute(db);
+  const inserted = new Set(rows.map((r) => r.id));
+  return new Set(persons.filter((p) => !inserted.has(p.id)).map((p) => p.id));
 }
 
 /** Points each person at its new target (`null`: it stands on its own again). */

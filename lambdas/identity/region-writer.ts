@@ -1,11 +1,11 @@
 import { type Kysely, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import { moveCompanyLinks } from './company-rows';
-import type { IdentifierRow, Scope } from './identifier-rows';
+import type { RegionRow, Scope } from './identifier-rows';
 import type { IdentityRules } from './identity-rules';
-import type { LinkRow } from './link-rows';
+import type { LinkWithConflicts } from './link-rows';
 import { personIdFor } from './person-id';
-import { insertPersons, type NewPerson, type PersonRow, setMergedInto, takenPersonIds } from './person-rows';
+import { insertPersons, type NewPerson, type PersonRow, personsOfRegion, setMergedInto } from './person-rows';
 import { jsonb } from './sql-values';
 import { type StitchResult, stitch } from './stitching';
 import { moveTraits } from './trait-rows';
@@ -27,11 +27,11 @@ export interface RegionChanges {
 export async function rewriteRegion(
   db: Kysely<Database>,
   scope: Scope,
-  region: readonly IdentifierRow[],
-  links: readonly LinkRow[],
-  persons: readonly PersonRow[],
+  region: readonly RegionRow[],
+  links: readonly LinkWithConflicts[],
   rules: IdentityRules,
 ): Promise<RegionChanges> {
+  const persons = personsOfRegion(region);
   const result = stitch(
     region.map((r) => ({ id: r.id, type: r.type, value: r.value, firstSeenAt: new Date(r.first_seen_at).getTime() })),
     links.map((l) => ({
@@ -45,8 +45,7 @@ export async function rewriteRegion(
   const byId = new Map(region.map((r) => [r.id, r]));
   const personByCreator = new Map(persons.map((p) => [p.creator_identifier_id, p]));
 
-  const { ids: clusterIds, created } = await clusterPersonIds(db, scope.siteId, result, byId, personByCreator);
-  await insertPersons(db, scope, created);
+  const { ids: clusterIds, created } = await createClusterPersons(db, scope, result, byId, personByCreator);
   const personOf = new Map<number, string>();
   for (const [identifierId, creatorId] of result.creatorOf) {
     personOf.set(identifierId, clusterIds.get(creatorId) as string);
@@ -58,12 +57,15 @@ export async function rewriteRegion(
   return { personOf, createdPersons: created.map((p) => p.id), merges, conflicts };
 }
 
-/** The person id of each cluster: its creator's existing person, else one derived from the creator. */
-async function clusterPersonIds(
+/**
+ * The person id of each cluster: its creator's existing person, else a new person with an id derived
+ * from the creator (moving to the next generation where an erased person's tombstone has the id).
+ */
+async function createClusterPersons(
   db: Kysely<Database>,
-  siteId: string,
+  scope: Scope,
   result: StitchResult,
-  byId: ReadonlyMap<number, IdentifierRow>,
+  byId: ReadonlyMap<number, RegionRow>,
   personByCreator: ReadonlyMap<number, PersonRow>,
 ): Promise<{ ids: Map<number, string>; created: NewPerson[] }> {
   const ids = new Map<number, string>();
@@ -74,26 +76,20 @@ async function clusterPersonIds(
   });
   const created: NewPerson[] = [];
   for (let generation = 0; pending.length > 0; generation++) {
-    const candidates = pending.map((c) => {
-      const creator = byId.get(c.creatorId) as IdentifierRow;
-      return { cluster: c, id: personIdFor(siteId, creator.type, creator.value, generation) };
+    const candidates = pending.map((cluster): NewPerson => {
+      const creator = byId.get(cluster.creatorId) as RegionRow;
+      return {
+        id: personIdFor(scope.siteId, creator.type, creator.value, generation),
+        creatorIdentifierId: cluster.creatorId,
+        firstSeenAt: new Date(cluster.firstSeenAt),
+      };
     });
-    const taken = await takenPersonIds(
-      db,
-      candidates.map((c) => c.id),
-    );
-    pending = [];
+    const taken = await insertPersons(db, scope, candidates);
+    pending = pending.filter((_, i) => taken.has((candidates[i] as NewPerson).id));
     for (const candidate of candidates) {
-      if (taken.has(candidate.id)) {
-        pending.push(candidate.cluster);
-        continue;
-      }
-      ids.set(candidate.cluster.creatorId, candidate.id);
-      created.push({
-        id: candidate.id,
-        creatorIdentifierId: candidate.cluster.creatorId,
-        firstSeenAt: new Date(candidate.cluster.firstSeenAt),
-      });
+      if (taken.has(candidate.id)) continue;
+      ids.set(candidate.creatorIdentifierId, candidate.id);
+      created.push(candidate);
     }
   }
   return { ids, created };
@@ -148,7 +144,7 @@ async function rewritePersons(
 
 async function repointIdentifiers(
   db: Kysely<Database>,
-  region: readonly IdentifierRow[],
+  region: readonly RegionRow[],
   personOf: ReadonlyMap<number, string>,
 ): Promise<void> {
   const changed = region
@@ -165,7 +161,7 @@ async function repointIdentifiers(
 async function rewriteConflicts(
   db: Kysely<Database>,
   scope: Scope,
-  links: readonly LinkRow[],
+  links: readonly LinkWithConflicts[],
   result: StitchResult,
   personOf: ReadonlyMap<number, string>,
 ): Promise<number> {
@@ -177,12 +173,7 @@ async function rewriteConflicts(
     reason: c.reason,
     person_ids: [...new Set(c.creatorIds.map((id) => personOf.get(id) as string))],
   }));
-  const linkIds = links.map((l) => String(l.id));
-  const { rows: existing } = await raw<{ id: number; link_id: number; identifier_id: number; reason: string }>`
-    select id, link_id, identifier_id, reason from identity_conflicts
-    where reason <> 'region_cap' and link_id in (select value::bigint from jsonb_array_elements_text(${jsonb(linkIds)}))`.execute(
-    db,
-  );
+  const existing = links.flatMap((l) => l.conflicts.map((c) => ({ ...c, link_id: l.id })));
   const wanted = new Set(found.map(key));
   const have = new Set(existing.map(key));
   const stale = existing.filter((c) => !wanted.has(key(c))).map((c) => String(c.id));

@@ -1,4 +1,4 @@
-import { type Kysely, sql as raw } from 'kysely';
+import type { Kysely } from 'kysely';
 import { StorageError, ValidationError } from '../core/errors';
 import type { Database } from '../db/schema';
 import { withOrganization } from '../db/tenant';
@@ -6,13 +6,12 @@ import type { Sql } from '../ports/sql';
 import { linkCompany } from './company-rows';
 import type { OrganizationKeyring, OrganizationKeys } from './crypto/organization-keys';
 import { personKeys } from './crypto/person-keys';
-import { sealText } from './crypto/pii-cipher';
-import { identifierAad } from './identifier-aad';
-import { type IdentifierRow, regionOf, type Scope, upsertIdentifiers } from './identifier-rows';
+import { findOrInsertIdentifiers, type IdentifierRow, type Scope } from './identifier-rows';
 import { DEFAULT_IDENTITY_RULES, type IdentityRules } from './identity-rules';
-import { advanceLink, findLink, insertLink, isEarlier, linksTouching } from './link-rows';
+import { placeLink } from './link-placement';
+import { linksTouching } from './link-rows';
 import { type IdentityObservation, parseIdentityObservation } from './observation';
-import { personsCreatedBy } from './person-rows';
+import { sealNewPii } from './pii-identifiers';
 import { type PreparedIdentifier, prepareIdentifiers, type RefusedIdentifier } from './prepared-identifiers';
 import { RegionContentionError } from './region-contention';
 import { lockKeys, lockRegion } from './region-locks';
@@ -117,25 +116,26 @@ async function resolveInTransaction(trx: Kysely<Database>, input: TransactionInp
 
   const held = new Set([...accepted.map((a) => a.lockKey), ...input.hint]);
   await lockKeys(trx, held);
-  const rows = orderLike(accepted, await upsertIdentifiers(trx, scope, accepted, observedAt));
+  const observed = await findOrInsertIdentifiers(trx, scope, accepted, observedAt);
+  const rows = orderLike(accepted, observed.rows);
 
-  const linked = await placeLink(trx, scope, rows, observedAt, observation.eventId, rules);
+  const placed = await placeLink(trx, scope, rows, observed.link, observedAt, observation.eventId, rules);
   let personOf = new Map(rows.map((r) => [r.id, r.person_id]));
   let changes: Pick<Outcome, 'createdPersons' | 'merges'> = { createdPersons: [], merges: [] };
-  if (linked.changed) {
+  if (placed.changed) {
     const limit = rules.regionCap * 2 + 40;
-    const region = await lockRegion(trx, scope.siteId, linked.seedIds, held, limit);
+    const seedIds = rows.map((r) => r.id);
+    const region = await lockRegion(trx, scope.siteId, seedIds, held, limit, placed.region);
     if (region.length >= limit) throw new StorageError(`identity region exceeds ${limit} identifiers`);
-    const links = await linksTouching(
-      trx,
-      scope.siteId,
-      region.map((r) => r.id),
-    );
-    const persons = await personsCreatedBy(
-      trx,
-      region.map((r) => r.id),
-    );
-    const rewritten = await rewriteRegion(trx, scope, region, links, persons, rules);
+    // Identifiers first seen now have no links but the one just made.
+    const links =
+      placed.region && placed.newLink && rows.every((r) => r.fresh)
+        ? [{ ...placed.newLink, conflicts: [] }]
+        : await linksTouching(
+            trx,
+            region.map((r) => r.id),
+          );
+    const rewritten = await rewriteRegion(trx, scope, region, links, rules);
     personOf = new Map(rewritten.personOf);
     changes = rewritten;
   }
@@ -179,84 +179,8 @@ async function resolveInTransaction(trx: Kysely<Database>, input: TransactionInp
     const signals = softSignalsOf(keys.indexKey, { ip: observation.ip, userAgent: observation.userAgent, emails });
     await recordSoftSignals(trx, scope, personId, observedAt, signals, input.softLinks ?? {});
   }
-  if (observation.event) {
-    await recordSlimEvent(trx, scope, personId, observation.eventId, observedAt, observation.event);
-  }
-  await raw`update raw_events set person_id = ${personId}::uuid
-    where site_id = ${scope.siteId}::uuid and event_id = ${observation.eventId}::text
-      and person_id is distinct from ${personId}::uuid`.execute(trx);
-  return { personId, restitched: linked.changed, ...changes };
-}
-
-/**
- * Records the observation's link (or moves a known one to an earlier sighting). A link that would
- * grow its region past `regionCap` loses its lowest-priority identifiers first; those stand alone.
- * `changed` says whether the region must be re-stitched.
- */
-async function placeLink(
-  trx: Kysely<Database>,
-  scope: Scope,
-  rows: readonly IdentifierRow[],
-  observedAt: Date,
-  eventId: string,
-  rules: IdentityRules,
-): Promise<{ changed: boolean; seedIds: number[] }> {
-  const allIds = rows.map((r) => r.id);
-  const existing = await findLink(trx, scope.siteId, sortedIds(allIds));
-  if (existing) {
-    if (!isEarlier(existing, observedAt, eventId)) return { changed: rows.some((r) => !r.person_id), seedIds: allIds };
-    await advanceLink(trx, existing.id, observedAt, eventId);
-    return { changed: true, seedIds: allIds };
-  }
-
-  const kept = [...rows];
-  const trimmed: IdentifierRow[] = [];
-  while (
-    kept.length > 1 &&
-    (
-      await regionOf(
-        trx,
-        scope.siteId,
-        kept.map((r) => r.id),
-        rules.regionCap + 1,
-      )
-    ).length > rules.regionCap
-  ) {
-    trimmed.push(kept.pop() as IdentifierRow);
-  }
-  const keptIds = sortedIds(kept.map((r) => r.id));
-  const keptLink = await findLink(trx, scope.siteId, keptIds);
-  const linkId = keptLink?.id ?? (await insertLink(trx, scope, keptIds, observedAt, eventId));
-  if (keptLink && isEarlier(keptLink, observedAt, eventId)) await advanceLink(trx, keptLink.id, observedAt, eventId);
-  for (const row of trimmed) {
-    if (!row.person_id && !(await findLink(trx, scope.siteId, [row.id]))) {
-      await insertLink(trx, scope, [row.id], observedAt, eventId);
-    }
-    await raw`
-      insert into identity_conflicts (organization_id, site_id, link_id, identifier_id, reason)
-      values (${scope.organizationId}::uuid, ${scope.siteId}::uuid, ${linkId}, ${row.id}, 'region_cap')
-      on conflict (link_id, identifier_id) do nothing`.execute(trx);
-  }
-  return { changed: true, seedIds: allIds };
-}
-
-/** Seals the plaintext of PII identifiers stored for the first time, with their person's key. */
-async function sealNewPii(
-  trx: Kysely<Database>,
-  siteId: string,
-  accepted: readonly PreparedIdentifier[],
-  rows: readonly IdentifierRow[],
-  personOf: ReadonlyMap<number, string | null>,
-  keyOf: (personId: string) => Promise<Uint8Array>,
-): Promise<void> {
-  for (const [index, row] of rows.entries()) {
-    const plaintext = accepted[index]?.plaintext;
-    const personId = personOf.get(row.id);
-    if (row.has_cipher || plaintext === undefined || !personId) continue;
-    const cipher = sealText(await keyOf(personId), plaintext, identifierAad(siteId, row.type, row.value));
-    await raw`update identifiers set value_cipher = ${Buffer.from(cipher)}, key_person_id = ${personId}::uuid
-      where id = ${row.id} and value_cipher is null`.execute(trx);
-  }
+  await recordSlimEvent(trx, scope, personId, observation.eventId, observedAt, observation.event);
+  return { personId, restitched: placed.changed, ...changes };
 }
 
 /** The site must belong to the observation's organization (row-level security hides any other). */
@@ -280,8 +204,4 @@ function orderLike(accepted: readonly PreparedIdentifier[], rows: readonly Ident
     if (!row) throw new StorageError(`identifier ${a.type} was not stored`);
     return row;
   });
-}
-
-function sortedIds(ids: readonly number[]): number[] {
-  return [...ids].sort((a, b) => a - b);
 }

@@ -80,7 +80,16 @@ export async function recordSoftSignals(
   let proposed = 0;
   for (const signal of signals) {
     const windowed = signal.kind === 'ip_user_agent';
+    // One round trip: record this person's sighting, and find who else showed the same signal.
     const { rows: others } = await raw<{ person_id: string }>`
+      with own as (
+        insert into soft_signals (organization_id, site_id, kind, digest, person_id, first_seen_at, last_seen_at)
+        values (${scope.organizationId}::uuid, ${scope.siteId}::uuid, ${signal.kind}::text, ${signal.digest}::text,
+          ${personId}::uuid, ${observedAt}::timestamptz, ${observedAt}::timestamptz)
+        on conflict (site_id, kind, digest, person_id) do update set
+          first_seen_at = least(soft_signals.first_seen_at, excluded.first_seen_at),
+          last_seen_at = greatest(soft_signals.last_seen_at, excluded.last_seen_at)
+      )
       select distinct coalesce(p.merged_into, p.id) as person_id
       from soft_signals s join persons p on p.id = s.person_id
       where s.site_id = ${scope.siteId}::uuid and s.kind = ${signal.kind}::text and s.digest = ${signal.digest}::text
@@ -103,13 +112,6 @@ export async function recordSoftSignals(
         on conflict (site_id, person_a, person_b, rule) do update set updated_at = now()`.execute(db);
       proposed += pairs.length;
     }
-    await raw`
-      insert into soft_signals (organization_id, site_id, kind, digest, person_id, first_seen_at, last_seen_at)
-      values (${scope.organizationId}::uuid, ${scope.siteId}::uuid, ${signal.kind}::text, ${signal.digest}::text,
-        ${personId}::uuid, ${observedAt}::timestamptz, ${observedAt}::timestamptz)
-      on conflict (site_id, kind, digest, person_id) do update set
-        first_seen_at = least(soft_signals.first_seen_at, excluded.first_seen_at),
-        last_seen_at = greatest(soft_signals.last_seen_at, excluded.last_seen_at)`.execute(db);
   }
   return proposed;
 }

@@ -58,7 +58,9 @@ export async function applyTraits(
   if (rows.length === 0) return;
   await raw`
     insert into person_traits (person_id, organization_id, key, mode, value, value_cipher, key_person_id, digest, observed_at)
-    select ${context.personId}::uuid, ${context.organizationId}::uuid, x.key, x.mode, x.value,
+    select ${context.personId}::uuid, ${context.organizationId}::uuid, x.key, x.mode,
+      -- A JSON null comes out of the recordset as SQL NULL; keep it as the JSON value null.
+      case when x.cipher is null then coalesce(x.value, 'null'::jsonb) end,
       decode(x.cipher, 'base64'), case when x.cipher is null then null else ${context.personId}::uuid end,
       x.digest, ${context.observedAt}::timestamptz
     from jsonb_to_recordset(${jsonb(rows)}) as x(key text, mode text, value jsonb, cipher text, digest text)

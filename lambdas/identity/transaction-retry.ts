@@ -11,8 +11,13 @@ export function isRetryableConflict(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && RETRYABLE.has(code)) return true;
+    // The Data API passes PostgreSQL's message but not its SQLSTATE.
     const message = (e as { message?: unknown }).message;
-    if (typeof message === 'string' && /deadlock detected|could not serialize access/.test(message)) return true;
+    if (
+      typeof message === 'string' &&
+      /deadlock detected|could not serialize access|duplicate key value violates unique constraint/.test(message)
+    )
+      return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;

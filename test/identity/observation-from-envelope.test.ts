@@ -1,0 +1,151 @@
+import type { CollectedEventEnvelope, NormalizedEvent } from '../../lambdas/collection/collected-event';
+import { parseIdentityObservation } from '../../lambdas/identity/observation';
+import { linksIdentities, observationFromEnvelope } from '../../lambdas/identity/observation-from-envelope';
+
+const ORG = '0e9c7a43-6b0e-4c1e-9d59-9c1d1f2f7a01';
+const SITE = '5b2f0d7e-3c4a-4f7e-8a1b-2d3c4e5f6a7b';
+
+function envelope(event: Partial<NormalizedEvent>, receivedAt = 1_800_000_000_000): CollectedEventEnvelope {
+  return {
+    kind: 'event',
+    v: 1,
+    siteId: SITE,
+    organizationId: ORG,
+    source: 'segment',
+    server: { receivedAt, ip: '203.0.113.7', userAgent: 'Mozilla/5.0' },
+    event: { eventId: 'evt-1', type: 'page', ...event },
+  };
+}
+
+describe('observationFromEnvelope', () => {
+  it('builds an identify observation with identifiers, traits and context', () => {
+    // Prepare
+    const identify = envelope({
+      type: 'identify',
+      anonymousId: 'anon-1',
+      userId: 'user-1',
+      timestamp: 1_799_999_999_000,
+      traits: { email: 'Ada@Acme.io', plan: 'pro', address: { city: 'London' } },
+      campaign: { utm_source: 'newsletter' },
+      clickIds: { gclid: 'Cj0KCQ', unknown_click: 'x' },
+    });
+
+    // Act
+    const observation = observationFromEnvelope(identify);
+
+    // Assess
+    expect(observation).toEqual({
+      v: 1,
+      organizationId: ORG,
+      siteId: SITE,
+      eventId: 'evt-1',
+      observedAt: 1_799_999_999_000,
+      identifiers: [
+        { type: 'anonymous_id', value: 'anon-1' },
+        { type: 'user_id', value: 'user-1' },
+        { type: 'gclid', value: 'Cj0KCQ' },
+        { type: 'email', value: 'Ada@Acme.io' },
+      ],
+      traits: {
+        $set: { email: 'Ada@Acme.io', plan: 'pro', address: { city: 'London' } },
+        $set_once: { initial_utm_source: 'newsletter' },
+      },
+      ip: '203.0.113.7',
+      userAgent: 'Mozilla/5.0',
+      event: { type: 'identify' },
+    });
+    expect(parseIdentityObservation(observation)).toEqual(observation);
+  });
+
+  it('links an alias to the previous id and names the company of a group call', () => {
+    // Prepare
+    const alias = envelope({ type: 'alias', userId: 'user-1', previousId: 'anon-0' });
+    const group = envelope({
+      type: 'group',
+      anonymousId: 'anon-1',
+      groupId: 'acct-9',
+      traits: { name: 'Acme', website: 'https://www.acme.io/' },
+    });
+
+    // Act
+    const aliased = observationFromEnvelope(alias);
+    const grouped = observationFromEnvelope(group);
+
+    // Assess
+    expect(aliased?.identifiers).toEqual([
+      { type: 'user_id', value: 'user-1' },
+      { type: 'anonymous_id', value: 'anon-0' },
+    ]);
+    expect(grouped?.company).toEqual({ groupId: 'acct-9', domain: 'acme.io', name: 'Acme' });
+    expect(grouped?.traits).toBeUndefined();
+  });
+
+  it('clamps a client clock ahead of the server to the received time', () => {
+    // Act
+    const observation = observationFromEnvelope(envelope({ anonymousId: 'a', timestamp: 1_900_000_000_000 }));
+
+    // Assess
+    expect(observation?.observedAt).toBe(1_800_000_000_000);
+  });
+
+  it('makes no observation of a cookieless hit without a user id', () => {
+    // Act
+    const observation = observationFromEnvelope(envelope({ anonymousId: 'daily-hash', cookieless: true }));
+
+    // Assess
+    expect(observation).toBeUndefined();
+  });
+
+  it('tells page views that only confirm a visitor from observations that link identities', () => {
+    // Prepare
+    const page = observationFromEnvelope(envelope({ anonymousId: 'a' }));
+    const login = observationFromEnvelope(envelope({ anonymousId: 'a', userId: 'u' }));
+
+    // Act
+    const linking = [page, login].map((o) => (o ? linksIdentities(o) : undefined));
+
+    // Assess
+    expect(linking).toEqual([false, true]);
+  });
+
+  it('rejects a message with a field out of bounds, naming the field', () => {
+    // Prepare
+    const message = { ...observationFromEnvelope(envelope({ anonymousId: 'a' })), eventId: 'x'.repeat(129) };
+
+    // Act
+    const parsing = () => parseIdentityObservation(message);
+
+    // Assess
+    expect(parsing).toThrow(expect.objectContaining({ name: 'ValidationError', field: 'eventId' }));
+  });
+
+  it('rejects a message holding a NUL character, which PostgreSQL cannot store', () => {
+    // Prepare
+    const message = {
+      ...observationFromEnvelope(envelope({ anonymousId: 'a' })),
+      identifiers: [{ type: 'user_id', value: 'u\u0000' }],
+    };
+
+    // Act
+    const parsing = () => parseIdentityObservation(message);
+
+    // Assess
+    expect(parsing).toThrow(/NUL/);
+  });
+
+  it('takes identifiers from traits, never from event properties that may name someone else', () => {
+    // Prepare
+    const invite = envelope({
+      type: 'track',
+      name: 'Invite Sent',
+      anonymousId: 'a',
+      properties: { email: 'friend@x.io' },
+    });
+
+    // Act
+    const observation = observationFromEnvelope(invite);
+
+    // Assess
+    expect(observation?.identifiers).toEqual([{ type: 'anonymous_id', value: 'a' }]);
+  });
+});

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createLocalKeyWrapper } from '../../lambdas/adapters/local/local-key-wrapper';
+import { makeResolveIdentityHandler } from '../../lambdas/handlers/resolve-identity';
+import type { Sql } from '../../lambdas/ports/sql';
+import { makeTempDir } from '../support/temp-dir';
+import { createTenant, observationOf, openDatabase } from './support/identity-fixture';
+
+function sqsEvent(bodies: readonly string[]): SQSEvent {
+  return {
+    Records: bodies.map(
+      (body, i): SQSRecord => ({
+        messageId: `m${i}`,
+        receiptHandle: `r${i}`,
+        body,
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '0',
+          SenderId: 'test',
+          ApproximateFirstReceiveTimestamp: '0',
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:local:000000000000:identity',
+        awsRegion: 'local',
+      }),
+    ),
+  };
+}
+
+describe('resolve-identity handler', () => {
+  let sql: Sql;
+  let temp: { dir: string; cleanup: () => void };
+
+  beforeAll(async () => {
+    ({ sql } = await openDatabase('PGlite (embedded)'));
+    temp = makeTempDir('sightline-handler-');
+  });
+  afterAll(async () => {
+    await sql.close();
+    temp.cleanup();
+  });
+
+  it('resolves a batch and reports only the messages that failed', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const handler = makeResolveIdentityHandler({
+      sql,
+      keyWrapper: createLocalKeyWrapper({ path: join(temp.dir, 'master.key') }),
+    });
+    const good = observationOf(tenant, [
+      { type: 'anonymous_id', value: 'batch-visitor' },
+      { type: 'user_id', value: 'batch-user' },
+    ]);
+    const event = sqsEvent([JSON.stringify(good), '{not json', JSON.stringify({ ...good, siteId: 'not-a-uuid' })]);
+
+    // Act
+    const response = await handler(event, {} as Context);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }, { itemIdentifier: 'm2' }]);
+    const resolved = await sql.db
+      .selectFrom('identity_map')
+      .select('person_id')
+      .where('site_id', '=', tenant.siteId)
+      .execute();
+    expect(resolved).toHaveLength(2);
+    expect(new Set(resolved.map((r) => r.person_id)).size).toBe(1);
+  });
+});

@@ -1,0 +1,316 @@
+import { sql as raw } from 'kysely';
+import { createResolver, type Resolver } from '../../lambdas/identity/resolver';
+import type { Sql } from '../../lambdas/ports/sql';
+import { createTenant, createTestKeyring, ENGINES, observationOf, openDatabase } from './support/identity-fixture';
+
+describe.each(ENGINES)('identity resolution on %s', (engine) => {
+  let sql: Sql;
+  let resolver: Resolver;
+  let cleanup: () => void;
+
+  beforeAll(async () => {
+    ({ sql } = await openDatabase(engine));
+    const keys = createTestKeyring(sql);
+    cleanup = keys.cleanup;
+    resolver = createResolver({ sql, keyring: keys.keyring });
+  });
+  afterAll(async () => {
+    await sql.close();
+    cleanup();
+  });
+
+  const personOf = async (siteId: string, type: string, value: string) => {
+    const { rows } = await raw<{ person_id: string }>`select person_id from identity_map
+      where site_id = ${siteId}::uuid and identifier_type = ${type} and identifier_value = ${value}`.execute(sql.db);
+    return rows[0]?.person_id;
+  };
+
+  it('creates one person for a new anonymous visitor and finds it again', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const first = observationOf(tenant, [{ type: 'anonymous_id', value: 'anon-1' }]);
+    const again = observationOf(tenant, [{ type: 'anonymous_id', value: 'anon-1' }]);
+
+    // Act
+    const created = await resolver.resolve(first);
+    const found = await resolver.resolve(again);
+
+    // Assess
+    expect(created.createdPersons).toEqual([created.personId]);
+    expect(found.personId).toBe(created.personId);
+    expect(found.restitched).toBe(false);
+    expect(await personOf(tenant.siteId, 'anonymous_id', 'anon-1')).toBe(created.personId);
+  });
+
+  it('merges two anonymous visitors when one user id is seen with both, keeping the first person id', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const laptop = await resolver.resolve(observationOf(tenant, [{ type: 'anonymous_id', value: 'laptop' }]));
+    const phone = await resolver.resolve(observationOf(tenant, [{ type: 'anonymous_id', value: 'phone' }]));
+
+    // Act
+    await resolver.resolve(
+      observationOf(tenant, [
+        { type: 'anonymous_id', value: 'laptop' },
+        { type: 'user_id', value: 'u-42' },
+      ]),
+    );
+    const login = await resolver.resolve(
+      observationOf(tenant, [
+        { type: 'anonymous_id', value: 'phone' },
+        { type: 'user_id', value: 'u-42' },
+      ]),
+    );
+
+    // Assess
+    expect(login.personId).toBe(laptop.personId);
+    expect(login.merges).toEqual([{ from: phone.personId, into: laptop.personId, rule: 'hard:user_id+anonymous_id' }]);
+    expect(await personOf(tenant.siteId, 'anonymous_id', 'phone')).toBe(laptop.personId);
+    const merged = await sql.db
+      .selectFrom('persons')
+      .select('merged_into')
+      .where('id', '=', phone.personId as string)
+      .executeTakeFirstOrThrow();
+    expect(merged.merged_into).toBe(laptop.personId);
+    const alias = await sql.db
+      .selectFrom('person_aliases')
+      .select('current_person_id')
+      .where('person_id', '=', phone.personId as string)
+      .executeTakeFirstOrThrow();
+    expect(alias.current_person_id).toBe(laptop.personId);
+  });
+
+  it('never merges two persons that carry different user ids, and records the conflict', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const ada = await resolver.resolve(
+      observationOf(tenant, [
+        { type: 'anonymous_id', value: 'shared-pc' },
+        { type: 'user_id', value: 'ada' },
+      ]),
+    );
+
+    // Act
+    const bob = await resolver.resolve(
+      observationOf(tenant, [
+        { type: 'anonymous_id', value: 'shared-pc' },
+        { type: 'user_id', value: 'bob' },
+      ]),
+    );
+
+    // Assess
+    expect(bob.personId).not.toBe(ada.personId);
+    expect(await personOf(tenant.siteId, 'anonymous_id', 'shared-pc')).toBe(ada.personId);
+    const conflicts = await sql.db
+      .selectFrom('identity_conflicts')
+      .select(['reason', 'person_ids'])
+      .where('site_id', '=', tenant.siteId)
+      .execute();
+    expect(conflicts).toEqual([{ reason: 'limit:user_id', person_ids: [ada.personId] }]);
+  });
+
+  it('refuses blocked values instead of merging everyone who sent them', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const a = await resolver.resolve(
+      observationOf(tenant, [
+        { type: 'anonymous_id', value: 'visitor-a' },
+        { type: 'user_id', value: 'undefined' },
+      ]),
+    );
+
+    // Act
+    const b = await resolver.resolve(
+      observationOf(tenant, [
+        { type: 'anonymous_id', value: 'visitor-b' },
+        { type: 'user_id', value: 'undefined' },
+      ]),
+    );
+
+    // Assess
+    expect(b.personId).not.toBe(a.personId);
+    expect(b.refused).toEqual([{ type: 'user_id', reason: 'blocked_value' }]);
+  });
+
+  it('stores e-mails only as ciphertext and blind index', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+
+    // Act
+    await resolver.resolve(
+      observationOf(tenant, [
+        { type: 'anonymous_id', value: 'form-visitor' },
+        { type: 'email', value: 'Ada@Example.com' },
+      ]),
+    );
+
+    // Assess
+    const row = await sql.db
+      .selectFrom('identifiers')
+      .select(['value', 'value_cipher', 'key_person_id'])
+      .where('site_id', '=', tenant.siteId)
+      .where('type', '=', 'email')
+      .executeTakeFirstOrThrow();
+    expect(row.value).toMatch(/^[0-9a-f]{64}$/);
+    expect(Buffer.from(row.value_cipher as Uint8Array).toString('latin1')).not.toContain('ada@example.com');
+    expect(row.key_person_id).not.toBeNull();
+  });
+
+  it('hands a shared computer to the user who signed in first when that login arrives late', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const at = (minutes: number) => Date.UTC(2026, 10, 2) + minutes * 60_000;
+    const pc = await resolver.resolve(
+      observationOf(tenant, [{ type: 'anonymous_id', value: 'family-pc' }], { observedAt: at(0) }),
+    );
+    const pcWith = (user: string, minutes: number) =>
+      observationOf(
+        tenant,
+        [
+          { type: 'anonymous_id', value: 'family-pc' },
+          { type: 'user_id', value: user },
+        ],
+        { observedAt: at(minutes) },
+      );
+    await resolver.resolve(pcWith('bob', 50));
+
+    // Act
+    const late = await resolver.resolve(pcWith('ada', 10));
+
+    // Assess
+    expect(late.restitched).toBe(true);
+    expect(await personOf(tenant.siteId, 'user_id', 'ada')).toBe(pc.personId);
+    expect(await personOf(tenant.siteId, 'anonymous_id', 'family-pc')).toBe(pc.personId);
+    const bob = await personOf(tenant.siteId, 'user_id', 'bob');
+    expect(late.createdPersons).toEqual([bob]);
+    expect(bob).not.toBe(pc.personId);
+  });
+
+  it('keeps the latest $set and the earliest $set_once by event time, whatever the arrival order', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const at = (minutes: number) => Date.UTC(2026, 10, 3) + minutes * 60_000;
+    const visitor = [{ type: 'anonymous_id' as const, value: 'trait-visitor' }];
+    const arrivals = [
+      observationOf(tenant, visitor, {
+        observedAt: at(30),
+        traits: { $set: { plan: 'team' }, $set_once: { source: 'ads' } },
+      }),
+      observationOf(tenant, visitor, {
+        observedAt: at(10),
+        traits: { $set: { plan: 'free' }, $set_once: { source: 'seo' } },
+      }),
+      observationOf(tenant, visitor, {
+        observedAt: at(20),
+        traits: { $set: { plan: 'pro' }, $set_once: { source: 'mail' } },
+      }),
+    ];
+
+    // Act
+    for (const observation of arrivals) await resolver.resolve(observation);
+
+    // Assess
+    const traits = await sql.db
+      .selectFrom('person_traits')
+      .select(['key', 'mode', 'value'])
+      .where('organization_id', '=', tenant.organizationId)
+      .orderBy('key')
+      .execute();
+    expect(traits).toEqual([
+      { key: 'plan', mode: 'set', value: 'team' },
+      { key: 'source', mode: 'set_once', value: 'seo' },
+    ]);
+  });
+
+  it('stores a trait set to null as the value null', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+
+    // Act
+    await resolver.resolve(
+      observationOf(tenant, [{ type: 'anonymous_id', value: 'nulls' }], { traits: { $set: { coupon: null } } }),
+    );
+
+    // Assess
+    const trait = await sql.db
+      .selectFrom('person_traits')
+      .select(['key', 'value'])
+      .where('organization_id', '=', tenant.organizationId)
+      .executeTakeFirstOrThrow();
+    expect(trait).toEqual({ key: 'coupon', value: null });
+  });
+
+  it('moves traits and company links into the person a merge keeps', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const first = await resolver.resolve(observationOf(tenant, [{ type: 'anonymous_id', value: 'desk' }]));
+    const second = await resolver.resolve(
+      observationOf(tenant, [{ type: 'anonymous_id', value: 'mobile' }], {
+        traits: { $set: { role: 'cto' } },
+        company: { groupId: 'acct-1', domain: 'initech.com', name: 'Initech' },
+      }),
+    );
+
+    // Act
+    await resolver.resolve(
+      observationOf(tenant, [
+        { type: 'anonymous_id', value: 'desk' },
+        { type: 'anonymous_id', value: 'mobile' },
+      ]),
+    );
+
+    // Assess
+    const traits = await sql.db
+      .selectFrom('person_traits')
+      .select(['person_id', 'key'])
+      .where('organization_id', '=', tenant.organizationId)
+      .execute();
+    expect(traits).toEqual([{ person_id: first.personId, key: 'role' }]);
+    const links = await sql.db
+      .selectFrom('person_companies')
+      .select('person_id')
+      .where('organization_id', '=', tenant.organizationId)
+      .execute();
+    expect(links).toEqual([{ person_id: first.personId }]);
+    expect(second.personId).not.toBe(first.personId);
+  });
+
+  it('makes a company of a work e-mail domain but not of a free-mail one', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+
+    // Act
+    await resolver.resolve(observationOf(tenant, [{ type: 'email', value: 'ada@globex.co.uk' }]));
+    await resolver.resolve(observationOf(tenant, [{ type: 'email', value: 'bob@gmail.com' }]));
+
+    // Assess
+    const companies = await sql.db
+      .selectFrom('companies')
+      .select('domain')
+      .where('organization_id', '=', tenant.organizationId)
+      .execute();
+    expect(companies).toEqual([{ domain: 'globex.co.uk' }]);
+  });
+
+  it('records each event once with its session, however often it is delivered', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const page = observationOf(tenant, [{ type: 'anonymous_id', value: 'redelivered' }], {
+      event: { type: 'page', url: 'https://shop.example/a', sessionId: 'sess-r' },
+    });
+
+    // Act
+    await resolver.resolve(page);
+    await resolver.resolve(page);
+
+    // Assess
+    const events = await sql.db.selectFrom('events').select('event_id').where('site_id', '=', tenant.siteId).execute();
+    const session = await sql.db
+      .selectFrom('sessions')
+      .select(['event_count', 'entry_url'])
+      .where('site_id', '=', tenant.siteId)
+      .executeTakeFirstOrThrow();
+    expect(events).toEqual([{ event_id: page.eventId }]);
+    expect(session).toEqual({ event_count: 1, entry_url: 'https://shop.example/a' });
+  });
+});

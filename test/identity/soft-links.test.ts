@@ -1,0 +1,87 @@
+import { createResolver, type Resolver } from '../../lambdas/identity/resolver';
+import { canonicalInbox, listSoftLinks } from '../../lambdas/identity/soft-links';
+import type { Sql } from '../../lambdas/ports/sql';
+import { createTenant, createTestKeyring, ENGINES, observationOf, openDatabase } from './support/identity-fixture';
+
+describe('canonicalInbox', () => {
+  it('folds Gmail dots, +tags and googlemail.com into one inbox', () => {
+    // Act
+    const inboxes = ['Ada.Lovelace+news@gmail.com', 'adalovelace@googlemail.com', 'ada+x@acme.io', 'a.da@acme.io'].map(
+      canonicalInbox,
+    );
+
+    // Assess
+    expect(inboxes).toEqual(['adalovelace@gmail.com', 'adalovelace@gmail.com', 'ada@acme.io', 'a.da@acme.io']);
+  });
+});
+
+describe.each(ENGINES)('soft links on %s', (engine) => {
+  let sql: Sql;
+  let resolver: Resolver;
+  let cleanup: () => void;
+
+  beforeAll(async () => {
+    ({ sql } = await openDatabase(engine));
+    const keys = createTestKeyring(sql);
+    cleanup = keys.cleanup;
+    resolver = createResolver({ sql, keyring: keys.keyring });
+  });
+  afterAll(async () => {
+    await sql.close();
+    cleanup();
+  });
+
+  it('proposes a link for one IP and user agent within minutes, and for e-mail variants, merging nothing', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const t0 = Date.UTC(2026, 10, 4, 9);
+    const net = { ip: '198.51.100.4', userAgent: 'Mozilla/5.0 (X11)' };
+    const a = await resolver.resolve(
+      observationOf(tenant, [{ type: 'anonymous_id', value: 'tab-1' }], { ...net, observedAt: t0 }),
+    );
+    const b = await resolver.resolve(
+      observationOf(tenant, [{ type: 'anonymous_id', value: 'tab-2' }], { ...net, observedAt: t0 + 5 * 60_000 }),
+    );
+    await resolver.resolve(
+      observationOf(tenant, [{ type: 'anonymous_id', value: 'tomorrow' }], { ...net, observedAt: t0 + 26 * 3_600_000 }),
+    );
+    const c = await resolver.resolve(observationOf(tenant, [{ type: 'email', value: 'ada.lovelace@gmail.com' }]));
+    const d = await resolver.resolve(observationOf(tenant, [{ type: 'email', value: 'adalovelace+shop@gmail.com' }]));
+
+    // Act
+    const { links } = await listSoftLinks(sql, { organizationId: tenant.organizationId, siteId: tenant.siteId });
+
+    // Assess
+    const pair = (x?: string, y?: string) => [x, y].sort();
+    expect(links.map((l) => ({ rule: l.rule, score: l.score, persons: [l.personA, l.personB] }))).toEqual([
+      { rule: 'email_variant', score: 0.85, persons: pair(c.personId, d.personId) },
+      { rule: 'ip_user_agent', score: 0.35, persons: pair(a.personId, b.personId) },
+    ]);
+    expect(new Set([a.personId, b.personId, c.personId, d.personId]).size).toBe(4);
+  });
+
+  it('links nobody through a signal shared by a crowd', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const t0 = Date.UTC(2026, 10, 5, 9);
+    const office = { ip: '192.0.2.1', userAgent: 'Corporate Browser 1.0' };
+
+    // Act
+    const desks: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const desk = await resolver.resolve(
+        observationOf(tenant, [{ type: 'anonymous_id', value: `desk-${i}` }], {
+          ...office,
+          observedAt: t0 + i * 60_000,
+        }),
+      );
+      desks.push(desk.personId as string);
+    }
+
+    // Assess: the first six link pairwise; from the seventh on, six others share it and nobody is linked.
+    const { links } = await listSoftLinks(sql, { organizationId: tenant.organizationId, siteId: tenant.siteId });
+    const linked = new Set(links.flatMap((l) => [l.personA, l.personB]));
+    expect(links).toHaveLength(15);
+    expect(desks.map((d) => linked.has(d))).toEqual([true, true, true, true, true, true, false, false]);
+  });
+});
