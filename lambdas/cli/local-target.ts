@@ -38,7 +38,12 @@ export async function runDatabaseCommand(dataDir: string, command: ControlComman
     await migrateToLatest(deps.sql);
     const sites = createSiteRegistry(deps.sql);
     return await runControlCommand(
-      { sql: deps.sql, defaultOrganizationId: setup.organizationId, replay: replayWith(deps, sites) },
+      {
+        sql: deps.sql,
+        keyWrapper: deps.keyWrapper,
+        defaultOrganizationId: setup.organizationId,
+        replay: replayWith(deps, sites),
+      },
       command,
     );
   } finally {

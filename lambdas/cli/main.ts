@@ -84,6 +84,41 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(formatRows(rows, opts.format));
     });
 
+  const persons = program.command('persons').description('look up, export and erase persons (GDPR access and erasure)');
+  persons
+    .command('lookup')
+    .description('print the person holding an identifier: identifiers, traits, company, merge history (JSON)')
+    .requiredOption('--type <type>', 'anonymous_id, user_id, email, phone, gclid, idfa, external_id, ...')
+    .requiredOption('--value <value>', 'the identifier value')
+    .option('--site <siteId>', 'only this site')
+    .action(async (opts: { type: string; value: string; site?: string }) => {
+      const result = await runDatabaseCommand(dataDirFromEnv(), {
+        command: 'persons.lookup',
+        type: opts.type,
+        value: opts.value,
+        ...(opts.site ? { siteId: opts.site } : {}),
+      });
+      console.log(JSON.stringify(result, null, 2));
+    });
+  persons
+    .command('export')
+    .description('print everything held on one person (GDPR access)')
+    .argument('<personId>')
+    .action(async (personId: string) => {
+      console.log(
+        JSON.stringify(await runDatabaseCommand(dataDirFromEnv(), { command: 'persons.export', personId }), null, 2),
+      );
+    });
+  persons
+    .command('erase')
+    .description("delete a person's identifiers, crypto-shred their PII and leave a tombstone")
+    .argument('<personId>')
+    .action(async (personId: string) => {
+      console.log(
+        JSON.stringify(await runDatabaseCommand(dataDirFromEnv(), { command: 'persons.erase', personId }), null, 2),
+      );
+    });
+
   const failed = program
     .command('failed')
     .description('inspect and replay events that failed collection or enrichment');

@@ -119,6 +119,7 @@ export const handler = lazyHandler(async () => {
   const { awsDependencies } = await import('../composition/aws-dependencies');
   const { createSiteRegistry } = await import('../collection/site-registry');
   const { createDefaultEnricher } = await import('../composition/enricher');
+  const { identityObservation } = await import('../identity/identity-observation-filter');
   const deps = await awsDependencies();
   return makeEnrichHandler({
     lakeSink: deps.lakeSink,
@@ -127,5 +128,6 @@ export const handler = lazyHandler(async () => {
     sql: deps.sql,
     enricher: await createDefaultEnricher(),
     identityQueue: deps.identityQueue,
+    observe: identityObservation,
   });
 });

@@ -6,7 +6,9 @@ import { ForbiddenError, UnauthorizedError, ValidationError } from '../core/erro
 import { httpResponseForError } from '../core/http/error-handler';
 import { header, jsonBody } from '../core/http/request';
 import { type HttpResponse, jsonResponse } from '../core/http/responses';
+import { createOrganizationKeyring, erasePerson, exportPerson, type LookupQuery, lookupPerson } from '../identity';
 import type { FailedEventFilter, ReplayOutcome } from '../pipeline/failed-events';
+import type { DataKeyWrapper } from '../ports/key-wrapper';
 import type { Sql } from '../ports/sql';
 import { createSite } from '../sites/create-site';
 
@@ -18,6 +20,14 @@ const commandSchema = z.discriminatedUnion('command', [
     name: z.string().min(1).max(200).optional(),
   }),
   z.object({ command: z.literal('sql.query'), sql: z.string().min(1).max(100_000) }),
+  z.object({
+    command: z.literal('persons.lookup'),
+    type: z.string().min(1).max(32),
+    value: z.string().min(1).max(1024),
+    siteId: z.string().uuid().optional(),
+  }),
+  z.object({ command: z.literal('persons.export'), personId: z.string().min(1).max(64) }),
+  z.object({ command: z.literal('persons.erase'), personId: z.string().min(1).max(64) }),
   z.object({
     command: z.literal('failed.replay'),
     reason: z.string().max(64).optional(),
@@ -35,6 +45,7 @@ export type ControlCommand = z.infer<typeof commandSchema>;
  */
 export interface ControlDeps {
   readonly sql: Sql;
+  readonly keyWrapper: DataKeyWrapper;
   readonly defaultOrganizationId: string;
   readonly replay: (filter: FailedEventFilter) => Promise<ReplayOutcome[]>;
 }
@@ -71,6 +82,19 @@ export async function runControlCommand(deps: ControlDeps, command: ControlComma
     case 'sql.query': {
       const result = await raw.raw<Record<string, unknown>>(command.sql).execute(sql.db);
       return { rows: result.rows };
+    }
+    case 'persons.lookup':
+    case 'persons.export':
+    case 'persons.erase': {
+      const access = { sql, keyring: createOrganizationKeyring(sql, deps.keyWrapper) };
+      const organizationId = deps.defaultOrganizationId;
+      if (command.command === 'persons.lookup') {
+        const { type, value, siteId } = command;
+        return lookupPerson(access, { organizationId, type, value, ...(siteId ? { siteId } : {}) } as LookupQuery);
+      }
+      if (command.command === 'persons.export')
+        return exportPerson(access, { organizationId, personId: command.personId });
+      return erasePerson(access, { organizationId, personId: command.personId });
     }
     case 'failed.replay': {
       const { command: _, ...filter } = command;

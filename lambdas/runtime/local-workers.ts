@@ -4,7 +4,7 @@ import { eventSources } from '../entries';
 import { makeEnrichHandler } from '../handlers/enrich';
 import { makeResolveIdentityHandler } from '../handlers/resolve-identity';
 import { ensureEventPartitions } from '../identity/event-partitions';
-import { observationFromEnvelope } from '../identity/observation-from-envelope';
+import { identityObservation } from '../identity/identity-observation-filter';
 import type { LocalDependencies } from './local-dependencies';
 import { createQueuePoller, type SqsHandler } from './queue-poller';
 import { createScheduler, type Schedule } from './scheduler';
@@ -23,7 +23,7 @@ export async function localWorkers(deps: LocalDependencies, sites: SiteRegistry)
     sql: deps.sql,
     enricher: await createDefaultEnricher(),
     identityQueue: deps.identityQueue,
-    observe: observationFromEnvelope,
+    observe: identityObservation,
   });
   const resolveIdentity = makeResolveIdentityHandler({ sql: deps.sql, keyWrapper: deps.keyWrapper });
   const pollers: Poller[] = [

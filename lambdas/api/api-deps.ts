@@ -1,0 +1,28 @@
+import type { OrganizationKeyring } from '../identity/crypto/organization-keys';
+import type { Analytics } from '../ports/analytics';
+import type { KeyValue } from '../ports/key-value';
+import type { Sql } from '../ports/sql';
+import type { AuthMode } from './auth/auth-mode';
+
+/** What the API Lambda runs on; the local runtime and the AWS composition each build one. */
+export interface ApiDeps {
+  /** Organizations, users, sites, persons (row-level security per organization). */
+  readonly sql: Sql;
+  /** Events: Athena in AWS, DuckDB over the local lake. */
+  readonly analytics: Analytics;
+  /** What `{{database}}` renders as: the Glue database, or `LOCAL_DATABASE`. */
+  readonly analyticsDatabase: string;
+  /** Where `athena/queries/*.sql` are; a bundled Lambda carries a copy. @default namedQueriesDir() */
+  readonly namedQueriesDir?: string;
+  /** Sign-in attempt counters. */
+  readonly keyValue: KeyValue;
+  /** Decrypts persons' PII for the visitor views. */
+  readonly keyring: OrganizationKeyring;
+  readonly auth: AuthMode;
+  /**
+   * The origin serving the tracker (`/s.js`) for install snippets.
+   * @default the origin the API was reached on (the local runtime serves both)
+   */
+  readonly trackerOrigin?: string;
+  readonly now?: () => number;
+}

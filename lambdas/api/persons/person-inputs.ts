@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { pageShape } from '../http/common-schemas';
+
+export const personListQuery = z
+  .object({
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(320)
+      .optional()
+      .describe('an e-mail address (exact), or the start of a user id or external id'),
+    identified: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true')
+      .describe('only persons with a user id, e-mail, phone or external id'),
+    companyId: z.uuid().optional().describe('only persons of this company'),
+    ...pageShape,
+  })
+  .strict();
+
+export const companyListQuery = z
+  .object({ q: z.string().trim().min(1).max(253).optional().describe('the start of a domain or name'), ...pageShape })
+  .strict();

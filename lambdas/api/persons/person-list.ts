@@ -1,0 +1,110 @@
+import { sql as raw } from 'kysely';
+import { withOrganization } from '../../db/tenant';
+import { lookupPerson } from '../../identity/lookup-person';
+import type { ApiDeps } from '../api-deps';
+import type { Page } from '../stats/lake-reader';
+import { IDENTIFYING_TYPES, type PersonSummary, personSummaries } from './person-summaries';
+
+export interface PersonListRequest {
+  readonly organizationId: string;
+  readonly siteId: string;
+  readonly q?: string;
+  readonly identified: boolean;
+  readonly companyId?: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** Escapes `%`, `_` and `\` so a search term matches literally as a LIKE prefix. */
+const likePrefix = (term: string): string => `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * A page of a site's current persons, most recently first seen first. A search with `@` is an
+ * exact e-mail lookup through its blind index (the address itself is never stored in the clear);
+ * any other search matches the start of a user id or external id.
+ *
+ * @example
+ * const page = await listPersons(deps, { organizationId, siteId, q: 'ada@example.com', identified: true, limit: 25, offset: 0 });
+ */
+export async function listPersons(
+  deps: Pick<ApiDeps, 'sql' | 'keyring'>,
+  request: PersonListRequest,
+): Promise<Page<PersonSummary>> {
+  const byEmail = request.q?.includes('@')
+    ? (
+        await lookupPerson(deps, {
+          organizationId: request.organizationId,
+          siteId: request.siteId,
+          type: 'email',
+          value: request.q,
+        })
+      ).persons.map((p) => p.id)
+    : undefined;
+  if (byEmail && byEmail.length === 0)
+    return { rows: [], limit: request.limit, offset: request.offset, hasMore: false };
+  const keys = await deps.keyring.keysFor(request.organizationId);
+  return withOrganization(deps.sql, request.organizationId, async (trx) => {
+    let query = trx
+      .selectFrom('persons as p')
+      .select([
+        'p.id',
+        'p.first_seen_at',
+        raw<Date | null>`(select max(s.last_event_at) from sessions s join person_aliases a on a.person_id = s.person_id
+          where a.current_person_id = p.id)`.as('last_seen_at'),
+        raw<number>`(select count(*) from sessions s join person_aliases a on a.person_id = s.person_id
+          where a.current_person_id = p.id)`.as('sessions'),
+      ])
+      .where('p.site_id', '=', request.siteId)
+      .where('p.merged_into', 'is', null)
+      .where('p.erased_at', 'is', null);
+    if (request.identified) {
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('identifiers as i')
+            .select('i.id')
+            .whereRef('i.person_id', '=', 'p.id')
+            .where('i.type', 'in', [...IDENTIFYING_TYPES]),
+        ),
+      );
+    }
+    if (byEmail) query = query.where('p.id', 'in', byEmail);
+    else if (request.q) {
+      const term = request.q;
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('identifiers as i')
+            .select('i.id')
+            .whereRef('i.person_id', '=', 'p.id')
+            .where('i.type', 'in', ['user_id', 'external_id'])
+            .where(raw<boolean>`i.value like ${likePrefix(term)} escape '\\'`),
+        ),
+      );
+    }
+    if (request.companyId) {
+      const companyId = request.companyId;
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('person_companies as pc')
+            .select('pc.person_id')
+            .whereRef('pc.person_id', '=', 'p.id')
+            .where('pc.company_id', '=', companyId),
+        ),
+      );
+    }
+    const rows = await query
+      .orderBy('p.first_seen_at', 'desc')
+      .orderBy('p.id')
+      .limit(request.limit + 1)
+      .offset(request.offset)
+      .execute();
+    const listed = rows
+      .slice(0, request.limit)
+      .map((r) => ({ id: r.id, lastSeenAt: r.last_seen_at, sessions: Number(r.sessions) }));
+    return {
+      rows: await personSummaries(trx, keys, request.organizationId, listed),
+      limit: request.limit,
+      offset: request.offset,
+      hasMore: rows.length > request.limit,
+    };
+  });
+}

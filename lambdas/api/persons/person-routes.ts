@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { ApiDeps } from '../api-deps';
+import { type ApiRoute, defineRoute } from '../http/api-route';
+import { siteParams } from '../http/common-schemas';
+import { assertSiteAccess } from '../sites/site-access';
+import { listCompanies, loadCompany } from './company-list';
+import { personDetail } from './person-detail';
+import { companyListQuery, personListQuery } from './person-inputs';
+import { listPersons } from './person-list';
+
+/** Visitors (identified persons) and companies: personal data, so analysts and up only. */
+export function personRoutes(deps: ApiDeps): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/sites/{siteId}/persons',
+      access: 'analyst',
+      tag: 'Visitors',
+      summary: "A page of the site's persons, searchable by e-mail, user id or external id",
+      params: siteParams,
+      query: personListQuery,
+      response: { description: 'Persons, most recently first seen first' },
+      async handle({ principal, params, query }) {
+        await assertSiteAccess(deps.sql, principal, params.siteId);
+        return {
+          body: await listPersons(deps, {
+            organizationId: principal.organizationId,
+            siteId: params.siteId,
+            identified: query.identified,
+            limit: query.limit,
+            offset: query.offset,
+            ...(query.q ? { q: query.q } : {}),
+            ...(query.companyId ? { companyId: query.companyId } : {}),
+          }),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/persons/{personId}',
+      access: 'analyst',
+      tag: 'Visitors',
+      summary: "A person's identities, traits, companies, merge history, sessions and events",
+      params: z.object({ personId: z.uuid() }),
+      response: { description: 'The person (a merged id leads to the person it was merged into)' },
+      async handle({ principal, params }) {
+        return { body: await personDetail(deps, principal.organizationId, params.personId) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/sites/{siteId}/companies',
+      access: 'analyst',
+      tag: 'Visitors',
+      summary: "A page of the companies the site's persons belong to",
+      params: siteParams,
+      query: companyListQuery,
+      response: { description: 'Companies with most persons first' },
+      async handle({ principal, params, query }) {
+        await assertSiteAccess(deps.sql, principal, params.siteId);
+        return {
+          body: await listCompanies(deps.sql, {
+            organizationId: principal.organizationId,
+            siteId: params.siteId,
+            limit: query.limit,
+            offset: query.offset,
+            ...(query.q ? { q: query.q } : {}),
+          }),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/sites/{siteId}/companies/{companyId}',
+      access: 'analyst',
+      tag: 'Visitors',
+      summary: 'A company and a page of its persons on the site',
+      params: siteParams.extend({ companyId: z.uuid() }),
+      query: z.object({ limit: personListQuery.shape.limit, offset: personListQuery.shape.offset }).strict(),
+      response: { description: 'The company and its persons' },
+      async handle({ principal, params, query }) {
+        await assertSiteAccess(deps.sql, principal, params.siteId);
+        const company = await loadCompany(deps.sql, principal.organizationId, params.companyId);
+        const persons = await listPersons(deps, {
+          organizationId: principal.organizationId,
+          siteId: params.siteId,
+          companyId: params.companyId,
+          identified: false,
+          limit: query.limit,
+          offset: query.offset,
+        });
+        return { body: { company, persons } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,74 @@
+import type { z } from 'zod';
+import { NotFoundError } from '../../core/errors';
+import { withOrganization } from '../../db/tenant';
+import type { ApiDeps } from '../api-deps';
+import { type ApiRoute, defineRoute } from '../http/api-route';
+import { siteParams } from '../http/common-schemas';
+import { siteSettingsBody, siteSettingsSchema } from './site-inputs';
+import type { DashboardSiteSettings } from './site-view';
+
+type SettingsView = z.infer<typeof siteSettingsSchema>;
+
+/** Settings as they apply, defaults filled in as the collector and enricher fill them. */
+export function settingsView(settings: DashboardSiteSettings): SettingsView {
+  return {
+    retentionDays: settings.retentionDays ?? null,
+    ipv4PrefixBits: settings.ipv4PrefixBits ?? 24,
+    ipv6PrefixBits: settings.ipv6PrefixBits ?? 48,
+    honorDnt: settings.honorDnt ?? true,
+    honorGpc: settings.honorGpc ?? true,
+    consentDefault: settings.consentDefault ?? 'withheld',
+  };
+}
+
+/** A site's privacy settings: retention, consent default, IP truncation, DNT / GPC. */
+export function siteSettingsRoutes(deps: ApiDeps): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/sites/{siteId}/settings',
+      access: 'viewer',
+      tag: 'Settings',
+      summary: "A site's retention, consent default and IP truncation",
+      params: siteParams,
+      response: { description: 'The settings in effect', schema: siteSettingsSchema },
+      async handle({ principal, params }) {
+        const row = await withOrganization(deps.sql, principal.organizationId, (trx) =>
+          trx.selectFrom('sites').select('settings').where('id', '=', params.siteId).executeTakeFirst(),
+        );
+        if (!row) throw new NotFoundError(`site ${params.siteId} not found`);
+        return { body: settingsView(row.settings) };
+      },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/api/sites/{siteId}/settings',
+      access: 'admin',
+      tag: 'Settings',
+      summary: "Change a site's settings; omitted fields keep their value",
+      params: siteParams,
+      body: siteSettingsBody,
+      response: { description: 'The settings in effect', schema: siteSettingsSchema },
+      async handle({ principal, params, body }) {
+        const settings = await withOrganization(deps.sql, principal.organizationId, async (trx) => {
+          // Read and write in one transaction, locking the row, so two edits do not lose each other's fields.
+          const row = await trx
+            .selectFrom('sites')
+            .select('settings')
+            .where('id', '=', params.siteId)
+            .forUpdate()
+            .executeTakeFirst();
+          if (!row) throw new NotFoundError(`site ${params.siteId} not found`);
+          const merged: DashboardSiteSettings = { ...row.settings, ...body };
+          await trx
+            .updateTable('sites')
+            .set({ settings: JSON.stringify(merged) })
+            .where('id', '=', params.siteId)
+            .execute();
+          return merged;
+        });
+        return { body: settingsView(settings) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { type LocalStack, startLocalStack } from '../support/local-stack';
+import { runCli } from '../support/run-cli';
+
+interface Profile {
+  id: string;
+  identifiers: { type: string; value: string }[];
+  traits: Record<string, unknown>;
+  companies: { domain: string }[];
+}
+
+describe('sightline persons, end to end from the tracker wire', () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startLocalStack();
+  }, 60_000);
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  const cli = async (args: string[]) => {
+    const result = await runCli(args, { SIGHTLINE_DATA_DIR: stack.dataDir });
+    if (result.code !== 0) throw new Error(result.stderr);
+    return JSON.parse(result.stdout) as unknown;
+  };
+
+  it('stitches a login to the anonymous visitor, then looks up, exports and erases the person', async () => {
+    // Prepare: an anonymous visit, then a login with traits, from the same browser.
+    const anonymousId = `anon-${randomUUID()}`;
+    const events = [
+      { id: randomUUID(), type: 'page', ts: Date.now(), aid: anonymousId, url: 'http://localhost/pricing' },
+      {
+        id: randomUUID(),
+        type: 'identify',
+        ts: Date.now(),
+        aid: anonymousId,
+        uid: 'user-77',
+        url: 'http://localhost/welcome',
+        traits: { email: 'Ada@Example-Corp.com', plan: 'pro' },
+      },
+    ];
+    const response = await fetch(`${stack.url}/e`, {
+      method: 'POST',
+      body: JSON.stringify({ site: stack.siteKey, events }),
+    });
+    expect(response.status).toBe(202);
+    await stack.settle();
+
+    // Act + Assess: both identifiers lead to one person with the traits and the e-mail's company.
+    const byUser = (await cli(['persons', 'lookup', '--type', 'user_id', '--value', 'user-77'])) as {
+      persons: Profile[];
+    };
+    const byAnonymous = (await cli(['persons', 'lookup', '--type', 'anonymous_id', '--value', anonymousId])) as {
+      persons: Profile[];
+    };
+    expect(byUser.persons).toHaveLength(1);
+    const [person] = byUser.persons;
+    expect(byAnonymous.persons.map((p) => p.id)).toEqual([person?.id]);
+    expect(person?.identifiers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'user_id', value: 'user-77' }),
+        expect.objectContaining({ type: 'anonymous_id', value: anonymousId }),
+        expect.objectContaining({ type: 'email', value: 'ada@example-corp.com' }),
+      ]),
+    );
+    expect(person?.traits).toMatchObject({ plan: 'pro' });
+    expect(person?.companies.map((c) => c.domain)).toEqual(['example-corp.com']);
+
+    const exported = JSON.stringify(await cli(['persons', 'export', person?.id as string]));
+    expect(exported).toContain('ada@example-corp.com');
+
+    await cli(['persons', 'erase', person?.id as string]);
+    const afterErase = (await cli(['persons', 'lookup', '--type', 'user_id', '--value', 'user-77'])) as {
+      persons: Profile[];
+    };
+    expect(afterErase.persons).toEqual([]);
+    const exportedAfter = JSON.stringify(await cli(['persons', 'export', person?.id as string]));
+    expect(exportedAfter).not.toContain('ada@example-corp.com');
+  }, 90_000);
+});
