@@ -1,54 +1,7 @@
-/**
- * Trait keys that identify a person, compared after lower-casing and dropping `_`, `-`, `.` and
- * spaces (so `firstName`, `first_name` and `First Name` are one key). These go to the identity
- * store, encrypted; the lake, which analysts query freely, never sees them.
- */
-const PII_KEYS: ReadonlySet<string> = new Set([
-  'email',
-  'emailaddress',
-  'phone',
-  'phonenumber',
-  'mobile',
-  'mobilephone',
-  'name',
-  'fullname',
-  'firstname',
-  'lastname',
-  'middlename',
-  'surname',
-  'givenname',
-  'familyname',
-  'username',
-  'address',
-  'street',
-  'streetaddress',
-  'address1',
-  'address2',
-  'addressline1',
-  'addressline2',
-  'postalcode',
-  'postcode',
-  'zip',
-  'zipcode',
-  'birthday',
-  'birthdate',
-  'dateofbirth',
-  'dob',
-  'ssn',
-  'socialsecuritynumber',
-  'taxid',
-  'passport',
-  'ip',
-  'ipaddress',
-]);
-
-/** A value that is an email address wherever it sits (`contact`, `login`, ...). */
-const EMAIL_VALUE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+import { EMAIL_VALUE, isPiiKey } from '../core/pii-keys';
 
 /** Segment payloads are bounded in size; this bounds the recursion too. */
 const MAX_DEPTH = 8;
-
-const normalizeKey = (key: string): string => key.toLowerCase().replace(/[\s_.-]/g, '');
 
 /**
  * Removes personal data from identify/group traits: known PII keys at the top level, and any
@@ -62,7 +15,7 @@ export function stripPii(traits: Readonly<Record<string, unknown>> | undefined):
   if (!traits) return null;
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(traits)) {
-    if (PII_KEYS.has(normalizeKey(key))) continue;
+    if (isPiiKey(key)) continue;
     const clean = withoutEmails(value, 0);
     if (clean !== undefined) kept[key] = clean;
   }
