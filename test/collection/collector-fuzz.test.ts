@@ -1,24 +1,13 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { createLocalEventStream, type LocalEventStream } from '../../lambdas/adapters/local/local-event-stream';
-import type { SiteRecord, SiteRegistry } from '../../lambdas/collection/site-registry';
 import { makeCollectHandler } from '../../lambdas/handlers/collect';
 import type { StreamRecord } from '../../lambdas/ports/event-stream';
+import { FIXED_SITE, fixedSiteRegistry } from '../support/fixed-site';
 import { makeTempDir } from '../support/temp-dir';
 
-const SITE: SiteRecord = {
-  id: '00000000-0000-4000-8000-000000000001',
-  organizationId: '00000000-0000-4000-8000-000000000002',
-  domain: 'shop.example',
-  siteKey: 'pk_fuzz',
-  allowedOrigins: [],
-  settings: {},
-};
-const sites: SiteRegistry = {
-  bySiteKey: async (key) => (key === SITE.siteKey ? SITE : undefined),
-  byWriteKey: async (key) => (key === 'sk_fuzz' ? SITE : undefined),
-  byId: async (id) => (id === SITE.id ? SITE : undefined),
-};
+const SITE = FIXED_SITE;
+const sites = fixedSiteRegistry;
 
 function apiEvent(path: string, body: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
   return {

@@ -5,28 +5,17 @@ import { createLocalKeyValue } from '../../lambdas/adapters/local/local-key-valu
 import { createLocalObjectStore } from '../../lambdas/adapters/local/local-object-store';
 import { createParquetLakeSink } from '../../lambdas/adapters/local/parquet-lake-sink';
 import { createPGliteSql } from '../../lambdas/adapters/sql/create-sql';
-import type { SiteRecord, SiteRegistry } from '../../lambdas/collection/site-registry';
 import { migrateToLatest } from '../../lambdas/db/migrate';
 import { createEnricher } from '../../lambdas/enrichment/enrich-event';
 import { emptyGeoIp } from '../../lambdas/enrichment/geoip';
 import { makeCollectHandler } from '../../lambdas/handlers/collect';
 import { makeEnrichHandler } from '../../lambdas/handlers/enrich';
+import { FIXED_SITE, fixedSiteRegistry } from '../support/fixed-site';
 import { queryLake } from '../support/lake';
 import { makeTempDir } from '../support/temp-dir';
 
-const SITE: SiteRecord = {
-  id: '00000000-0000-4000-8000-000000000001',
-  organizationId: '00000000-0000-4000-8000-000000000002',
-  domain: 'shop.example',
-  siteKey: 'pk_fuzz',
-  allowedOrigins: [],
-  settings: {},
-};
-const sites: SiteRegistry = {
-  bySiteKey: async (key) => (key === SITE.siteKey ? SITE : undefined),
-  byWriteKey: async () => undefined,
-  byId: async (id) => (id === SITE.id ? SITE : undefined),
-};
+const SITE = FIXED_SITE;
+const sites = fixedSiteRegistry;
 
 const post = (body: string) =>
   ({
