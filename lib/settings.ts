@@ -104,6 +104,11 @@ export interface SightlineSettings {
    * @default 'tracker-sdk/dist'
    */
   readonly trackerAssetPath: string;
+  /**
+   * Folder with the dashboard's static build, relative to the repository root.
+   * @default 'dashboard/dist'
+   */
+  readonly dashboardAssetPath: string;
 }
 
 /** The settings as written by a customer: everything optional, numbers and booleans possibly as strings. */
@@ -144,6 +149,7 @@ export function defaultSettings(): SightlineSettings {
     apiRateLimit: 1000,
     apiBurstLimit: 2000,
     trackerAssetPath: 'tracker-sdk/dist',
+    dashboardAssetPath: 'dashboard/dist',
   };
 }
 
@@ -167,6 +173,7 @@ const SETTING_NAMES: readonly (keyof SightlineSettings)[] = [
   'geoipAsn',
   'geoipAnonymousIp',
   'trackerAssetPath',
+  'dashboardAssetPath',
 ];
 
 /**
@@ -232,6 +239,7 @@ export function resolveSettings(input: SettingsInput): SightlineSettings {
     geoipAsn: optionalString(input, 'geoipAsn', S3_OBJECT_URI, 'an s3://bucket/key URI'),
     geoipAnonymousIp: optionalString(input, 'geoipAnonymousIp', S3_OBJECT_URI, 'an s3://bucket/key URI'),
     trackerAssetPath: optionalString(input, 'trackerAssetPath', /^.+$/, 'a folder path') ?? d.trackerAssetPath,
+    dashboardAssetPath: optionalString(input, 'dashboardAssetPath', /^.+$/, 'a folder path') ?? d.dashboardAssetPath,
   };
   checkCombinations(settings);
   return settings;

@@ -38,6 +38,14 @@ export interface CdnProps {
   readonly priceClass?: cloudfront.PriceClass;
 }
 
+/** Viewer-request function: `/visitors/42` → `/index.html`; files (`/assets/x.js`) pass. */
+const SPA_REWRITE = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.split('/').pop();
+  if (last.indexOf('.') === -1) request.uri = '/index.html';
+  return request;
+}`;
+
 /**
  * The first-party edge: `/s.js` and `/s.*.js` from the script bucket (origin access control),
  * collection paths from the HTTP API, TLS 1.2+ on a custom domain, standard logs to S3.
@@ -68,7 +76,20 @@ export class Cdn extends Construct {
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Sightline: tracker script and event collection',
-      defaultBehavior: scriptBehaviorDefaults(scriptOrigin),
+      defaultBehavior: {
+        ...scriptBehaviorDefaults(scriptOrigin),
+        // The dashboard is a single-page app: its routes (`/visitors/…`) are served index.html.
+        functionAssociations: [
+          {
+            eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
+            function: new cloudfront.Function(this, 'SpaRewrite', {
+              runtime: cloudfront.FunctionRuntime.JS_2_0,
+              comment: 'Serve index.html for dashboard routes (paths without a file extension)',
+              code: cloudfront.FunctionCode.fromInline(SPA_REWRITE),
+            }),
+          },
+        ],
+      },
       additionalBehaviors,
       ...(props.customDomain !== undefined && props.certificateArn !== undefined
         ? {

@@ -9,6 +9,7 @@ import { Analytics } from '../constructs/analytics';
 import { Auth } from '../constructs/auth';
 import { Cdn } from '../constructs/cdn';
 import { CollectionApi } from '../constructs/collection-api';
+import { DashboardSite } from '../constructs/dashboard-site';
 import { Database } from '../constructs/database';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { EventStream } from '../constructs/event-stream';
@@ -126,6 +127,11 @@ export class SightlineStack extends Stack {
       webAclArn: settings.webAclArn,
     });
     this.script.deployFrom(fromRepoRoot(settings.trackerAssetPath), this.cdn.distribution);
+    new DashboardSite(this, 'Dashboard', {
+      bucket: this.script.bucket,
+      distribution: this.cdn.distribution,
+      assetPath: fromRepoRoot(settings.dashboardAssetPath),
+    });
     this.alarms = new Alarms(this, 'Alarms', { encryptionKey: key, email: settings.alarmEmail });
     this.alarms.onDeadLetters('IdentityQueue', this.identityQueue.deadLetterQueue);
     for (const [table, stream] of this.lakeDelivery.streams)

@@ -9,7 +9,7 @@ import { ENV, ORIGIN_VERIFY_HEADER } from '../../lambdas/core/config';
 import { TrackerScript } from '../../lib/constructs/tracker-script';
 import { API_PATHS, SCRIPT_PATHS } from '../../lib/defaults/cdn-defaults';
 import { COLLECT_ROUTES } from '../../lib/stacks/function-wiring';
-import { deploy, trackerBuild } from './support/deploy';
+import { dashboardBuild, deploy, trackerBuild } from './support/deploy';
 import { logicalId } from './support/iam';
 
 const customDomain = {
@@ -176,5 +176,32 @@ describe('edge: CloudFront and the collection API', () => {
         expect.objectContaining({ RouteKey: 'GET /health', AuthorizationType: 'AWS_IAM', Target: target('health') }),
       ]),
     );
+  });
+
+  it('uploads the dashboard build with immutable assets and a revalidated index.html', () => {
+    const { template } = deploy({ dashboardAssetPath: dashboardBuild() });
+
+    template.resourceCountIs('Custom::CDKBucketDeployment', 2);
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DistributionPaths: ['/index.html'],
+      SystemMetadata: { 'cache-control': 'no-cache' },
+    });
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' },
+    });
+  });
+
+  it('serves the dashboard from the same distribution, rewriting its routes to index.html', () => {
+    const { template } = deploy();
+
+    const config = distributionConfig(template);
+    const [association] = config.DefaultCacheBehavior.FunctionAssociations;
+    expect(association.EventType).toBe('viewer-request');
+    const [fn] = Object.values(template.findResources('AWS::CloudFront::Function'));
+    const code = fn?.Properties.FunctionCode as string;
+    // Run the function's code as CloudFront would, on a route and on a file.
+    const handler = new Function(`${code}; return handler;`)() as (e: { request: { uri: string } }) => { uri: string };
+    expect(handler({ request: { uri: '/visitors/42' } }).uri).toBe('/index.html');
+    expect(handler({ request: { uri: '/assets/index-abc.js' } }).uri).toBe('/assets/index-abc.js');
   });
 });

@@ -6,7 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { applyNagChecks } from '../../lib/nag';
 import { resolveSettings } from '../../lib/settings';
 import { SightlineStack } from '../../lib/stacks/sightline-stack';
-import { type Deployment, deploy, trackerBuild } from './support/deploy';
+import { type Deployment, dashboardBuild, deploy, trackerBuild } from './support/deploy';
 
 /** Every AwsSolutions finding, error or warning, not acknowledged in the app: `rule at construct path`. */
 function unacknowledged({ app }: Pick<Deployment, 'app'>): string[] {
@@ -29,6 +29,7 @@ describe('cdk-nag AwsSolutions', () => {
       alarmEmail: 'ops@example.com',
       geoipCity: 's3://geo-bucket/GeoLite2-City.mmdb',
       trackerAssetPath: trackerBuild(),
+      dashboardAssetPath: dashboardBuild(),
     });
 
     expect(unacknowledged(deployment)).toEqual([]);

@@ -14,6 +14,7 @@ describe('per-customer settings', () => {
       apiRateLimit: 1000,
       apiBurstLimit: 2000,
       trackerAssetPath: 'tracker-sdk/dist',
+      dashboardAssetPath: 'dashboard/dist',
     });
   });
 

@@ -29,13 +29,30 @@ export interface Deployment {
 export function deploy(settings: SettingsInput = {}): Deployment {
   const app = new App({ context: featureFlags });
   const stack = new SightlineStack(app, 'Sightline', {
-    settings: resolveSettings({ trackerAssetPath: NO_TRACKER_BUILD, ...settings }),
+    settings: resolveSettings({
+      trackerAssetPath: NO_TRACKER_BUILD,
+      dashboardAssetPath: NO_TRACKER_BUILD,
+      ...settings,
+    }),
   });
   Validations.of(stack).acknowledge({
     id: 'Annotation::sightline:trackerAssetMissing',
     reason: 'Tests upload no tracker build unless they pass trackerAssetPath.',
   });
+  Validations.of(stack).acknowledge({
+    id: 'Annotation::sightline:dashboardAssetMissing',
+    reason: 'Tests upload no dashboard build unless they pass dashboardAssetPath.',
+  });
   return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** A temporary dashboard build folder holding `index.html` and one hashed asset. */
+export function dashboardBuild(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-dashboard-'));
+  fs.mkdirSync(path.join(dir, 'assets'));
+  fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
+  fs.writeFileSync(path.join(dir, 'assets', 'index-0123abcd.js'), '/* app */');
+  return dir;
 }
 
 /** A temporary tracker build folder holding `s.js` and one hashed build. */
