@@ -3,6 +3,7 @@ import type { Analytics } from '../ports/analytics';
 import type { KeyValue } from '../ports/key-value';
 import type { Sql } from '../ports/sql';
 import type { AuthMode } from './auth/auth-mode';
+import type { UserDirectory } from './team/user-directory';
 
 /** What the API Lambda runs on; the local runtime and the AWS composition each build one. */
 export interface ApiDeps {
@@ -24,5 +25,9 @@ export interface ApiDeps {
    * @default the origin the API was reached on (the local runtime serves both)
    */
   readonly trackerOrigin?: string;
+  /** Creates the sign-in account of an invited person (Cognito's `AdminCreateUser` in AWS). @default none */
+  readonly userDirectory?: UserDirectory;
+  /** How long a report's answer is reused for the same question. @default REPORT_CACHE_MS (10 s) */
+  readonly reportCacheMs?: number;
   readonly now?: () => number;
 }

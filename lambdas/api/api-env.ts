@@ -10,10 +10,16 @@ export const API_ENV = {
   userPoolId: 'SIGHTLINE_USER_POOL_ID',
   userPoolClientId: 'SIGHTLINE_USER_POOL_CLIENT_ID',
   trackerOrigin: 'SIGHTLINE_TRACKER_ORIGIN',
+  /** Set by Lambda itself. */
   region: 'AWS_REGION',
+  /** Set by Lambda itself: the folder the bundle was unpacked into. */
+  taskRoot: 'LAMBDA_TASK_ROOT',
 } as const;
 
-/** Where the bundle carries `athena/queries/*.sql` (copied next to `index.js` at bundling). */
+/**
+ * Where the bundle carries `athena/queries/*.sql`: copied into it at bundling (CDK `commandHooks`),
+ * next to `index.mjs`. An ESM bundle has no `__dirname`, hence the task root.
+ */
 export const BUNDLED_QUERIES_DIR = 'athena-queries';
 
 export interface ApiConfig {
@@ -28,7 +34,7 @@ export interface ApiConfig {
  * @example
  * const { auth } = apiConfigFromEnv(); // { kind: 'cognito', region: 'eu-west-1', userPoolId, clientId }
  */
-export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env, bundleDir: string = __dirname): ApiConfig {
+export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const need = (name: string): string => {
     const value = env[name];
     if (value === undefined || value === '')
@@ -44,6 +50,6 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env, bundleDir
       clientId: need(API_ENV.userPoolClientId),
     },
     ...(trackerOrigin ? { trackerOrigin } : {}),
-    namedQueriesDir: join(bundleDir, BUNDLED_QUERIES_DIR),
+    namedQueriesDir: join(need(API_ENV.taskRoot), BUNDLED_QUERIES_DIR),
   };
 }

@@ -27,6 +27,8 @@ export function makeApiHandler(deps: ApiDeps) {
     analytics: deps.analytics,
     database: deps.analyticsDatabase,
     ...(deps.namedQueriesDir ? { namedQueriesDir: deps.namedQueriesDir } : {}),
+    ...(deps.reportCacheMs !== undefined ? { cacheMs: deps.reportCacheMs } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
   });
   const dispatch = createApiRouter(
     apiRoutes(deps, { sessions, lake }),

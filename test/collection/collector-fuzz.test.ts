@@ -2,7 +2,6 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { createLocalEventStream, type LocalEventStream } from '../../lambdas/adapters/local/local-event-stream';
 import { makeCollectHandler } from '../../lambdas/handlers/collect';
-import type { StreamRecord } from '../../lambdas/ports/event-stream';
 import { FIXED_SITE, fixedSiteRegistry } from '../support/fixed-site';
 import { makeTempDir } from '../support/temp-dir';
 

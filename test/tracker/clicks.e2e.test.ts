@@ -1,7 +1,7 @@
 import { expectEventsInAction } from './support/expect-events';
-import { useTrackerTest } from './support/tracker-test';
+import { setUpTrackerTest } from './support/tracker-test';
 
-const t = useTrackerTest();
+const t = setUpTrackerTest();
 
 const click = (selector: string) => () => t.page.click(selector);
 

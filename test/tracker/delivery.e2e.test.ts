@@ -1,8 +1,8 @@
 import { trackerVersion } from '../../tracker-sdk/paths';
 import { expectEventsInAction } from './support/expect-events';
-import { leavePage, useTrackerTest } from './support/tracker-test';
+import { leavePage, setUpTrackerTest } from './support/tracker-test';
 
-const t = useTrackerTest();
+const t = setUpTrackerTest();
 
 const call = (...args: unknown[]) => t.page.evaluate((a) => window.sightline(...a), args);
 const batchesWith = (eventName: string) =>

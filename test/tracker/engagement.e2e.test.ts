@@ -1,7 +1,7 @@
 import { expectEventsInAction } from './support/expect-events';
-import { leavePage, useTrackerTest } from './support/tracker-test';
+import { leavePage, setUpTrackerTest } from './support/tracker-test';
 
-const t = useTrackerTest();
+const t = setUpTrackerTest();
 
 /** Scrolls so the bottom of the window is at `percent` of the page, and waits for the scroll event. */
 const scrollToPercent = (percent: number) =>

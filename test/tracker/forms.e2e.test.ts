@@ -1,7 +1,7 @@
 import { expectEventsInAction } from './support/expect-events';
-import { useTrackerTest } from './support/tracker-test';
+import { setUpTrackerTest } from './support/tracker-test';
 
-const t = useTrackerTest();
+const t = setUpTrackerTest();
 
 describe('form submits', () => {
   it('sends form_submit with the form id, name and field names, never their values', async () => {

@@ -1,7 +1,7 @@
 import { expectEventsInAction } from './support/expect-events';
-import { useTrackerTest } from './support/tracker-test';
+import { setUpTrackerTest } from './support/tracker-test';
 
-const t = useTrackerTest();
+const t = setUpTrackerTest();
 
 describe('page views', () => {
   it('sends a page view with URL, title, referrer, campaign parameters and context', async () => {

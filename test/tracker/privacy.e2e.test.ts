@@ -1,8 +1,8 @@
 import type { Page } from 'puppeteer-core';
 import { expectEventsInAction } from './support/expect-events';
-import { leavePage, useTrackerTest } from './support/tracker-test';
+import { leavePage, setUpTrackerTest } from './support/tracker-test';
 
-const t = useTrackerTest();
+const t = setUpTrackerTest();
 
 const storageKeys = (page: Page) => page.evaluate(() => Object.keys(localStorage));
 const call = (...args: unknown[]) => t.page.evaluate((a) => window.sightline(...a), args);

@@ -1,7 +1,7 @@
 import { expectEventsInAction } from './support/expect-events';
-import { useTrackerTest } from './support/tracker-test';
+import { setUpTrackerTest } from './support/tracker-test';
 
-const t = useTrackerTest();
+const t = setUpTrackerTest();
 
 describe('HTML5 video', () => {
   it('sends play, progress at 25, 50 and 75 percent, and complete for a video played to the end', async () => {

@@ -31,6 +31,41 @@ export interface LakeReader {
 export const MAX_REPORT_ROWS = 2_000;
 
 /**
+ * An answer is reused this long: the dashboard asks the same question from several panels at once
+ * (Overview's totals and trend share one query) and again on every visit, and in AWS each Athena
+ * query costs money and seconds. Events arrive about as often (the enrich batching window locally,
+ * Firehose's buffer in AWS), so the dashboard stays as fresh as the lake.
+ */
+export const REPORT_CACHE_MS = 10_000;
+
+/** The answers kept at most; the oldest go first. */
+const CACHE_ENTRIES = 500;
+
+/**
+ * Runs `load` once per key: concurrent callers share the query in flight, later ones its answer
+ * for `ttlMs`. A failed query is not kept.
+ */
+function memoize(ttlMs: number, now: () => number) {
+  const entries = new Map<string, { at: number; settled: boolean; rows: Promise<LakeRow[]> }>();
+  return (key: string, load: () => Promise<LakeRow[]>): Promise<LakeRow[]> => {
+    const hit = entries.get(key);
+    if (hit && (!hit.settled || now() - hit.at < ttlMs)) return hit.rows;
+    const entry = { at: now(), settled: false, rows: load() };
+    entry.rows.then(
+      () => {
+        entry.settled = true;
+        entry.at = now();
+      },
+      () => entries.delete(key),
+    );
+    entries.delete(key);
+    entries.set(key, entry);
+    if (entries.size > CACHE_ENTRIES) entries.delete(entries.keys().next().value as string);
+    return entry.rows;
+  };
+}
+
+/**
  * Reports over the event lake through the `Analytics` port (Athena in AWS, DuckDB locally): the
  * named queries' files are read once; a paged report wraps the query and re-states its order, so a
  * page is the same on either engine, and reads one row more than asked to tell whether more follow.
@@ -44,7 +79,11 @@ export function createLakeReader(options: {
   readonly database: string;
   /** Where the named queries' files are; a bundled Lambda carries a copy. */
   readonly namedQueriesDir?: string;
+  /** How long an answer is reused for the same query and parameters. @default REPORT_CACHE_MS */
+  readonly cacheMs?: number;
+  readonly now?: () => number;
 }): LakeReader {
+  const cached = memoize(options.cacheMs ?? REPORT_CACHE_MS, options.now ?? Date.now);
   const texts = new Map<string, string>();
   const namedText = (name: string): string => {
     let text = texts.get(name);
@@ -57,11 +96,11 @@ export function createLakeReader(options: {
   const run = async (text: string, params: readonly AnalyticsParam[], page?: PageRequest): Promise<LakeRow[]> => {
     const rendered = renderNamedQuery(text, { database: options.database });
     const sql = page ? pagedSql(rendered, page) : rendered;
-    const { rows } = await options.analytics.query(sql, {
-      params,
-      maxRows: page ? page.limit + 1 : MAX_REPORT_ROWS,
+    const maxRows = page ? page.limit + 1 : MAX_REPORT_ROWS;
+    return cached(`${sql}\u0000${JSON.stringify(params)}\u0000${maxRows}`, async () => {
+      const { rows } = await options.analytics.query(sql, { params, maxRows });
+      return [...rows];
     });
-    return [...rows];
   };
   return {
     named: (name, values, page) => run(namedText(name), bindNamedQueryParameters(namedQuery(name), values), page),

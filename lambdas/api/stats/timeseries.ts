@@ -1,6 +1,8 @@
 import { type DateRange, daysOf, previousRange } from './date-range';
 import type { LakeReader } from './lake-reader';
-import { nullableNumber, numberOf, stringOf } from './lake-values';
+import { numberOf, stringOf } from './lake-values';
+import { sessionTotals } from './overview';
+import { summary } from './summary';
 
 export type Interval = 'day' | 'hour';
 
@@ -50,8 +52,8 @@ const empty = (start: string): SeriesPoint => ({
 });
 
 /**
- * The trend of a range and of the period before it: per day from the `daily-pageviews-and-visitors`
- * and `sessions` named queries, or per hour when the range is one day.
+ * The trend of a range and of the period before it: per day from the Overview summary (one scan,
+ * shared with the totals), or per hour for short ranges.
  *
  * @example
  * const { points, previous } = await timeseries(lake, siteId, { from: '2026-03-01', to: '2026-03-31' }, 'day');
@@ -64,24 +66,12 @@ export async function timeseries(
 ): Promise<Timeseries> {
   const before = previousRange(range);
   if (interval === 'hour') return hourly(lake, siteId, range, before);
-  const scope = { site_id: siteId, from_date: before.from, to_date: range.to };
-  const [daily, sessions] = await Promise.all([
-    lake.named('daily-pageviews-and-visitors', scope),
-    lake.named('sessions', scope),
-  ]);
+  const s = await summary(lake, siteId, range);
   const byDay = new Map<string, SeriesPoint>();
-  for (const row of daily) {
-    const day = stringOf(row.day) ?? '';
-    byDay.set(day, { ...empty(day), visitors: numberOf(row.visitors), pageviews: numberOf(row.pageviews) });
-  }
-  for (const row of sessions) {
-    const day = stringOf(row.day) ?? '';
-    byDay.set(day, {
-      ...(byDay.get(day) ?? empty(day)),
-      sessions: numberOf(row.sessions),
-      bounceRate: nullableNumber(row.bounce_rate),
-      avgDurationSeconds: nullableNumber(row.avg_duration_seconds),
-    });
+  for (const [day, events] of s.eventDays)
+    byDay.set(day, { ...empty(day), visitors: events.visitors, pageviews: events.pageviews });
+  for (const [day, measures] of s.sessionDays) {
+    byDay.set(day, { ...(byDay.get(day) ?? empty(day)), ...sessionTotals([measures]) });
   }
   const series = (r: DateRange) => daysOf(r).map((day) => byDay.get(day) ?? empty(day));
   return { interval, range, points: series(range), previous: series(before) };

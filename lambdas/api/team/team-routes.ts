@@ -117,6 +117,7 @@ export function teamRoutes(deps: ApiDeps): ApiRoute[] {
             .returning(['id', 'email', 'role', 'created_at', 'expires_at'])
             .executeTakeFirstOrThrow(),
         );
+        await deps.userDirectory?.createUser(email);
         return {
           status: 201,
           body: {

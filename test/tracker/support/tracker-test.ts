@@ -18,7 +18,7 @@ export interface TrackerTest {
  * Hooks for a tracker browser test file: one capture server and one Chromium for the file, a new
  * browser context per test, and a check after each test that the page threw nothing.
  */
-export function useTrackerTest(): TrackerTest {
+export function setUpTrackerTest(): TrackerTest {
   let launched: LaunchedBrowser | undefined;
   let context: BrowserContext | undefined;
   const t = { pageErrors: [] as Error[] } as unknown as TrackerTest;

@@ -1,0 +1,34 @@
+import type { ReactNode } from 'react';
+
+export function Card({
+  title,
+  actions,
+  children,
+  className,
+}: {
+  title?: string;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    <section className={`card ${className ?? ''}`}>
+      {title || actions ? (
+        <header className="card-header">
+          {title ? <h2>{title}</h2> : <span />}
+          {actions}
+        </header>
+      ) : null}
+      {children}
+    </section>
+  );
+}
+
+export function PageTitle({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="page-title">
+      <h1>{title}</h1>
+      {children ? <p className="muted">{children}</p> : null}
+    </div>
+  );
+}

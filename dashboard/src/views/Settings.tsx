@@ -1,0 +1,123 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError, api } from '../api/client';
+import type { Site, SiteSettings } from '../api/types';
+import { useCan } from '../auth/SessionProvider';
+import { Async } from '../components/Async';
+import { Card, PageTitle } from '../components/Card';
+import { RequireSite } from '../components/RequireSite';
+import { useApi } from '../hooks/useApi';
+
+function SettingsForm({ site, initial }: { site: Site; initial: SiteSettings }) {
+  const admin = useCan('admin');
+  const [form, setForm] = useState(initial);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  useEffect(() => setForm(initial), [initial]);
+  const set = <K extends keyof SiteSettings>(key: K, value: SiteSettings[K]) => setForm({ ...form, [key]: value });
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      const { retentionDays, ...rest } = form;
+      const saved = await api<SiteSettings>(`/api/sites/${site.id}/settings`, {
+        method: 'PATCH',
+        body: { ...rest, ...(retentionDays === null ? {} : { retentionDays }) },
+      });
+      setForm(saved);
+      setMessage({ kind: 'ok', text: 'Saved.' });
+    } catch (e) {
+      setMessage({
+        kind: 'error',
+        text: e instanceof ApiError && e.field ? `${e.field}: ${e.message}` : (e as Error).message,
+      });
+    }
+  };
+  return (
+    <form className="settings" onSubmit={(e) => void submit(e)}>
+      <fieldset disabled={!admin}>
+        <Card title="Retention">
+          <label className="field">
+            <span>Keep events and visitors for (days, 30–3650; empty: the deployment's default)</span>
+            <input
+              type="number"
+              min={30}
+              max={3650}
+              value={form.retentionDays ?? ''}
+              onChange={(e) => set('retentionDays', e.target.value === '' ? null : Number(e.target.value))}
+            />
+          </label>
+        </Card>
+        <Card title="Consent">
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={form.consentDefault === 'granted'}
+              onChange={(e) => set('consentDefault', e.target.checked ? 'granted' : 'withheld')}
+            />
+            Start with consent granted (the snippet gets <code>data-consent="granted"</code>); otherwise cookieless
+            until your banner grants it
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={form.honorDnt} onChange={(e) => set('honorDnt', e.target.checked)} />
+            Honour Do Not Track
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={form.honorGpc} onChange={(e) => set('honorGpc', e.target.checked)} />
+            Honour Global Privacy Control
+          </label>
+        </Card>
+        <Card title="IP truncation">
+          <div className="inline-form">
+            <label className="field">
+              <span>IPv4 bits kept (24 drops the last octet)</span>
+              <input
+                type="number"
+                min={0}
+                max={32}
+                value={form.ipv4PrefixBits}
+                onChange={(e) => set('ipv4PrefixBits', Number(e.target.value))}
+              />
+            </label>
+            <label className="field">
+              <span>IPv6 bits kept</span>
+              <input
+                type="number"
+                min={0}
+                max={128}
+                value={form.ipv6PrefixBits}
+                onChange={(e) => set('ipv6PrefixBits', Number(e.target.value))}
+              />
+            </label>
+          </div>
+        </Card>
+        {admin ? (
+          <button type="submit" className="button primary">
+            Save settings
+          </button>
+        ) : (
+          <p className="muted">Changing settings needs the admin role.</p>
+        )}
+      </fieldset>
+      {message ? (
+        <p
+          className={message.kind === 'ok' ? 'form-ok' : 'form-error'}
+          role={message.kind === 'ok' ? 'status' : 'alert'}
+        >
+          {message.text}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function SettingsOf({ site }: { site: Site }) {
+  const state = useApi<SiteSettings>(`/api/sites/${site.id}/settings`);
+  return <Async state={state}>{(settings) => <SettingsForm site={site} initial={settings} />}</Async>;
+}
+
+export function Settings() {
+  return (
+    <>
+      <PageTitle title="Settings">Privacy and retention of the chosen site.</PageTitle>
+      <RequireSite>{(site) => <SettingsOf site={site} />}</RequireSite>
+    </>
+  );
+}

@@ -1,0 +1,9 @@
+/**
+ * Where sign-in accounts live when they are not in the database: Cognito in AWS, where an invited
+ * person needs a user in the pool (self sign-up is off) before they can sign in and accept. The
+ * local runtime has none: accepting an invitation sets the password.
+ */
+export interface UserDirectory {
+  /** Creates the account (Cognito e-mails a temporary password); an existing account is not an error. */
+  createUser(email: string): Promise<void>;
+}
