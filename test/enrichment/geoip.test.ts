@@ -142,3 +142,11 @@ describe('the default DB-IP City Lite databases', () => {
     expect(v6.country).toEqual(expect.stringMatching(/^[A-Z]{2}$/));
   });
 });
+
+describe('default DB-IP City databases', () => {
+  it('locates IPv4 and, read on first use, IPv6 addresses', async () => {
+    const geo = await openGeoIp();
+    expect(geo.lookup('2a00:1450:4001:80b::200e').country).toBe('DE');
+    expect(geo.lookup('81.2.69.142').country).toBe('GB');
+  });
+});
