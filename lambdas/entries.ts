@@ -9,6 +9,7 @@ export const lambdaEntries = {
   resolveIdentity: 'lambdas/handlers/resolve-identity.ts',
   postback: 'lambdas/handlers/postback.ts',
   redirect: 'lambdas/handlers/redirect.ts',
+  api: 'lambdas/handlers/api.ts',
 } as const;
 
 export type LambdaName = keyof typeof lambdaEntries;

@@ -1,15 +1,16 @@
 import { join } from 'node:path';
+import { ENV } from '../core/config';
 import { ConfigError } from '../core/errors';
 import type { AuthMode } from './auth/auth-mode';
 
 /**
- * The API Lambda's own environment variables (set by the CDK construct that declares it). Kept
- * here until `lambdas/core/config.ts` `ENV` takes them, so the construct and the Lambda share names.
+ * The API Lambda's environment: its own names live in `ENV` (one writer in `lib/`, one reader
+ * here); the last two are set by Lambda itself.
  */
 export const API_ENV = {
-  userPoolId: 'SIGHTLINE_USER_POOL_ID',
-  userPoolClientId: 'SIGHTLINE_USER_POOL_CLIENT_ID',
-  trackerOrigin: 'SIGHTLINE_TRACKER_ORIGIN',
+  userPoolId: ENV.userPoolId,
+  userPoolClientId: ENV.userPoolClientId,
+  trackerOrigin: ENV.trackerOrigin,
   /** Set by Lambda itself. */
   region: 'AWS_REGION',
   /** Set by Lambda itself: the folder the bundle was unpacked into. */

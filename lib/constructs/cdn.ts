@@ -52,6 +52,7 @@ const SPA_REWRITE = `function handler(event) {
  */
 export class Cdn extends Construct {
   public readonly distribution: cloudfront.Distribution;
+  private readonly customDomain: string | undefined;
   /**
    * Sent by CloudFront to the API on every request; the collector believes CloudFront's viewer
    * headers only when it is present, so calling the API directly cannot forge a client IP. The
@@ -61,6 +62,8 @@ export class Cdn extends Construct {
 
   constructor(scope: Construct, id: string, props: CdnProps) {
     super(scope, id);
+    this.customDomain =
+      props.customDomain !== undefined && props.certificateArn !== undefined ? props.customDomain : undefined;
     const scriptOrigin = origins.S3BucketOrigin.withOriginAccessControl(props.scriptBucket);
     const apiOrigin = new origins.HttpOrigin(props.apiDomainName, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
@@ -114,15 +117,20 @@ export class Cdn extends Construct {
     });
   }
 
-  /** The URL visitors' browsers load the script from and send events to. */
+  /** The URL visitors' browsers load the script from and send events to (the custom domain when set). */
   public get url(): string {
-    return `https://${this.distribution.domainName}`;
+    return `https://${this.customDomain ?? this.distribution.domainName}`;
   }
 
   /**
    * Tells `fn` (`ENV.trustedProxies`) that requests arrive through this distribution, so the
    * client address is CloudFront's `CloudFront-Viewer-Address` header.
    */
+  /** Tells `fn` the public origin serving the tracker and collector (`ENV.trackerOrigin`), for snippets. */
+  public bindTrackerOrigin(fn: lambda.Function): void {
+    fn.addEnvironment(ENV.trackerOrigin, this.url);
+  }
+
   public bindTrustedProxy(fn: lambda.Function): void {
     fn.addEnvironment(ENV.trustedProxies, 'cloudfront');
     fn.addEnvironment(ENV.originVerifySecret, this.originSecret);

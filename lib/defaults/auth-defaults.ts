@@ -28,3 +28,19 @@ export function userPoolDefaults(): cognito.UserPoolProps {
     removalPolicy: RemovalPolicy.RETAIN,
   };
 }
+
+/**
+ * The dashboard's app client: public (no secret), user-password and refresh flows, short-lived
+ * tokens, and the same answer for unknown users as for wrong passwords.
+ */
+export function dashboardClientDefaults(): cognito.UserPoolClientOptions {
+  return {
+    generateSecret: false,
+    authFlows: { userPassword: true, userSrp: true },
+    preventUserExistenceErrors: true,
+    idTokenValidity: Duration.hours(1),
+    accessTokenValidity: Duration.hours(1),
+    refreshTokenValidity: Duration.days(30),
+    enableTokenRevocation: true,
+  };
+}

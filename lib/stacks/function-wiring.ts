@@ -2,9 +2,11 @@ import { Duration } from 'aws-cdk-lib';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { BUNDLED_QUERIES_DIR } from '../../lambdas/api/api-env';
 import { eventSources, type LambdaName } from '../../lambdas/entries';
 import type { Alarms } from '../constructs/alarms';
 import type { Analytics } from '../constructs/analytics';
+import type { Auth } from '../constructs/auth';
 import type { Cdn } from '../constructs/cdn';
 import type { CollectionApi } from '../constructs/collection-api';
 import type { Database } from '../constructs/database';
@@ -19,6 +21,7 @@ import type { QueueWithDlq } from '../constructs/queue-with-dlq';
 /** What a function can be connected to. */
 export interface SightlineResources {
   readonly api: CollectionApi;
+  readonly auth: Auth;
   readonly cdn: Cdn;
   readonly events: EventStream;
   readonly lake: Lake;
@@ -77,6 +80,34 @@ export const functionSpecs: { readonly [K in LambdaName]: FunctionSpec } = {
       r.cdn.bindTrustedProxy(fn);
       r.events.bindProducer(fn);
       r.database.bindDataApi(fn); // the site registry
+    },
+  },
+  // The dashboard's API: Cognito tokens checked by API Gateway, roles and RLS by the function.
+  api: {
+    props: {
+      memorySize: 1024,
+      timeout: API_TIMEOUT,
+      bundling: {
+        // Reports run the named queries: ship their SQL beside the bundle (read from LAMBDA_TASK_ROOT).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `cp -r "${inputDir}/athena/queries" "${outputDir}/${BUNDLED_QUERIES_DIR}"`,
+          ],
+        },
+      },
+    },
+    wire: (fn, r) => {
+      r.api.addRoutes(fn, ['ANY /api/{proxy+}'], { authorizer: r.auth.jwtAuthorizer() });
+      // The API description and the sign-in configuration are public by design.
+      r.api.addRoutes(fn, ['GET /api/openapi.json', 'GET /api/config']);
+      r.auth.bindTokenVerifier(fn);
+      r.cdn.bindTrackerOrigin(fn);
+      r.database.bindDataApi(fn);
+      r.analytics.bindQuerier(fn);
+      r.keyValue.bindReadWrite(fn); // report cache, rate limits
+      r.key.bindDataKeyWrapper(fn); // decrypts persons' PII for analysts
     },
   },
   // Identity resolution: the identity queue's consumer, persons in Aurora, PII keys from KMS.

@@ -139,6 +139,7 @@ export class SightlineStack extends Stack {
 
     const resources: SightlineResources = {
       api: this.api,
+      auth: this.auth,
       cdn: this.cdn,
       events: this.events,
       lake: this.lake,

@@ -2,6 +2,7 @@ jest.mock('aws-cdk-lib/aws-lambda-nodejs', () => jest.requireActual('./support/n
 
 import { Match } from 'aws-cdk-lib/assertions';
 import { deploy } from './support/deploy';
+import { logicalId } from './support/iam';
 
 describe('dashboard sign-in', () => {
   it('invites users only and signs them in by e-mail', () => {
@@ -35,6 +36,25 @@ describe('dashboard sign-in', () => {
         DeletionProtection: 'ACTIVE',
       }),
       DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('guards the dashboard API with a JWT authorizer for the dashboard client, leaving only its description public', () => {
+    const { stack, template } = deploy();
+
+    const authorizers = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer'))
+      .map((a) => a.Properties)
+      .filter((p) => p.AuthorizerType === 'JWT');
+    expect(authorizers).toHaveLength(1);
+    expect(JSON.stringify(authorizers[0]?.JwtConfiguration.Issuer)).toContain('cognito-idp');
+    expect(authorizers[0]?.JwtConfiguration.Audience).toEqual([{ Ref: logicalId(stack.auth.dashboardClient) }]);
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
+    const route = (key: string) => routes.find((r) => r.RouteKey === key);
+    expect(route('ANY /api/{proxy+}')?.AuthorizationType).toBe('JWT');
+    expect(route('GET /api/openapi.json')?.AuthorizationType ?? 'NONE').toBe('NONE');
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      PreventUserExistenceErrors: 'ENABLED',
     });
   });
 });

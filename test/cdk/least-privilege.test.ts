@@ -34,7 +34,15 @@ describe('least privilege', () => {
       .map(([name]) => name);
 
     // Every function that reads or writes Aurora goes through the Data API, which needs the secret.
-    expect(secretReaders.sort()).toEqual(['collect', 'enrich', 'health', 'postback', 'redirect', 'resolveIdentity']);
+    expect(secretReaders.sort()).toEqual([
+      'api',
+      'collect',
+      'enrich',
+      'health',
+      'postback',
+      'redirect',
+      'resolveIdentity',
+    ]);
     for (const [, fn] of Object.entries(stack.functions)) {
       expect(permissionsOf(template, fn.function).allowsAnywhere('secretsmanager:PutSecretValue')).toBe(false);
     }
