@@ -16,6 +16,7 @@ const Pages = view(() => import('./views/Pages'), 'Pages');
 const Sources = view(() => import('./views/Sources'), 'Sources');
 const Geography = view(() => import('./views/Geography'), 'Geography');
 const Devices = view(() => import('./views/Devices'), 'Devices');
+const Attribution = view(() => import('./views/Attribution'), 'Attribution');
 const Funnels = view(() => import('./views/Funnels'), 'Funnels');
 const Retention = view(() => import('./views/Retention'), 'Retention');
 const Visitors = view(() => import('./views/Visitors'), 'Visitors');
@@ -53,6 +54,7 @@ const router = createBrowserRouter([
           { path: 'sources', element: <Sources /> },
           { path: 'geography', element: <Geography /> },
           { path: 'devices', element: <Devices /> },
+          { path: 'attribution', element: <Attribution /> },
           { path: 'funnels', element: <Funnels /> },
           { path: 'retention', element: <Retention /> },
           { path: 'visitors', element: <Visitors /> },

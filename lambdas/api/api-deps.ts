@@ -15,6 +15,8 @@ export interface ApiDeps {
   readonly analyticsDatabase: string;
   /** Where `athena/queries/*.sql` are; a bundled Lambda carries a copy. @default namedQueriesDir() */
   readonly namedQueriesDir?: string;
+  /** Where `athena/attribution/*.sql` are; a bundled Lambda carries a copy. @default attributionQueriesDir() */
+  readonly attributionQueriesDir?: string;
   /** Sign-in attempt counters. */
   readonly keyValue: KeyValue;
   /** Decrypts persons' PII for the visitor views. */

@@ -23,10 +23,14 @@ export const API_ENV = {
  */
 export const BUNDLED_QUERIES_DIR = 'athena-queries';
 
+/** Where the bundle carries `athena/attribution/*.sql`, the same way. */
+export const BUNDLED_ATTRIBUTION_DIR = 'athena-attribution';
+
 export interface ApiConfig {
   readonly auth: AuthMode;
   readonly trackerOrigin?: string;
   readonly namedQueriesDir: string;
+  readonly attributionQueriesDir: string;
 }
 
 /**
@@ -52,5 +56,6 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     },
     ...(trackerOrigin ? { trackerOrigin } : {}),
     namedQueriesDir: join(need(API_ENV.taskRoot), BUNDLED_QUERIES_DIR),
+    attributionQueriesDir: join(need(API_ENV.taskRoot), BUNDLED_ATTRIBUTION_DIR),
   };
 }

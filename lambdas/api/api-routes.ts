@@ -6,6 +6,7 @@ import { openApiDocument } from './http/openapi';
 import { personRoutes } from './persons/person-routes';
 import { siteRoutes } from './sites/site-routes';
 import { siteSettingsRoutes } from './sites/site-settings-routes';
+import { attributionRoutes } from './stats/attribution-routes';
 import type { LakeReader } from './stats/lake-reader';
 import { statsRoutes } from './stats/stats-routes';
 import { teamRoutes } from './team/team-routes';
@@ -26,6 +27,7 @@ export function apiRoutes(deps: ApiDeps, parts: { sessions: SessionStore; lake: 
     ...siteRoutes(deps),
     ...siteSettingsRoutes(deps),
     ...statsRoutes(deps, parts.lake),
+    ...attributionRoutes(deps),
     ...personRoutes(deps),
     ...teamRoutes(deps),
   ];

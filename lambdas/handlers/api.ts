@@ -52,6 +52,7 @@ export const handler = lazyHandler(async () => {
     keyring: createOrganizationKeyring(deps.sql, deps.keyWrapper),
     auth: config.auth,
     namedQueriesDir: config.namedQueriesDir,
+    attributionQueriesDir: config.attributionQueriesDir,
     ...(config.trackerOrigin ? { trackerOrigin: config.trackerOrigin } : {}),
   });
 });

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { BUNDLED_QUERIES_DIR } from '../../lambdas/api/api-env';
+import { BUNDLED_ATTRIBUTION_DIR, BUNDLED_QUERIES_DIR } from '../../lambdas/api/api-env';
 import { eventSources, type LambdaName } from '../../lambdas/entries';
 import type { Alarms } from '../constructs/alarms';
 import type { Analytics } from '../constructs/analytics';
@@ -88,12 +88,13 @@ export const functionSpecs: { readonly [K in LambdaName]: FunctionSpec } = {
       memorySize: 1024,
       timeout: API_TIMEOUT,
       bundling: {
-        // Reports run the named queries: ship their SQL beside the bundle (read from LAMBDA_TASK_ROOT).
+        // Reports run the named and attribution queries: ship their SQL beside the bundle (LAMBDA_TASK_ROOT).
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) => [
             `cp -r "${inputDir}/athena/queries" "${outputDir}/${BUNDLED_QUERIES_DIR}"`,
+            `cp -r "${inputDir}/athena/attribution" "${outputDir}/${BUNDLED_ATTRIBUTION_DIR}"`,
           ],
         },
       },

@@ -202,3 +202,15 @@ export interface SiteSettings {
   readonly honorGpc: boolean;
   readonly consentDefault: 'granted' | 'withheld';
 }
+
+/** The attribution models, in the order the API and the dashboard show them. */
+export type AttributionModel = 'firstTouch' | 'lastTouch' | 'linear' | 'timeDecay' | 'positionBased';
+
+export interface AttributionRow {
+  readonly channel: string;
+  /** Only when grouped by campaign. */
+  readonly campaign?: string;
+  readonly currency: string | null;
+  readonly conversions: Readonly<Record<AttributionModel, number>>;
+  readonly revenue: Readonly<Record<AttributionModel, number>>;
+}

@@ -21,6 +21,7 @@ const SECTIONS: readonly { readonly title: string; readonly items: readonly NavI
       { to: '/realtime', label: 'Realtime' },
       { to: '/pages', label: 'Pages', ranged: true },
       { to: '/sources', label: 'Sources', ranged: true },
+      { to: '/attribution', label: 'Attribution', ranged: true },
       { to: '/geography', label: 'Geography', ranged: true },
       { to: '/devices', label: 'Devices', ranged: true },
       { to: '/funnels', label: 'Funnels', ranged: true },
