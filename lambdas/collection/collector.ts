@@ -37,6 +37,8 @@ export interface CollectResult {
   readonly rejected: readonly Rejection[];
   /** Anonymous id of the batch (for the server-set first-party cookie), when storage is allowed. */
   readonly anonymousId?: string;
+  /** The batch's first page view (its URL may carry a landing click id). */
+  readonly landing?: NormalizedEvent;
 }
 
 export class OriginNotAllowedError extends ValidationError {
@@ -113,6 +115,7 @@ export function createCollector(deps: CollectorDeps) {
       const records: StreamRecordInput[] = [];
       const rejected: Rejection[] = [];
       let anonymousId: string | undefined;
+      let landing: NormalizedEvent | undefined;
       parsed.data.events.forEach((raw, index) => {
         const event = trackerEventSchema.safeParse(raw);
         if (!event.success) {
@@ -123,6 +126,7 @@ export function createCollector(deps: CollectorDeps) {
         }
         const normalized = trackerEventToNormalized(event.data, parsed.data.sdk, parsed.data.sentAt);
         anonymousId ??= normalized.anonymousId;
+        if (normalized.type === 'page') landing ??= normalized;
         records.push(toRecord(envelope(site, source, server, normalized)));
       });
       await deps.events.put(records);
@@ -131,6 +135,7 @@ export function createCollector(deps: CollectorDeps) {
         accepted: parsed.data.events.length - rejected.length,
         rejected,
         ...(anonymousId ? { anonymousId } : {}),
+        ...(landing ? { landing } : {}),
       } satisfies CollectResult;
     },
 

@@ -1,3 +1,6 @@
+import { clickCookieHeader } from '../attribution/click-cookie';
+import { parseCampaign } from '../enrichment/campaign';
+import type { NormalizedEvent } from './collected-event';
 import type { SiteRecord } from './site-registry';
 
 /** What the tracker fetches from `GET /c?site=…`: the site's public settings, nothing secret. */
@@ -37,3 +40,38 @@ export function firstPartyCookie(
   const secure = originUrl.protocol === 'https:' ? '; Secure' : '';
   return `_sl_aid=${anonymousId}; Domain=${domain}; Path=/; Max-Age=34560000; SameSite=Lax${secure}`;
 }
+
+/**
+ * The click cookie for a landing with a click id or sub ids in its URL (`?gclid=…&sub1=…`), the
+ * same `_sl_clk` a tracked-link redirect drops, so a postback that arrives days later finds the
+ * click. Set only where `firstPartyCookie` would set one, and only for the landing page view
+ * that carries the click (not for later page views of the session).
+ *
+ * @example
+ * landingClickCookie(site, host, origin, { type: 'page', url: 'https://shop.example/?gclid=abc' });
+ */
+export function landingClickCookie(
+  site: SiteRecord,
+  requestHost: string | undefined,
+  origin: string | undefined,
+  event: Pick<NormalizedEvent, 'type' | 'url' | 'cookieless'> | undefined,
+): string | undefined {
+  if (!event || event.type !== 'page' || event.cookieless || !event.url) return undefined;
+  // Reuse the first-party checks: same registrable site, consent for an id.
+  const allowed = firstPartyCookie(site, requestHost, origin, 'landing');
+  if (!allowed) return undefined;
+  const campaign = parseCampaign({ url: event.url });
+  if (campaign.origin !== 'url' || (!campaign.clickId && !campaign.subIds)) return undefined;
+  const secure = allowed.includes('; Secure');
+  return clickCookieHeader(
+    {
+      clickId: (campaign.clickId ?? '').slice(0, 64),
+      linkId: `landing:${campaign.clickIdType ?? 'sub'}`,
+      subIds: campaign.subIds ?? {},
+    },
+    { maxAgeDays: LANDING_CLICK_WINDOW_DAYS, domain: site.domain.toLowerCase(), secure },
+  );
+}
+
+/** The default attribution cookie window for a click id seen on landing. */
+export const LANDING_CLICK_WINDOW_DAYS = 30;

@@ -6,7 +6,7 @@ import { parseTrustedProxies } from '../collection/client-context';
 import { type Collector, createCollector } from '../collection/collector';
 import { pixelToTrackerPayload, TRANSPARENT_GIF } from '../collection/pixel';
 import { SEGMENT_LIMITS, SEGMENT_TYPES, type SegmentType } from '../collection/segment-schema';
-import { firstPartyCookie, publicSiteConfig } from '../collection/site-config';
+import { firstPartyCookie, landingClickCookie, publicSiteConfig } from '../collection/site-config';
 import { createSiteRegistry, type SiteRegistry } from '../collection/site-registry';
 import { ENV, optionalEnv } from '../core/config';
 import { NotFoundError, ValidationError } from '../core/errors';
@@ -49,15 +49,15 @@ export function makeCollectHandler(deps: CollectHandlerDeps) {
       if (path === '/e' && method === 'OPTIONS') return { statusCode: 204, headers: { ...cors, ...PREFLIGHT } };
       if (path === '/e' && method === 'POST') {
         const result = await collector.collectTracker(event, 'tracker', jsonBody(event, LIMITS.trackerBodyBytes));
-        const cookie = firstPartyCookie(
-          result.site,
-          header(event, 'host'),
-          header(event, 'origin'),
-          result.anonymousId,
-        );
+        const host = header(event, 'host');
+        const origin = header(event, 'origin');
+        const cookies = [
+          firstPartyCookie(result.site, host, origin, result.anonymousId),
+          landingClickCookie(result.site, host, origin, result.landing),
+        ].filter((c): c is string => c !== undefined);
         return {
           ...jsonResponse(202, { accepted: result.accepted, rejected: result.rejected }, cors),
-          ...(cookie ? { cookies: [cookie] } : {}),
+          ...(cookies.length > 0 ? { cookies } : {}),
         };
       }
       if (path === '/e.gif' && (method === 'GET' || method === 'HEAD')) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
+import { parseClickCookie } from '../../lambdas/attribution/click-cookie';
 import { queryLake } from '../support/lake';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 
@@ -145,6 +146,31 @@ describe('collector, end to end into the lake', () => {
       req.end(body);
     });
     expect(setCookie?.[0]).toMatch(/^_sl_aid=abcDEF123; Domain=localhost; Path=\/; Max-Age=\d+; SameSite=Lax$/);
+  });
+
+  it('drops the click cookie with the click id and sub ids of a landing page view', async () => {
+    const event = pageEvent(randomUUID(), { aid: 'lander1', url: 'http://localhost/?gclid=abc123&sub1=newsletter' });
+    const body = JSON.stringify({ site: stack.siteKey, events: [event] });
+    const setCookie = await new Promise<string[] | undefined>((resolve, reject) => {
+      const req = request(`${stack.url}/e`, {
+        method: 'POST',
+        headers: { host: 'localhost:8787', origin: 'http://localhost:3000', 'content-type': 'text/plain' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.headers['set-cookie']);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    const click = setCookie?.find((c) => c.startsWith('_sl_clk='));
+    expect(click).toMatch(/; Domain=localhost; Path=\/; Max-Age=2592000; SameSite=Lax$/);
+    const value = click?.slice('_sl_clk='.length).split(';')[0] ?? '';
+    expect(parseClickCookie(value)).toEqual({
+      clickId: 'abc123',
+      linkId: 'landing:gclid',
+      subIds: { sub1: 'newsletter' },
+    });
   });
 
   it('sets no cookie for a cookieless (no consent) event', async () => {
