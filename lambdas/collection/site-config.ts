@@ -56,7 +56,7 @@ export function landingClickCookie(
   origin: string | undefined,
   event: Pick<NormalizedEvent, 'type' | 'url' | 'cookieless'> | undefined,
 ): string | undefined {
-  if (!event || event.type !== 'page' || event.cookieless || !event.url) return undefined;
+  if (event?.type !== 'page' || event.cookieless || !event.url) return undefined;
   // Reuse the first-party checks: same registrable site, consent for an id.
   const allowed = firstPartyCookie(site, requestHost, origin, 'landing');
   if (!allowed) return undefined;
