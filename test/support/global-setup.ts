@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { findPostgresBinDir, startPostgresServer } from './postgres-server';
 
 /**
@@ -5,6 +8,10 @@ import { findPostgresBinDir, startPostgresServer } from './postgres-server';
  * already points at one. Tests create their own databases on it (`test/support/postgres.ts`).
  */
 export default async function globalSetup(): Promise<void> {
+  // Every CDK App of the run synthesizes into one folder, removed at the end, instead of a new
+  // temporary cdk.out per test left behind in /tmp.
+  process.env.CDK_OUTDIR ??= mkdtempSync(join(tmpdir(), 'sightline-cdk-out-'));
+  process.env.SIGHTLINE_TEST_CDK_OUTDIR = process.env.CDK_OUTDIR;
   if (process.env.SIGHTLINE_TEST_DATABASE_URL) return;
   const binDir = findPostgresBinDir();
   if (!binDir) {
