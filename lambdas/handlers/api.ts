@@ -41,6 +41,7 @@ export function makeApiHandler(deps: ApiDeps) {
 export const handler = lazyHandler(async () => {
   const { awsDependencies } = await import('../composition/aws-dependencies');
   const { createOrganizationKeyring } = await import('../identity/crypto/organization-keys');
+  const { createCognitoUserDirectory } = await import('../adapters/aws/cognito-user-directory');
   const { ENV, requireEnv } = await import('../core/config');
   const deps = await awsDependencies();
   const config = apiConfigFromEnv();
@@ -51,6 +52,9 @@ export const handler = lazyHandler(async () => {
     keyValue: deps.keyValue,
     keyring: createOrganizationKeyring(deps.sql, deps.keyWrapper),
     auth: config.auth,
+    ...(config.auth.kind === 'cognito'
+      ? { userDirectory: createCognitoUserDirectory({ userPoolId: config.auth.userPoolId }) }
+      : {}),
     namedQueriesDir: config.namedQueriesDir,
     attributionQueriesDir: config.attributionQueriesDir,
     ...(config.trackerOrigin ? { trackerOrigin: config.trackerOrigin } : {}),

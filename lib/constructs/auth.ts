@@ -38,6 +38,11 @@ export class Auth extends Construct {
     );
   }
 
+  /** Lets `fn` create the users of invitations and delete removed members' users, in this pool only. */
+  public bindUserAdministrator(fn: lambda.Function): void {
+    this.userPool.grant(fn, 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminDeleteUser');
+  }
+
   /** Tells `fn` which pool and client its verified tokens come from (`ENV.userPoolId`, `ENV.userPoolClientId`). */
   public bindTokenVerifier(fn: lambda.Function): void {
     fn.addEnvironment(ENV.userPoolId, this.userPool.userPoolId);

@@ -104,6 +104,7 @@ export const functionSpecs: { readonly [K in LambdaName]: FunctionSpec } = {
       // The API description and the sign-in configuration are public by design.
       r.api.addRoutes(fn, ['GET /api/openapi.json', 'GET /api/config']);
       r.auth.bindTokenVerifier(fn);
+      r.auth.bindUserAdministrator(fn); // invitations create Cognito users, removals delete them
       r.cdn.bindTrackerOrigin(fn);
       r.database.bindDataApi(fn);
       r.analytics.bindQuerier(fn);

@@ -132,23 +132,57 @@ describe('team and invitations', () => {
     expect(after.status).toBe(401);
   });
 
-  it("creates the invited person's sign-in account where accounts live apart (Cognito)", async () => {
-    // Prepare
-    const created: string[] = [];
-    const directory = await createApiFixture({
-      userDirectory: { createUser: async (email) => void created.push(email) },
+  describe('where sign-in accounts live apart (Cognito)', () => {
+    const calls: string[] = [];
+    let directory: ApiFixture;
+    beforeAll(async () => {
+      directory = await createApiFixture({
+        userDirectory: {
+          createUser: async (email) => void calls.push(`create ${email}`),
+          deleteUser: async (email) => void calls.push(`delete ${email}`),
+        },
+      });
+    }, 60_000);
+    afterAll(async () => {
+      await directory?.close();
+    });
+    beforeEach(() => {
+      calls.length = 0;
     });
 
-    // Act
-    const answer = await directory.call('/api/team/invitations', {
-      method: 'POST',
-      body: { email: 'Cog.Nito@acme.example', role: 'viewer' },
-      as: directory.members.admin,
-    });
-    await directory.close();
+    it("creates the invited person's account, and deletes it when the invitation is withdrawn", async () => {
+      // Act
+      const answer = await directory.call('/api/team/invitations', {
+        method: 'POST',
+        body: { email: 'Cog.Nito@acme.example', role: 'viewer' },
+        as: directory.members.admin,
+      });
+      const withdrawn = await directory.call(`/api/team/invitations/${answer.body.invitation.id}`, {
+        method: 'DELETE',
+        as: directory.members.admin,
+      });
 
-    // Assess
-    expect(answer.status).toBe(201);
-    expect(created).toEqual(['cog.nito@acme.example']);
+      // Assess
+      expect(answer.status).toBe(201);
+      expect(withdrawn.status).toBe(204);
+      expect(calls).toEqual(['create cog.nito@acme.example', 'delete cog.nito@acme.example']);
+    });
+
+    it("deletes a removed member's account, and leaves it when the removal is refused", async () => {
+      // Act
+      const refused = await directory.call(`/api/team/members/${directory.members.owner.userId}`, {
+        method: 'DELETE',
+        as: directory.members.admin,
+      });
+      const removed = await directory.call(`/api/team/members/${directory.members.analyst.userId}`, {
+        method: 'DELETE',
+        as: directory.members.admin,
+      });
+
+      // Assess
+      expect(refused.status).toBe(403);
+      expect(removed.status).toBe(204);
+      expect(calls).toEqual(['delete analyst@acme.example']);
+    });
   });
 });

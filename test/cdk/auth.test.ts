@@ -2,7 +2,7 @@ jest.mock('aws-cdk-lib/aws-lambda-nodejs', () => jest.requireActual('./support/n
 
 import { Match } from 'aws-cdk-lib/assertions';
 import { deploy } from './support/deploy';
-import { logicalId } from './support/iam';
+import { logicalId, permissionsOf } from './support/iam';
 
 describe('dashboard sign-in', () => {
   it('invites users only and signs them in by e-mail', () => {
@@ -56,5 +56,19 @@ describe('dashboard sign-in', () => {
       GenerateSecret: false,
       PreventUserExistenceErrors: 'ENABLED',
     });
+  });
+
+  it('lets only the API create and delete users, in its own pool, and nothing else of Cognito', () => {
+    const { stack, template } = deploy();
+    const api = permissionsOf(template, stack.functions.api.function);
+
+    expect(api.allows('cognito-idp:AdminCreateUser', stack.auth.userPool)).toBe(true);
+    expect(api.allows('cognito-idp:AdminDeleteUser', stack.auth.userPool)).toBe(true);
+    expect(api.allowsAnywhere('cognito-idp:AdminSetUserPassword')).toBe(false);
+    expect(api.allowsAnywhere('cognito-idp:UpdateUserPool')).toBe(false);
+    for (const [name, fn] of Object.entries(stack.functions)) {
+      if (name === 'api') continue;
+      expect(permissionsOf(template, fn.function).allowsAnywhere('cognito-idp:AdminCreateUser')).toBe(false);
+    }
   });
 });

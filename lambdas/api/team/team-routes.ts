@@ -143,14 +143,17 @@ export function teamRoutes(deps: ApiDeps): ApiRoute[] {
       params: invitationParams,
       response: { status: 204, description: 'Withdrawn' },
       async handle({ principal, params }) {
-        const result = await withOrganization(deps.sql, principal.organizationId, (trx) =>
+        const withdrawn = await withOrganization(deps.sql, principal.organizationId, (trx) =>
           trx
             .deleteFrom('invitations')
             .where('id', '=', params.invitationId)
             .where('accepted_at', 'is', null)
+            .returning('email')
             .executeTakeFirst(),
         );
-        if (Number(result.numDeletedRows) === 0) throw new NotFoundError(`invitation ${params.invitationId} not found`);
+        if (!withdrawn) throw new NotFoundError(`invitation ${params.invitationId} not found`);
+        // The account made for the invitation has no member behind it any more.
+        await deps.userDirectory?.deleteUser(withdrawn.email);
         return { status: 204 };
       },
     }),
@@ -198,21 +201,23 @@ export function teamRoutes(deps: ApiDeps): ApiRoute[] {
       path: '/api/team/members/{userId}',
       access: 'admin',
       tag: 'Team',
-      summary: 'Remove a member (their sessions end with them)',
+      summary: 'Remove a member (their sessions and, in AWS, their Cognito user end with them)',
       params: memberParams,
       response: { status: 204, description: 'Removed' },
       async handle({ principal, params }) {
-        await withOrganization(deps.sql, principal.organizationId, async (trx) => {
+        const removed = await withOrganization(deps.sql, principal.organizationId, async (trx) => {
           const target = await trx
             .selectFrom('users')
-            .select(['id', 'role'])
+            .select(['id', 'role', 'email'])
             .where('id', '=', params.userId)
             .forUpdate()
             .executeTakeFirst();
           if (!target) throw new NotFoundError(`member ${params.userId} not found`);
           assertMayChange(principal, target, 'removed', await ownerCount(trx));
           await trx.deleteFrom('users').where('id', '=', params.userId).execute();
+          return target;
         });
+        await deps.userDirectory?.deleteUser(removed.email);
         return { status: 204 };
       },
     }),
