@@ -3,8 +3,8 @@ import {
   AdminDeleteUserCommand,
   CognitoIdentityProviderClient,
   InternalErrorException,
-  UsernameExistsException,
   UserNotFoundException,
+  UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createCognitoUserDirectory } from '../../../lambdas/adapters/aws/cognito-user-directory';
