@@ -10,6 +10,7 @@ export const lambdaEntries = {
   postback: 'lambdas/handlers/postback.ts',
   redirect: 'lambdas/handlers/redirect.ts',
   api: 'lambdas/handlers/api.ts',
+  maintain: 'lambdas/handlers/maintain.ts',
 } as const;
 
 export type LambdaName = keyof typeof lambdaEntries;

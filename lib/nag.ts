@@ -65,6 +65,20 @@ export function acceptObjectKeyWildcard(fn: lambda.Function | IConstruct, bucket
   );
 }
 
+/** Deleting a lake table's expired partitions needs the table's key prefix, whose days are not known ahead. */
+export function acceptLakeTablePrefixWildcards(
+  fn: lambda.Function,
+  bucket: s3.IBucket,
+  prefixes: readonly string[],
+): void {
+  acknowledge(
+    grantee(fn),
+    iam5(...prefixes.map((prefix) => `Resource::<${logicalIdOf(bucket)}.Arn>/${prefix}*`)),
+    `s3:DeleteObject on "<bucket>/<table>/*" covers the lake tables of ${bucket.node.path} only: expired ` +
+      'partitions (site_id=…/dt=…/) are deleted by day, so their keys are not known when the policy is written.',
+  );
+}
+
 /** `Bucket.grantPut` includes `s3:Abort*` (abandoning one's own multipart uploads). */
 export function acceptS3WriteActionWildcards(fn: lambda.Function): void {
   acknowledge(

@@ -3,8 +3,9 @@ import { createDefaultEnricher } from '../composition/enricher';
 import { eventSources } from '../entries';
 import { makeEnrichHandler } from '../handlers/enrich';
 import { makeResolveIdentityHandler } from '../handlers/resolve-identity';
-import { ensureEventPartitions } from '../identity/event-partitions';
+import { createOrganizationKeyring } from '../identity/crypto/organization-keys';
 import { identityObservation } from '../identity/identity-observation-filter';
+import { runDailyMaintenance } from '../lifecycle/daily-maintenance';
 import type { LocalDependencies } from './local-dependencies';
 import { createQueuePoller, type SqsHandler } from './queue-poller';
 import { createScheduler, type Schedule } from './scheduler';
@@ -46,8 +47,17 @@ export async function localWorkers(deps: LocalDependencies, sites: SiteRegistry)
     }),
   ];
   const schedules: Schedule[] = [
-    // Slim-event partitions are created months ahead; once a day keeps the horizon moving.
-    { name: 'event-partitions', expression: 'rate(1 day)', handler: () => ensureEventPartitions(deps.sql, new Date()) },
+    // Slim-event partitions months ahead, then each site's retention (the `maintain` Lambda's daily run).
+    {
+      name: 'daily-maintenance',
+      expression: 'rate(1 day)',
+      afterStart: { delayMs: 30_000 },
+      handler: () =>
+        runDailyMaintenance(
+          { sql: deps.sql, lake: deps.lake, keyring: createOrganizationKeyring(deps.sql, deps.keyWrapper) },
+          new Date(deps.now()),
+        ),
+    },
   ];
   const scheduler = createScheduler(schedules);
   return {

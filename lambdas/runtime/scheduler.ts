@@ -7,6 +7,11 @@ export interface Schedule {
   /** EventBridge rate expression: `rate(5 minutes)`, `rate(1 hour)`, `rate(1 day)`. */
   readonly expression: string;
   readonly handler: ScheduledHandler;
+  /**
+   * Also run `delayMs` after start: a laptop runtime seldom stays up a whole period, so a daily job
+   * would otherwise never run. @default never
+   */
+  readonly afterStart?: { readonly delayMs: number };
 }
 
 /** Milliseconds between runs of a `rate(...)` expression. */
@@ -55,10 +60,11 @@ export function createScheduler(
           running.add(run);
         };
         timers.push(setInterval(tick, rateToMs(schedule.expression)));
+        if (schedule.afterStart) timers.push(setTimeout(tick, schedule.afterStart.delayMs));
       }
     },
     async stop() {
-      for (const t of timers) clearInterval(t);
+      for (const t of timers) clearTimeout(t);
       await Promise.all(running);
     },
   };

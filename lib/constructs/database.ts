@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/core/config';
 import { databaseDefaults, PASSWORD_EXCLUDED_CHARACTERS } from '../defaults/database-defaults';
@@ -110,5 +111,18 @@ export class Database extends Construct {
     fn.addEnvironment(ENV.dbName, this.databaseName);
     this.cluster.grantDataApiAccess(fn);
     acceptKmsActionWildcards(fn);
+  }
+
+  /**
+   * Invokes `fn` (with no payload) once the cluster exists and after every deployment that changes
+   * the function, waiting for its answer: a migration that fails fails the deployment.
+   */
+  public migrateOnDeploy(fn: lambda.Function): triggers.Trigger {
+    return new triggers.Trigger(this, 'Migrate', {
+      handler: fn,
+      invocationType: triggers.InvocationType.REQUEST_RESPONSE,
+      timeout: Duration.minutes(10),
+      executeAfter: [this.cluster],
+    });
   }
 }

@@ -7,6 +7,7 @@ import { ENV } from '../../lambdas/core/config';
 import { lakeBucketDefaults } from '../defaults/bucket-defaults';
 import {
   acceptKmsActionWildcards,
+  acceptLakeTablePrefixWildcards,
   acceptObjectKeyWildcard,
   acceptS3ReadActionWildcards,
   acceptS3WriteActionWildcards,
@@ -66,5 +67,21 @@ export class Lake extends Construct {
   public bindLister(fn: lambda.Function): void {
     fn.addEnvironment(ENV.lakeBucket, this.bucket.bucketName);
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
+  }
+
+  /**
+   * Gives `fn` the bucket name (`ENV.lakeBucket`) and the right to list keys and delete the objects
+   * of the lake's tables (expired partitions): no reads, no writes. The bucket is versioned, so a
+   * deleted object's last version stays recoverable until the noncurrent-version rule expires it.
+   */
+  public bindPartitionDeleter(fn: lambda.Function, tablePrefixes: readonly string[]): void {
+    fn.addEnvironment(ENV.lakeBucket, this.bucket.bucketName);
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['s3:ListBucket'], resourceArns: [this.bucket.bucketArn] });
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['s3:DeleteObject'],
+      resourceArns: tablePrefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
+    });
+    acceptLakeTablePrefixWildcards(fn, this.bucket, tablePrefixes);
   }
 }

@@ -4,11 +4,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BUNDLED_ATTRIBUTION_DIR, BUNDLED_QUERIES_DIR } from '../../lambdas/api/api-env';
 import { eventSources, type LambdaName } from '../../lambdas/entries';
+import { lakeTables } from '../../lambdas/lake/tables';
 import type { Alarms } from '../constructs/alarms';
 import type { Analytics } from '../constructs/analytics';
 import type { Auth } from '../constructs/auth';
 import type { Cdn } from '../constructs/cdn';
 import type { CollectionApi } from '../constructs/collection-api';
+import { invokeDaily } from '../constructs/daily-invocation';
 import type { Database } from '../constructs/database';
 import type { EncryptionKey } from '../constructs/encryption-key';
 import type { EventStream } from '../constructs/event-stream';
@@ -157,6 +159,18 @@ export const functionSpecs: { readonly [K in LambdaName]: FunctionSpec } = {
       r.database.bindDataApi(fn); // site registry, installation status
       r.keyValue.bindReadWrite(fn); // first-delivery claims (idempotency)
       r.identityQueue.bindSender(fn);
+    },
+  }, // Schema migrations after each deployment; partitions ahead and each site's retention once a day.
+  maintain: {
+    props: { memorySize: 512, timeout: Duration.minutes(15) },
+    wire: (fn, r) => {
+      r.database.bindDataApi(fn);
+      r.database.migrateOnDeploy(fn);
+      r.lake.bindPartitionDeleter(
+        fn,
+        lakeTables.map((t) => t.prefix),
+      );
+      invokeDaily(fn, { task: 'daily' });
     },
   },
 };

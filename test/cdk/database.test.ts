@@ -77,4 +77,31 @@ describe('database', () => {
       expect(JSON.stringify(group.Properties.SecurityGroupIngress ?? [])).not.toContain('CidrIp');
     }
   });
+
+  it('migrates the schema after each deployment, once the cluster exists, failing the deployment on error', () => {
+    const { stack, template } = deploy();
+
+    const triggers = template.findResources('Custom::Trigger');
+    expect(Object.keys(triggers)).toHaveLength(1);
+    const [trigger] = Object.values(triggers);
+    expect(JSON.stringify(trigger?.Properties.HandlerArn)).toContain(
+      logicalId(stack.functions.maintain.function.currentVersion),
+    );
+    expect(trigger?.Properties.InvocationType).toBe('RequestResponse');
+    expect(trigger?.DependsOn).toEqual(expect.arrayContaining([logicalId(stack.database.cluster)]));
+  });
+
+  it('runs the daily maintenance (partitions ahead, retention) once a day', () => {
+    const { stack, template } = deploy();
+
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(stack.functions.maintain.function), 'Arn'] },
+          Input: JSON.stringify({ task: 'daily' }),
+        }),
+      ],
+    });
+  });
 });

@@ -39,6 +39,7 @@ describe('least privilege', () => {
       'collect',
       'enrich',
       'health',
+      'maintain',
       'postback',
       'redirect',
       'resolveIdentity',
@@ -137,5 +138,18 @@ describe('least privilege', () => {
       SIGHTLINE_IDENTITY_QUEUE_URL: { Ref: expect.stringMatching(/^IdentityQueue/) },
       SIGHTLINE_KV_TABLE: { Ref: expect.stringMatching(/^KeyValueTable/) },
     });
+  });
+
+  it("lets maintain delete lake objects under the tables' prefixes only, never read or write them", () => {
+    const { stack, template } = deploy();
+    const maintain = permissionsOf(template, stack.functions.maintain.function);
+    const deletes = maintain.statements.filter((s) => [s.Action].flat().includes('s3:DeleteObject'));
+
+    expect(maintain.allows('s3:ListBucket', stack.lake.bucket)).toBe(true);
+    expect(JSON.stringify(deletes.map((s) => s.Resource))).toMatch(/\/events\/\*.*\/failed_events\/\*/);
+    expect(JSON.stringify(deletes.map((s) => s.Resource))).not.toMatch(/"\/\*"/);
+    for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteBucket', 'kms:Decrypt', 'sqs:SendMessage']) {
+      expect(maintain.allowsAnywhere(action)).toBe(false);
+    }
   });
 });

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { migrateToLatest } from '../db/migrate';
+import { ensureEventPartitions } from '../identity/event-partitions';
+import { type DailyMaintenanceReport, runDailyMaintenance } from '../lifecycle/daily-maintenance';
+import type { RetentionDeps } from '../lifecycle/enforce-retention';
+import { lazyHandler } from './lazy-handler';
+
+/**
+ * `deploy`: what CloudFormation runs after every deployment (a CDK trigger invokes the function
+ * with no payload): migrations, then partitions. `daily`: what the EventBridge rule sends.
+ */
+const maintenanceEvent = z.object({ task: z.enum(['deploy', 'daily']).default('deploy') }).loose();
+
+export type MaintenanceResult =
+  | { readonly task: 'deploy'; readonly migrated: readonly string[]; readonly partitions: readonly string[] }
+  | ({ readonly task: 'daily' } & DailyMaintenanceReport);
+
+/**
+ * Keeps the database and the lake in shape: brings the schema to the latest migration on each
+ * deployment, and once a day creates slim-event partitions ahead of time and enforces each site's
+ * retention. Failing loudly matters here: a failed migration fails the deployment.
+ *
+ * @example
+ * const maintain = makeMaintainHandler({ sql, keyring, lake, now: Date.now });
+ * await maintain({ task: 'daily' });
+ */
+export function makeMaintainHandler(deps: RetentionDeps & { readonly now: () => number }) {
+  return async (event: unknown): Promise<MaintenanceResult> => {
+    const { task } = maintenanceEvent.parse(event ?? {});
+    const now = new Date(deps.now());
+    if (task === 'daily') return { task, ...(await runDailyMaintenance(deps, now)) };
+    const migrations = await migrateToLatest(deps.sql);
+    const migrated = (migrations.results ?? []).map((r) => r.migrationName);
+    return { task, migrated, partitions: await ensureEventPartitions(deps.sql, now) };
+  };
+}
+
+export const handler = lazyHandler(async () => {
+  const { awsDependencies } = await import('../composition/aws-dependencies');
+  const { createOrganizationKeyring } = await import('../identity/crypto/organization-keys');
+  const deps = await awsDependencies();
+  return makeMaintainHandler({
+    sql: deps.sql,
+    lake: deps.lake,
+    keyring: createOrganizationKeyring(deps.sql, deps.keyWrapper),
+    now: deps.now,
+  });
+});

@@ -1,0 +1,138 @@
+import { createLocalObjectStore } from '../../lambdas/adapters/local/local-object-store';
+import { createParquetLakeSink } from '../../lambdas/adapters/local/parquet-lake-sink';
+import { createResolver } from '../../lambdas/identity/resolver';
+import { eventsTable, failedEventsTable } from '../../lambdas/lake/tables';
+import { enforceRetention, retentionCutoff } from '../../lambdas/lifecycle/enforce-retention';
+import type { ObjectStore } from '../../lambdas/ports/object-store';
+import type { Sql } from '../../lambdas/ports/sql';
+import { createTenant, createTestKeyring, observationOf, openDatabase } from '../identity/support/identity-fixture';
+import { queryLake } from '../support/lake';
+import { makeTempDir } from '../support/temp-dir';
+
+const DAY = 86_400_000;
+const NOW = new Date('2026-11-22T10:00:00Z');
+const daysAgo = (n: number) => NOW.getTime() - n * DAY;
+
+describe('retention (each site keeps events and persons for its retentionDays)', () => {
+  let sql: Sql;
+  let lake: ObjectStore;
+  let temp: ReturnType<typeof makeTempDir>;
+  let keys: ReturnType<typeof createTestKeyring>;
+  let limited: { organizationId: string; siteId: string };
+  let unlimited: { organizationId: string; siteId: string };
+
+  beforeAll(async () => {
+    ({ sql } = await openDatabase('PGlite (embedded)'));
+    temp = makeTempDir('sightline-retention-');
+    lake = createLocalObjectStore({ root: `${temp.dir}/lake` });
+    keys = createTestKeyring(sql);
+    limited = await createTenant(sql, 'limited');
+    unlimited = await createTenant(sql, 'unlimited');
+    await sql.db
+      .updateTable('sites')
+      .set({ settings: JSON.stringify({ retentionDays: 30 }) })
+      .where('id', '=', limited.siteId)
+      .execute();
+
+    const sink = createParquetLakeSink(lake);
+    for (const site of [limited, unlimited]) {
+      for (const age of [45, 31, 30, 2]) {
+        const at = new Date(daysAgo(age));
+        const dt = at.toISOString().slice(0, 10);
+        const row = { event_id: `${site.siteId}-${age}`, site_id: site.siteId, dt, event_time: at, received_at: at };
+        await sink.write(eventsTable, [row], `batch-${age}`);
+        await sink.write(failedEventsTable, [{ failure_id: `f-${age}`, site_id: site.siteId, dt }], `batch-${age}`);
+      }
+    }
+
+    const resolver = createResolver({ sql, keyring: keys.keyring, softLinks: false });
+    const seen = (site: typeof limited, id: string, age: number, email?: string) =>
+      resolver.resolve(
+        observationOf(
+          site,
+          [{ type: 'anonymous_id', value: id }, ...(email ? [{ type: 'email' as const, value: email }] : [])],
+          { observedAt: daysAgo(age), event: { type: 'page', sessionId: `${id}-${age}` } },
+        ),
+      );
+    await seen(limited, 'gone-visitor', 40, 'gone@example.com');
+    await seen(limited, 'returning-visitor', 40);
+    await seen(limited, 'returning-visitor', 3);
+    await seen(unlimited, 'old-visitor', 400, 'old@example.com');
+  }, 60_000);
+  afterAll(async () => {
+    await sql?.close();
+    keys?.cleanup();
+    temp?.cleanup();
+  });
+
+  it('cuts at the UTC midnight retentionDays before today, keeping that whole day', () => {
+    expect(retentionCutoff(NOW, 30).toISOString()).toBe('2026-10-23T00:00:00.000Z');
+  });
+
+  it('removes the lake partitions before the cutoff, for events and failed events, of that site only', async () => {
+    // Act
+    const [report] = await enforceRetention({ sql, keyring: keys.keyring, lake }, NOW);
+    const days = async (table: string) =>
+      (await queryLake(temp.dir, `select site_id, dt from ${table} group by 1, 2 order by 1, 2`)).map(
+        (r) => `${r.site_id === limited.siteId ? 'limited' : 'unlimited'} ${r.dt}`,
+      );
+
+    // Assess
+    expect(report?.siteId).toBe(limited.siteId);
+    expect(report?.lake.events?.days).toEqual(['2026-10-08', '2026-10-22']);
+    const expected = [
+      'limited 2026-10-23',
+      'limited 2026-11-20',
+      'unlimited 2026-10-08',
+      'unlimited 2026-10-22',
+      'unlimited 2026-10-23',
+      'unlimited 2026-11-20',
+    ];
+    expect(await days('events')).toEqual(expected);
+    expect(await days('failed_events')).toEqual(expected);
+  });
+
+  it('deletes old slim events and sessions, erases persons with nothing left and keeps returning ones', async () => {
+    // Prepare: the first run above already applied the cutoff; a second finds nothing more.
+    const persons = await sql.db
+      .selectFrom('persons')
+      .innerJoin('identifiers', 'identifiers.person_id', 'persons.id')
+      .select(['identifiers.value', 'persons.erased_at', 'persons.site_id'])
+      .where('identifiers.type', '=', 'anonymous_id')
+      .execute();
+    const tombstones = await sql.db
+      .selectFrom('persons')
+      .select(['site_id', 'erased_at'])
+      .where('erased_at', 'is not', null)
+      .execute();
+    const events = await sql.db.selectFrom('events').select(['site_id', 'occurred_at']).execute();
+
+    // Act
+    const [again] = await enforceRetention({ sql, keyring: keys.keyring, lake }, NOW);
+
+    // Assess
+    expect(persons.map((p) => p.value).sort()).toEqual(['old-visitor', 'returning-visitor']);
+    expect(tombstones.map((t) => t.site_id)).toEqual([limited.siteId]);
+    expect(
+      events.every((e) => e.site_id === unlimited.siteId || new Date(e.occurred_at).getTime() >= daysAgo(30)),
+    ).toBe(true);
+    expect(events.filter((e) => e.site_id === limited.siteId)).toHaveLength(1);
+    expect(again?.database).toEqual({
+      events: 0,
+      sessions: 0,
+      rawEvents: 0,
+      conversions: 0,
+      personsErased: 0,
+      personsRemaining: false,
+    });
+    expect(again?.lake.events?.objects).toBe(0);
+  });
+
+  it('crypto-shreds an expired person as erasure does: the e-mail no longer finds anyone', async () => {
+    // Act
+    const emails = await sql.db.selectFrom('identifiers').select(['site_id']).where('type', '=', 'email').execute();
+
+    // Assess
+    expect(emails.map((e) => e.site_id)).toEqual([unlimited.siteId]);
+  });
+});
