@@ -40,6 +40,7 @@ export async function runDatabaseCommand(dataDir: string, command: ControlComman
     return await runControlCommand(
       {
         sql: deps.sql,
+        lake: deps.lake,
         keyWrapper: deps.keyWrapper,
         defaultOrganizationId: setup.organizationId,
         replay: replayWith(deps, sites),

@@ -119,6 +119,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       );
     });
 
+  program
+    .command('maintain')
+    .description("run the daily maintenance now: partitions ahead and each site's retention (prints what it removed)")
+    .action(async () => {
+      console.log(JSON.stringify(await runDatabaseCommand(dataDirFromEnv(), { command: 'maintain.daily' }), null, 2));
+    });
+
   const failed = program
     .command('failed')
     .description('inspect and replay events that failed collection or enrichment');

@@ -7,8 +7,10 @@ import { httpResponseForError } from '../core/http/error-handler';
 import { header, jsonBody } from '../core/http/request';
 import { type HttpResponse, jsonResponse } from '../core/http/responses';
 import { createOrganizationKeyring, erasePerson, exportPerson, type LookupQuery, lookupPerson } from '../identity';
+import { runDailyMaintenance } from '../lifecycle/daily-maintenance';
 import type { FailedEventFilter, ReplayOutcome } from '../pipeline/failed-events';
 import type { DataKeyWrapper } from '../ports/key-wrapper';
+import type { ObjectStore } from '../ports/object-store';
 import type { Sql } from '../ports/sql';
 import { createSite } from '../sites/create-site';
 
@@ -28,6 +30,7 @@ const commandSchema = z.discriminatedUnion('command', [
   }),
   z.object({ command: z.literal('persons.export'), personId: z.string().min(1).max(64) }),
   z.object({ command: z.literal('persons.erase'), personId: z.string().min(1).max(64) }),
+  z.object({ command: z.literal('maintain.daily') }),
   z.object({
     command: z.literal('failed.replay'),
     reason: z.string().max(64).optional(),
@@ -45,6 +48,8 @@ export type ControlCommand = z.infer<typeof commandSchema>;
  */
 export interface ControlDeps {
   readonly sql: Sql;
+  /** The lake directory: retention deletes expired partitions from it. */
+  readonly lake: ObjectStore;
   readonly keyWrapper: DataKeyWrapper;
   readonly defaultOrganizationId: string;
   readonly replay: (filter: FailedEventFilter) => Promise<ReplayOutcome[]>;
@@ -96,6 +101,11 @@ export async function runControlCommand(deps: ControlDeps, command: ControlComma
         return exportPerson(access, { organizationId, personId: command.personId });
       return erasePerson(access, { organizationId, personId: command.personId });
     }
+    case 'maintain.daily':
+      return runDailyMaintenance(
+        { sql, lake: deps.lake, keyring: createOrganizationKeyring(sql, deps.keyWrapper) },
+        new Date(),
+      );
     case 'failed.replay': {
       const { command: _, ...filter } = command;
       return { outcomes: await deps.replay(filter as FailedEventFilter) };

@@ -87,6 +87,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<R
     'control',
     makeControlHandler({
       sql: deps.sql,
+      lake: deps.lake,
       keyWrapper: deps.keyWrapper,
       token: controlToken,
       defaultOrganizationId: setup.organizationId,

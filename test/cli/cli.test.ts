@@ -1,3 +1,7 @@
+import { join } from 'node:path';
+import { createLocalObjectStore } from '../../lambdas/adapters/local/local-object-store';
+import { createParquetLakeSink } from '../../lambdas/adapters/local/parquet-lake-sink';
+import { eventsTable } from '../../lambdas/lake/tables';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { runCli } from '../support/run-cli';
 import { makeTempDir } from '../support/temp-dir';
@@ -123,6 +127,37 @@ describe('sightline CLI', () => {
       });
       expect(response.status).toBe(202);
     }, 30_000);
+
+    it("runs the daily maintenance now, removing lake partitions older than a site's retention", async () => {
+      // Prepare: a site keeping 30 days, and a day of its events from long ago in the lake.
+      const env = { SIGHTLINE_DATA_DIR: stack.dataDir };
+      const site = JSON.parse((await runCli(['sites', 'create', '--domain', 'kept.example.com'], env)).stdout) as {
+        id: string;
+      };
+      const update = `update sites set settings = '{"retentionDays": 30}' where id = '${site.id}'`;
+      expect((await runCli(['query', '--engine', 'postgres', update], env)).code).toBe(0);
+      const lake = createLocalObjectStore({ root: join(stack.dataDir, 'lake') });
+      const old = new Date('2020-01-01T12:00:00Z');
+      await createParquetLakeSink(lake).write(
+        eventsTable,
+        [{ event_id: 'old-1', site_id: site.id, dt: '2020-01-01', event_time: old, received_at: old }],
+        'old',
+      );
+
+      // Act
+      const result = await runCli(['maintain'], env);
+
+      // Assess
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as { retention: { siteId: string; lake: { events: unknown } }[] };
+      expect(report.retention.find((r) => r.siteId === site.id)?.lake.events).toEqual({
+        days: ['2020-01-01'],
+        objects: 1,
+      });
+      const left = [];
+      for await (const object of lake.list(`events/site_id=${site.id}/`)) left.push(object.key);
+      expect(left).toEqual([]);
+    }, 60_000);
 
     it('reads PostgreSQL through the running runtime', async () => {
       const result = await runCli(
