@@ -6,31 +6,18 @@
  *
  *   npx tsx bench/collector-throughput.bench.ts [requests=20000] [concurrency=64]
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createDuckDbAnalytics } from '../lambdas/adapters/local/duckdb-analytics';
+import { cpus } from 'node:os';
+import { startBenchRuntime, waitForLakeCount } from './support/bench-runtime';
 
 const requests = Number(process.argv[2] ?? 20_000);
 const concurrency = Number(process.argv[3] ?? 64);
 const EVENTS_PER_REQUEST = 10;
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, resolve(__dirname, '..', 'bin', 'sightline.js'), 'start'], {
-    env: { ...process.env, SIGHTLINE_DATA_DIR: dataDir, PORT: '0' },
-    stdio: 'ignore',
-  });
+  const runtime = await startBenchRuntime('sightline-bench-');
+  const { port, siteKey } = runtime;
   try {
-    const runtimeFile = join(dataDir, 'runtime.json');
-    while (!existsSync(runtimeFile)) await new Promise((r) => setTimeout(r, 100));
-    const { port } = JSON.parse(readFileSync(runtimeFile, 'utf8')) as { port: number };
-    const { demoSite } = JSON.parse(readFileSync(join(dataDir, 'admin.json'), 'utf8')) as {
-      demoSite: { siteKey: string };
-    };
     const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 
     const send = (i: number) =>
@@ -46,7 +33,7 @@ async function main() {
           ref: 'https://www.google.com/',
           props: j === 0 ? undefined : { percent: 25 },
         }));
-        const body = JSON.stringify({ site: demoSite.siteKey, sdk: 'bench/1', sentAt: Date.now(), events });
+        const body = JSON.stringify({ site: siteKey, sdk: 'bench/1', sentAt: Date.now(), events });
         const started = performance.now();
         const req = request(
           {
@@ -106,23 +93,16 @@ async function main() {
     );
     console.log(`latency ms: p50 ${pct(50)}  p95 ${pct(95)}  p99 ${pct(99)}  max ${pct(100)}`);
 
-    const analytics = await createDuckDbAnalytics({ lakeDir: join(dataDir, 'lake') });
-    const waitStarted = performance.now();
-    let stored = 0;
-    for (let i = 0; i < 600 && stored < acknowledged; i++) {
-      const { rows } = await analytics.query("select count(*) as n from events where event_id not like 'b--%'");
-      stored = Number(rows[0]?.n ?? 0);
-      if (stored < acknowledged) await new Promise((r) => setTimeout(r, 500));
-    }
-    await analytics.close();
-    console.log(
-      `lake: ${stored} of ${acknowledged} acknowledged events stored (${((performance.now() - waitStarted) / 1000).toFixed(1)} s to drain)`,
+    const { stored, seconds: drain } = await waitForLakeCount(
+      runtime.dataDir,
+      "event_id not like 'b--%'",
+      acknowledged,
+      600,
     );
+    console.log(`lake: ${stored} of ${acknowledged} acknowledged events stored (${drain.toFixed(1)} s to drain)`);
     if (stored !== acknowledged) process.exitCode = 1;
   } finally {
-    child.kill('SIGINT');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await runtime.stop();
   }
 }
 

@@ -2,19 +2,20 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { PayloadTooLargeError, UnauthorizedError, ValidationError } from '../core/errors';
 import { truncateIp } from '../enrichment/ip-truncation';
-import type { EventStream, StreamRecordInput } from '../ports/event-stream';
+import type { EventStream } from '../ports/event-stream';
 import { issuePath } from './bounds';
 import { serverContext, type TrustedProxies } from './client-context';
 import type {
-  CollectedEventEnvelope,
   EventSource,
   FailedEventEnvelope,
   FailureReason,
   NormalizedEvent,
   ServerContext,
+  StreamEnvelope,
 } from './collected-event';
 import { SEGMENT_LIMITS, type SegmentType, segmentMessageSchema, segmentToNormalized } from './segment-schema';
 import { originAllowed, type SiteRecord, type SiteRegistry } from './site-registry';
+import { envelopeRecords } from './stream-records';
 import { trackerEnvelopeSchema, trackerEventSchema, trackerEventToNormalized } from './tracker-schema';
 
 export interface CollectorDeps {
@@ -59,14 +60,6 @@ const UNKNOWN_SITE = { id: 'unknown', organizationId: '' } as const;
  * failure record; a payload that cannot be attributed to a site is refused with a 4xx instead.
  */
 export function createCollector(deps: CollectorDeps) {
-  const toRecord = (envelope: CollectedEventEnvelope | FailedEventEnvelope): StreamRecordInput => {
-    const visitor =
-      envelope.kind === 'event'
-        ? (envelope.event.anonymousId ?? envelope.event.userId ?? envelope.event.eventId)
-        : envelope.kind;
-    return { partitionKey: `${envelope.siteId}:${visitor}`.slice(0, 256), data: Buffer.from(JSON.stringify(envelope)) };
-  };
-
   const failure = (
     site: Pick<SiteRecord, 'id' | 'organizationId'> & { settings?: SiteRecord['settings'] },
     source: EventSource,
@@ -103,16 +96,16 @@ export function createCollector(deps: CollectorDeps) {
       const site = await deps.sites.bySiteKey(parsed.data.site);
       if (!site) {
         const detail = { field: 'site', message: `unknown site key ${parsed.data.site}` };
-        await deps.events.put([toRecord(failure(UNKNOWN_SITE, source, server, 'unknown_site', detail, body))]);
+        await deps.events.put(envelopeRecords([failure(UNKNOWN_SITE, source, server, 'unknown_site', detail, body)]));
         throw new ValidationError('unknown site key', 'site');
       }
       if (!originAllowed(site, server.origin)) {
         const detail = { field: 'origin', message: `origin ${server.origin} is not allowed` };
-        await deps.events.put([toRecord(failure(site, source, server, 'origin_not_allowed', detail, body))]);
+        await deps.events.put(envelopeRecords([failure(site, source, server, 'origin_not_allowed', detail, body)]));
         throw new OriginNotAllowedError(server.origin ?? '');
       }
 
-      const records: StreamRecordInput[] = [];
+      const envelopes: StreamEnvelope[] = [];
       const rejected: Rejection[] = [];
       let anonymousId: string | undefined;
       let landing: NormalizedEvent | undefined;
@@ -121,15 +114,15 @@ export function createCollector(deps: CollectorDeps) {
         if (!event.success) {
           const detail = issuePath(`events[${index}]`, event.error);
           rejected.push({ index, ...detail });
-          records.push(toRecord(failure(site, source, server, 'schema_violation', detail, raw)));
+          envelopes.push(failure(site, source, server, 'schema_violation', detail, raw));
           return;
         }
         const normalized = trackerEventToNormalized(event.data, parsed.data.sdk, parsed.data.sentAt);
         anonymousId ??= normalized.anonymousId;
         if (normalized.type === 'page') landing ??= normalized;
-        records.push(toRecord(envelope(site, source, server, normalized)));
+        envelopes.push(envelope(site, source, server, normalized));
       });
-      await deps.events.put(records);
+      await deps.events.put(envelopeRecords(envelopes));
       return {
         site,
         accepted: parsed.data.events.length - rejected.length,
@@ -169,7 +162,7 @@ export function createCollector(deps: CollectorDeps) {
       const server = serverContext(request, deps.trustedProxies, deps.now());
       const shared = pathType === 'batch' ? batchContext(body as Record<string, unknown>) : undefined;
 
-      const records: StreamRecordInput[] = [];
+      const envelopes: StreamEnvelope[] = [];
       const rejected: Rejection[] = [];
       messages.forEach((raw, index) => {
         const prefix = pathType === 'batch' ? `batch[${index}]` : '';
@@ -180,25 +173,25 @@ export function createCollector(deps: CollectorDeps) {
         if (Buffer.byteLength(JSON.stringify(merged)) > SEGMENT_LIMITS.eventBytes) {
           const detail = { field: prefix || 'body', message: 'event exceeds 32 KB' };
           rejected.push({ index, ...detail });
-          records.push(toRecord(failure(site, 'segment', server, 'size_violation', detail, merged)));
+          envelopes.push(failure(site, 'segment', server, 'size_violation', detail, merged));
           return;
         }
         const message = segmentMessageSchema.safeParse(merged);
         if (!message.success) {
           const detail = issuePath(prefix, message.error);
           rejected.push({ index, ...detail });
-          records.push(toRecord(failure(site, 'segment', server, 'schema_violation', detail, merged)));
+          envelopes.push(failure(site, 'segment', server, 'schema_violation', detail, merged));
           return;
         }
-        records.push(toRecord(envelope(site, 'segment', server, segmentToNormalized(message.data, deps.newId()))));
+        envelopes.push(envelope(site, 'segment', server, segmentToNormalized(message.data, deps.newId())));
       });
       if (pathType !== 'batch' && rejected.length > 0) {
         // A single-event call answers its one error directly, as Segment does; the failure is still kept.
-        await deps.events.put(records);
+        await deps.events.put(envelopeRecords(envelopes));
         const [first] = rejected;
         throw new ValidationError(first?.message ?? 'invalid', first?.field ?? 'body');
       }
-      await deps.events.put(records);
+      await deps.events.put(envelopeRecords(envelopes));
       return { site, accepted: messages.length - rejected.length, rejected } satisfies CollectResult;
     },
   };

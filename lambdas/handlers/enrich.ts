@@ -31,9 +31,10 @@ export interface EnrichHandlerDeps {
 }
 
 /**
- * The Kinesis consumer: decodes envelopes, drops repeated event ids, enriches, and appends the
- * rows to the lake as one write named after the batch's sequence range (locally a retry
- * overwrites its own files rather than duplicating), plus failure records; then feeds identity resolution and
+ * The Kinesis consumer: decodes envelopes, drops repeated event ids (claimed per stream record, so
+ * a retry in any batch shape keeps its own), enriches, and appends the rows to the lake as one
+ * write named after the batch's sequence range (locally a retry of the same batch overwrites its
+ * own files rather than duplicating), plus failure records; then feeds identity resolution and
  * marks the sites as receiving events. Any error fails the whole batch, which is retried.
  */
 export function makeEnrichHandler(deps: EnrichHandlerDeps) {
@@ -46,14 +47,19 @@ export function makeEnrichHandler(deps: EnrichHandlerDeps) {
     const shard = (records[0]?.eventID ?? 'shard').split(':')[0] ?? 'shard';
     const fileId = `${shard}-${first}-${last}`;
 
-    const { events, failures } = decodeEnvelopes(records, now());
+    const { events, recordIds, failures } = decodeEnvelopes(records, now());
     const siteIds = [...new Set(events.map((e) => e.siteId))];
     const sites = new Map<string, SiteRecord>();
     for (const id of siteIds) {
       const site = await deps.sites.byId(id);
       if (site) sites.set(id, site);
     }
-    const fresh = await claimFirstDeliveries(deps.keyValue, events, (e) => `${e.siteId}#${e.event.eventId}`, fileId);
+    const fresh = await claimFirstDeliveries(
+      deps.keyValue,
+      events,
+      (e) => `${e.siteId}#${e.event.eventId}`,
+      (_, i) => recordIds[i] as string,
+    );
     const rows = deps.enricher.enrichBatch(
       fresh,
       (id) => sites.get(id),

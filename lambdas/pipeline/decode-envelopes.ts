@@ -1,43 +1,59 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import type { CollectedEventEnvelope, FailedEventEnvelope, StreamEnvelope } from '../collection/collected-event';
+import { envelopesOf } from '../collection/stream-records';
 
 export interface DecodedBatch {
   readonly events: CollectedEventEnvelope[];
+  /** For each of `events`, the stream record that carried it (`<shard>:<sequence number>`). */
+  readonly recordIds: string[];
   readonly failures: FailedEventEnvelope[];
 }
 
 /**
- * Reads the stream's envelopes. A record that is not a known envelope version becomes a failure
- * (reason `unknown_version`) rather than being dropped or blocking the shard.
+ * Reads the stream's envelopes: a record holds one envelope or an array of them (one request's
+ * events for one visitor, see `envelopeRecords`). A record that is not JSON, or a value that is not a
+ * known envelope version, becomes a failure (reason `unknown_version`) rather than being dropped
+ * or blocking the shard.
  */
 export function decodeEnvelopes(records: readonly KinesisStreamRecord[], now: number): DecodedBatch {
   const events: CollectedEventEnvelope[] = [];
+  const recordIds: string[] = [];
   const failures: FailedEventEnvelope[] = [];
   for (const record of records) {
+    const recordId = `${(record.eventID ?? '').split(':')[0]}:${record.kinesis.sequenceNumber}`;
     const text = Buffer.from(record.kinesis.data, 'base64').toString('utf8');
-    let envelope: StreamEnvelope | undefined;
+    let values: unknown[];
     try {
-      envelope = JSON.parse(text) as StreamEnvelope;
+      values = envelopesOf(text);
+      if (values.length === 0) throw new Error('an empty record');
     } catch {
-      envelope = undefined;
+      failures.push(unknownVersion(record, text, now));
+      continue;
     }
-    if (envelope?.v === 1 && envelope.kind === 'event') events.push(envelope);
-    else if (envelope?.v === 1 && envelope.kind === 'failed') failures.push(envelope);
-    else {
-      failures.push({
-        kind: 'failed',
-        v: 1,
-        siteId: record.kinesis.partitionKey.split(':')[0] ?? '',
-        organizationId: '',
-        source: 'server',
-        receivedAt: Math.round(record.kinesis.approximateArrivalTimestamp * 1000) || now,
-        reason: 'unknown_version',
-        message: `stream record ${record.kinesis.sequenceNumber} is not a known envelope`,
-        payload: text.slice(0, 32 * 1024),
-      });
+    for (const value of values) {
+      const envelope = value as StreamEnvelope | null;
+      if (envelope?.v === 1 && envelope.kind === 'event') {
+        events.push(envelope);
+        recordIds.push(recordId);
+      } else if (envelope?.v === 1 && envelope.kind === 'failed') failures.push(envelope);
+      else failures.push(unknownVersion(record, values.length === 1 ? text : JSON.stringify(value ?? null), now));
     }
   }
-  return { events, failures };
+  return { events, recordIds, failures };
+}
+
+function unknownVersion(record: KinesisStreamRecord, payload: string, now: number): FailedEventEnvelope {
+  return {
+    kind: 'failed',
+    v: 1,
+    siteId: record.kinesis.partitionKey.split(':')[0] ?? '',
+    organizationId: '',
+    source: 'server',
+    receivedAt: Math.round(record.kinesis.approximateArrivalTimestamp * 1000) || now,
+    reason: 'unknown_version',
+    message: `stream record ${record.kinesis.sequenceNumber} is not a known envelope`,
+    payload: payload.slice(0, 32 * 1024),
+  };
 }
 
 /** A lake row for a failure record. */

@@ -3,6 +3,7 @@ import type { FailureReason } from '../collection/collected-event';
 import type { Collector } from '../collection/collector';
 import type { SegmentType } from '../collection/segment-schema';
 import type { SiteRegistry } from '../collection/site-registry';
+import { envelopesOf } from '../collection/stream-records';
 import { ValidationError } from '../core/errors';
 import type { Analytics } from '../ports/analytics';
 import type { EventStream, StreamRecordInput } from '../ports/event-stream';
@@ -117,8 +118,8 @@ export async function replayFailedEvents(deps: ReplayDeps, filter: FailedEventFi
       outcomes.push(outcome);
       continue;
     }
-    const stillFailed = captured.some(
-      (r) => (JSON.parse(Buffer.from(r.data).toString()) as { kind: string }).kind === 'failed',
+    const stillFailed = captured.some((r) =>
+      envelopesOf(Buffer.from(r.data).toString()).some((e) => (e as { kind?: string } | null)?.kind === 'failed'),
     );
     if (stillFailed || captured.length === 0) {
       outcomes.push({ failureId: failure.failure_id, status: 'still_failing', detail: 'the event is still rejected' });

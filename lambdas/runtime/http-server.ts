@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fromApiGatewayResult, type HttpReply, toApiGatewayEvent } from './api-gateway-event';
+import type { ForegroundActivity } from './foreground-activity';
 import { matchRoute, type Route } from './routes';
 
 /** Serves a static file (CloudFront + S3 in AWS): returns undefined when it has nothing for `path`. */
@@ -14,6 +15,8 @@ export interface LocalHttpServerOptions {
   /** API Gateway's integration timeout. @default 30 s */
   readonly timeoutMs?: number;
   readonly log?: (message: string, error?: unknown) => void;
+  /** Told when each request starts and ends, so background work can yield to requests. */
+  readonly activity?: ForegroundActivity;
 }
 
 /**
@@ -84,12 +87,16 @@ export function createLocalHttpServer(options: LocalHttpServerOptions): Server {
     }
   };
 
+  const activity = options.activity;
   const server = createServer((req, res) => {
-    handle(req, res).catch((error) => {
-      log('request failed', error);
-      if (!res.headersSent) send(res, jsonError(500, 'internal_error', 'Internal Server Error'));
-      else res.destroy();
-    });
+    activity?.begin();
+    handle(req, res)
+      .catch((error) => {
+        log('request failed', error);
+        if (!res.headersSent) send(res, jsonError(500, 'internal_error', 'Internal Server Error'));
+        else res.destroy();
+      })
+      .finally(() => activity?.end());
   });
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');

@@ -12,11 +12,26 @@ import { createScheduler, type Schedule } from './scheduler';
 import { createStreamPoller, type KinesisHandler, type Poller } from './stream-poller';
 
 /**
+ * A collector record holds one request's events for a visitor (about ten from the tracker), so
+ * locally a tenth of the Lambda's batch size keeps a batch near the events the Lambda gets: one
+ * batch holds the shared event loop only briefly.
+ */
+const LOCAL_ENRICH_BATCH_SIZE = Math.max(1, Math.round(eventSources.enrich.batchSize / 10));
+
+export interface LocalWorkersOptions {
+  /**
+   * The HTTP server's activity: while it serves requests, enrichment takes little CPU and lets the
+   * stream absorb the burst (Kinesis decouples the two in AWS; here they share one event loop).
+   */
+  readonly yieldTo?: { busy(): boolean };
+}
+
+/**
  * The background Lambdas of `npm start`: the enrichment consumer of the event stream, the
  * identity resolver on its queue, and scheduled jobs, each configured as its event source
  * mapping or rule is in CDK (`eventSources` in `lambdas/entries.ts`).
  */
-export async function localWorkers(deps: LocalDependencies, sites: SiteRegistry) {
+export async function localWorkers(deps: LocalDependencies, sites: SiteRegistry, options: LocalWorkersOptions = {}) {
   const enrich = makeEnrichHandler({
     lakeSink: deps.lakeSink,
     sites,
@@ -33,10 +48,11 @@ export async function localWorkers(deps: LocalDependencies, sites: SiteRegistry)
       consumerName: 'enrich',
       functionName: 'enrich',
       handler: enrich as unknown as KinesisHandler,
-      batchSize: eventSources.enrich.batchSize,
+      batchSize: LOCAL_ENRICH_BATCH_SIZE,
       maxBatchingWindowMs: eventSources.enrich.maxBatchingWindowSeconds * 1000,
       retryAttempts: eventSources.enrich.retryAttempts,
       onFailure: deps.deadLetters.enrich,
+      ...(options.yieldTo ? { yieldTo: options.yieldTo } : {}),
     }),
     createQueuePoller({
       queue: deps.identityQueue,

@@ -16,6 +16,7 @@ import { LOCAL_DATABASE } from '../lake/named-queries';
 import { bootstrapLocal, type LocalSetup } from './bootstrap';
 import { makeControlHandler } from './control';
 import { dataPaths } from './data-dir';
+import { createForegroundActivity } from './foreground-activity';
 import { createLocalHttpServer } from './http-server';
 import { initializeInChildProcess, needsInitialization } from './initialize-data-dir';
 import { createLocalDependencies, type LocalDependencies } from './local-dependencies';
@@ -139,9 +140,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<R
     { routeKey: 'POST /_local/control', ...control },
     { routeKey: 'ANY /api/{proxy+}', ...api },
   ];
-  const workers = await localWorkers(deps, sites);
+  const activity = createForegroundActivity();
+  const workers = await localWorkers(deps, sites, { yieldTo: activity });
   const server = createLocalHttpServer({
     routes,
+    activity,
     staticFiles: createStaticFiles({
       dashboardDir: join(__dirname, '..', '..', 'dashboard', 'dist'),
       ...(options.staticRoots ? { extraRoots: options.staticRoots } : {}),

@@ -1,6 +1,7 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import type { EventStream, StreamRecord } from '../ports/event-stream';
 import type { Queue } from '../ports/queue';
+import { createBackgroundPacer } from './background-pacer';
 
 export type KinesisHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | undefined>;
 
@@ -21,6 +22,21 @@ export interface StreamPollerOptions {
   /** Sleep between empty polls. @default 200 */
   readonly idlePollMs?: number;
   readonly log?: (message: string, error?: unknown) => void;
+  /**
+   * Foreground work to yield to (the local HTTP server): while it is busy, batches take at most
+   * `busyShare` of the time and the stream absorbs the burst. Locally only; in AWS the consumer
+   * runs apart from the collector.
+   */
+  readonly yieldTo?: { busy(): boolean };
+  /** @default 0.1 */
+  readonly busyShare?: number;
+}
+
+interface ShardState {
+  attempts: number;
+  /** The size of the batch being retried. */
+  retryLimit?: number;
+  firstSeenAt?: number;
 }
 
 export interface Poller {
@@ -45,43 +61,60 @@ export function createStreamPoller(options: StreamPollerOptions): Poller {
   let running = false;
   let loops: Promise<void>[] = [];
 
+  const pacer = createBackgroundPacer({
+    ...(options.yieldTo ? { yieldTo: options.yieldTo } : {}),
+    ...(options.busyShare !== undefined ? { busyShare: options.busyShare } : {}),
+    running: () => running,
+  });
+
   const pollShard = async (shardId: string): Promise<void> => {
-    let attempts = 0;
-    let firstSeenAt: number | undefined;
+    const state: ShardState = { attempts: 0 };
     while (running) {
-      const records = await consumer.read(shardId, batchSize);
-      if (records.length === 0) {
-        await sleep(idlePollMs);
-        continue;
+      const done = await pacer.turn();
+      let pauseMs: number;
+      try {
+        pauseMs = await step(shardId, state);
+      } finally {
+        done();
       }
-      // Batching window: wait for a full batch, but no longer than the window since first sight.
-      firstSeenAt ??= Date.now();
-      if (records.length < batchSize && Date.now() - firstSeenAt < windowMs) {
-        await sleep(Math.min(idlePollMs, windowMs - (Date.now() - firstSeenAt)));
-        continue;
-      }
-      firstSeenAt = undefined;
-      const failedFrom = await invoke(records);
-      if (failedFrom === undefined) {
-        await consumer.checkpoint(shardId, (records.at(-1) as StreamRecord).sequenceNumber);
-        attempts = 0;
-        continue;
-      }
-      const index = records.findIndex((r) => r.sequenceNumber === failedFrom);
-      if (index > 0) {
-        await consumer.checkpoint(shardId, (records[index - 1] as StreamRecord).sequenceNumber);
-        attempts = 0;
-        continue;
-      }
-      attempts += 1;
-      if (attempts > retryAttempts) {
-        await sendToFailureDestination(records, shardId);
-        await consumer.checkpoint(shardId, (records.at(-1) as StreamRecord).sequenceNumber);
-        attempts = 0;
-        continue;
-      }
-      await sleep(Math.min(100 * 2 ** attempts, 5_000));
+      if (pauseMs > 0) await sleep(pauseMs);
     }
+  };
+
+  /** Reads and handles one batch of the shard; returns how long to wait before the next. */
+  const step = async (shardId: string, state: ShardState): Promise<number> => {
+    // A retry reads the very batch that failed: its lake file and event-id claims are named after it.
+    const size = state.retryLimit ?? batchSize;
+    const records = await consumer.read(shardId, size);
+    if (records.length === 0) return idlePollMs;
+    // Batching window: wait for a full batch, but no longer than the window since first sight.
+    state.firstSeenAt ??= Date.now();
+    if (records.length < size && Date.now() - state.firstSeenAt < windowMs) {
+      return Math.min(idlePollMs, windowMs - (Date.now() - state.firstSeenAt));
+    }
+    state.firstSeenAt = undefined;
+    state.retryLimit = undefined;
+    const failedFrom = await invoke(records);
+    if (failedFrom === undefined) {
+      await consumer.checkpoint(shardId, (records.at(-1) as StreamRecord).sequenceNumber);
+      state.attempts = 0;
+      return 0;
+    }
+    const index = records.findIndex((r) => r.sequenceNumber === failedFrom);
+    if (index > 0) {
+      await consumer.checkpoint(shardId, (records[index - 1] as StreamRecord).sequenceNumber);
+      state.attempts = 0;
+      return 0;
+    }
+    state.attempts += 1;
+    if (state.attempts > retryAttempts) {
+      await sendToFailureDestination(records, shardId);
+      await consumer.checkpoint(shardId, (records.at(-1) as StreamRecord).sequenceNumber);
+      state.attempts = 0;
+      return 0;
+    }
+    state.retryLimit = records.length;
+    return Math.min(100 * 2 ** state.attempts, 5_000);
   };
 
   /** Returns the sequence number to retry from, or undefined when the whole batch succeeded. */

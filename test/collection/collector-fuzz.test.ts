@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { createLocalEventStream, type LocalEventStream } from '../../lambdas/adapters/local/local-event-stream';
+import { envelopesOf } from '../../lambdas/collection/stream-records';
 import { makeCollectHandler } from '../../lambdas/handlers/collect';
 import { FIXED_SITE, fixedSiteRegistry } from '../support/fixed-site';
 import { makeTempDir } from '../support/temp-dir';
@@ -104,8 +105,9 @@ describe('collector under random and malformed input', () => {
           if (response.statusCode === 202) {
             const events = (payload as { events: unknown[] }).events;
             expect((body.accepted ?? -1) + (body.rejected?.length ?? -1)).toBe(events.length);
-            expect(stored).toHaveLength(events.length);
-            const failures = stored.filter((r) => JSON.parse(Buffer.from(r.data).toString()).kind === 'failed');
+            const envelopes = stored.flatMap((r) => envelopesOf(Buffer.from(r.data).toString()) as { kind: string }[]);
+            expect(envelopes).toHaveLength(events.length);
+            const failures = envelopes.filter((e) => e.kind === 'failed');
             expect(failures).toHaveLength(body.rejected?.length ?? -1);
           } else {
             expect(response.statusCode).toBeGreaterThanOrEqual(400);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PartialWriteError, ValidationError } from '../../core/errors';
@@ -56,8 +56,7 @@ export function createLocalEventStream(options: LocalEventStreamOptions): LocalE
   const consumers = new Map<string, LocalStreamConsumer>();
 
   const shardFor = (partitionKey: string): Shard => {
-    const hash = createHash('md5').update(partitionKey).digest();
-    return shards[hash.readUInt32BE(0) % shardCount] as Shard;
+    return shards[hash('md5', partitionKey, 'buffer').readUInt32BE(0) % shardCount] as Shard;
   };
 
   /**
@@ -101,7 +100,7 @@ export function createLocalEventStream(options: LocalEventStreamOptions): LocalE
           s: sequenceNumber,
           k: record.partitionKey,
           t: now(),
-          d: Buffer.from(record.data).toString('base64'),
+          d: asBuffer(record.data).toString('base64'),
         });
         const list = byShard.get(shard) ?? [];
         list.push({ index, line });
@@ -225,6 +224,11 @@ class LocalStreamConsumer implements StreamConsumer {
     if (!shard) throw new ValidationError(`unknown shard ${shardId}`, 'shardId');
     return shard;
   }
+}
+
+/** A view of the bytes, not a copy. */
+function asBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
 function shardId(index: number): string {
