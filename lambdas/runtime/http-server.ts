@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { fromApiGatewayResult, type HttpReply, toApiGatewayEvent } from './api-gateway-event';
 import type { ForegroundActivity } from './foreground-activity';
-import { matchRoute, type Route } from './routes';
+import { compileRoutes, type Route } from './routes';
 
 /** Serves a static file (CloudFront + S3 in AWS): returns undefined when it has nothing for `path`. */
 export type StaticHandler = (method: string, path: string) => Promise<HttpReply | undefined>;
@@ -28,13 +28,14 @@ export function createLocalHttpServer(options: LocalHttpServerOptions): Server {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const log = options.log ?? ((message, error) => console.error(message, error ?? ''));
+  const matchRoute = compileRoutes(options.routes);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
     const path = safePath(req.url);
     if (path === undefined) return send(res, jsonError(400, 'bad_request', 'request URL is malformed'));
 
-    const match = matchRoute(options.routes, method, path);
+    const match = matchRoute(method, path);
     if (match === undefined || !('route' in match)) {
       if (options.staticFiles && (method === 'GET' || method === 'HEAD')) {
         const file = await options.staticFiles(method, path);

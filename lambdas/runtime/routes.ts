@@ -25,52 +25,85 @@ export interface RouteMatch {
   readonly pathParameters?: Record<string, string>;
 }
 
-/** Finds the route for a request as API Gateway does: exact paths before `{param}` before `{proxy+}`. */
+type Segment =
+  | { readonly kind: 'literal'; readonly text: string }
+  | { readonly kind: 'param'; readonly name: string }
+  | { readonly kind: 'greedy'; readonly name: string };
+
+interface CompiledRoute {
+  readonly route: Route;
+  readonly method: string;
+  readonly segments: readonly Segment[];
+}
+
+export type RouteMatcher = (method: string, path: string) => RouteMatch | { readonly allowed: string[] } | undefined;
+
+/**
+ * Prepares `routes` for matching as API Gateway does: exact paths before `{param}` before
+ * `{proxy+}`. Patterns are parsed and ordered once, not per request.
+ */
+export function compileRoutes(routes: readonly Route[]): RouteMatcher {
+  const compiled: CompiledRoute[] = routes
+    .map((route) => {
+      const [method = '', pattern = ''] = route.routeKey.split(' ');
+      const segments = pattern
+        .split('/')
+        .filter(Boolean)
+        .map((part): Segment => {
+          const greedy = /^\{(\w+)\+\}$/.exec(part);
+          if (greedy) return { kind: 'greedy', name: greedy[1] as string };
+          const param = /^\{(\w+)\}$/.exec(part);
+          return param ? { kind: 'param', name: param[1] as string } : { kind: 'literal', text: part };
+        });
+      return { route, method, segments };
+    })
+    .sort((a, b) => specificity(b.segments) - specificity(a.segments));
+
+  return (method, path) => {
+    const pathParts = path.split('/').filter(Boolean);
+    let allowed: Set<string> | undefined;
+    for (const candidate of compiled) {
+      const params = matchSegments(candidate.segments, pathParts);
+      if (params === undefined) continue;
+      if (candidate.method === method || candidate.method === 'ANY') {
+        return { route: candidate.route, ...(Object.keys(params).length > 0 ? { pathParameters: params } : {}) };
+      }
+      (allowed ??= new Set()).add(candidate.method);
+    }
+    return allowed ? { allowed: [...allowed] } : undefined;
+  };
+}
+
+/** Finds the route for a request as API Gateway does (see `compileRoutes`, which a server should keep). */
 export function matchRoute(
   routes: readonly Route[],
   method: string,
   path: string,
 ): RouteMatch | { readonly allowed: string[] } | undefined {
-  const candidates = routes
-    .map((route) => ({ route, params: matchPath(route.routeKey.split(' ')[1] ?? '', path) }))
-    .filter((c) => c.params !== undefined)
-    .sort((a, b) => specificity(b.route) - specificity(a.route));
-  if (candidates.length === 0) return undefined;
-  const forMethod = candidates.find((c) => {
-    const m = c.route.routeKey.split(' ')[0];
-    return m === method || m === 'ANY';
-  });
-  if (!forMethod) return { allowed: [...new Set(candidates.map((c) => c.route.routeKey.split(' ')[0] ?? ''))] };
-  const params = forMethod.params as Record<string, string>;
-  return { route: forMethod.route, ...(Object.keys(params).length > 0 ? { pathParameters: params } : {}) };
+  return compileRoutes(routes)(method, path);
 }
 
-function specificity(route: Route): number {
-  const path = route.routeKey.split(' ')[1] ?? '';
-  if (path.includes('+}')) return 0;
-  if (path.includes('{')) return 1;
+function specificity(segments: readonly Segment[]): number {
+  if (segments.some((s) => s.kind === 'greedy')) return 0;
+  if (segments.some((s) => s.kind === 'param')) return 1;
   return 2;
 }
 
-function matchPath(pattern: string, path: string): Record<string, string> | undefined {
-  const patternParts = pattern.split('/').filter(Boolean);
-  const pathParts = path.split('/').filter(Boolean);
+function matchSegments(segments: readonly Segment[], pathParts: readonly string[]): Record<string, string> | undefined {
   const params: Record<string, string> = {};
-  for (let i = 0; i < patternParts.length; i++) {
-    const part = patternParts[i] as string;
-    const greedy = /^\{(\w+)\+\}$/.exec(part);
-    if (greedy) {
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] as Segment;
+    if (segment.kind === 'greedy') {
       if (i >= pathParts.length) return undefined;
-      params[greedy[1] as string] = pathParts.slice(i).map(safeDecode).join('/');
+      params[segment.name] = pathParts.slice(i).map(safeDecode).join('/');
       return params;
     }
     const actual = pathParts[i];
     if (actual === undefined) return undefined;
-    const param = /^\{(\w+)\}$/.exec(part);
-    if (param) params[param[1] as string] = safeDecode(actual);
-    else if (part !== actual) return undefined;
+    if (segment.kind === 'param') params[segment.name] = safeDecode(actual);
+    else if (segment.text !== actual) return undefined;
   }
-  return patternParts.length === pathParts.length ? params : undefined;
+  return segments.length === pathParts.length ? params : undefined;
 }
 
 function safeDecode(part: string): string {

@@ -23,7 +23,11 @@ export function jsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unkno
 /** Header lookup that ignores case (API Gateway lower-cases them; tests may not). */
 export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
+  const headers = event.headers ?? {};
+  // API Gateway (and the local runtime) deliver lower-case names: look there first.
+  const direct = headers[wanted];
+  if (direct !== undefined) return direct;
+  for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === wanted) return value;
   }
   return undefined;
