@@ -21,5 +21,5 @@ export type LambdaName = keyof typeof lambdaEntries;
  */
 export const eventSources = {
   enrich: { batchSize: 500, maxBatchingWindowSeconds: 1, retryAttempts: 5 },
-  resolveIdentity: { batchSize: 10, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 60 },
+  resolveIdentity: { batchSize: 200, maxBatchingWindowSeconds: 1, maxReceiveCount: 5, visibilityTimeoutSeconds: 60 },
 } as const;

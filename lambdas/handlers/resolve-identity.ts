@@ -2,9 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ValidationError } from '../core/errors';
+import type { BatchOutcome } from '../identity/batch-resolver';
 import { createOrganizationKeyring } from '../identity/crypto/organization-keys';
 import type { IdentityRules } from '../identity/identity-rules';
-import { parseIdentityObservation } from '../identity/observation';
 import { createResolver } from '../identity/resolver';
 import type { SoftLinkOptions } from '../identity/soft-links';
 import type { DataKeyWrapper } from '../ports/key-wrapper';
@@ -20,10 +20,10 @@ export interface ResolveIdentityHandlerDeps {
 }
 
 /**
- * The identity queue's consumer: resolves each message (an `IdentityObservation`) in its own
- * transaction and reports the ones that failed, so SQS retries only those (and moves a message that
- * keeps failing, like a malformed one, to the dead-letter queue). Records of a batch run in
- * parallel: resolution is safe under concurrency.
+ * The identity queue's consumer: resolves the batch's messages (`IdentityObservation`s) together
+ * (`resolveBatch`: a few statements for the whole batch where nothing needs re-stitching) and
+ * reports the ones that failed, so SQS retries only those (and moves a message that keeps failing,
+ * like a malformed one, to the dead-letter queue).
  *
  * @example
  * const handler = makeResolveIdentityHandler({ sql: deps.sql, keyWrapper: createLocalKeyWrapper({ path }) });
@@ -38,18 +38,37 @@ export function makeResolveIdentityHandler(deps: ResolveIdentityHandlerDeps) {
   });
   const processor = new BatchProcessor(EventType.SQS);
 
-  const resolveRecord = async (record: SQSRecord): Promise<void> => {
-    let observation: unknown;
-    try {
-      observation = JSON.parse(record.body);
-    } catch (error) {
-      throw new ValidationError('identity message is not JSON', 'body', { cause: error });
+  const resolveAll = async (records: readonly SQSRecord[]): Promise<Map<string, BatchOutcome>> => {
+    const bodies = records.map((record): unknown | ValidationError => {
+      try {
+        return JSON.parse(record.body);
+      } catch (error) {
+        return new ValidationError('identity message is not JSON', 'body', { cause: error });
+      }
+    });
+    const parsed = bodies.flatMap((body, i) => (body instanceof ValidationError ? [] : [{ body, i }]));
+    const resolved = await resolver.resolveBatch(parsed.map((p) => p.body));
+    const byMessage = new Map<string, BatchOutcome>();
+    bodies.forEach((body, i) => {
+      if (body instanceof ValidationError)
+        byMessage.set((records[i] as SQSRecord).messageId, { ok: false, error: body });
+    });
+    for (const [n, p] of parsed.entries()) {
+      byMessage.set((records[p.i] as SQSRecord).messageId, resolved[n] as BatchOutcome);
     }
-    await resolver.resolve(parseIdentityObservation(observation));
+    return byMessage;
   };
 
-  const resolveIdentity = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, resolveRecord, processor, { ...(context ? { context } : {}) });
+  const resolveIdentity = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    // One resolution for the batch; each record's handler awaits its own outcome, so Powertools
+    // reports exactly the records whose observation failed.
+    const outcomes = resolveAll(event.Records);
+    const resolveRecord = async (record: SQSRecord): Promise<void> => {
+      const outcome = (await outcomes).get(record.messageId);
+      if (!outcome?.ok) throw outcome?.error ?? new Error(`message ${record.messageId} was not resolved`);
+    };
+    return processPartialResponse(event, resolveRecord, processor, { ...(context ? { context } : {}) });
+  };
 
   return middy<SQSEvent, SQSBatchResponse>(resolveIdentity);
 }

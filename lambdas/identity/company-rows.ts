@@ -96,3 +96,42 @@ export async function moveCompanyLinks(
   await raw`delete from person_companies
     where person_id in (select (x->>'from_id')::uuid from jsonb_array_elements(${input}) x)`.execute(db);
 }
+
+/**
+ * Links persons to the companies of their e-mail domains (free-mail domains make none), for a batch
+ * in two statements: the missing companies created, then the links.
+ */
+export async function linkEmailDomainsOfMany(
+  db: Kysely<Database>,
+  organizationId: string,
+  sightings: readonly { readonly personId: string; readonly email: string; readonly observedAt: Date }[],
+): Promise<void> {
+  const links = new Map<string, { person_id: string; domain: string; first_seen_at: number }>();
+  for (const s of sightings) {
+    const domain = companyDomain(s.email.slice(s.email.lastIndexOf('@') + 1));
+    if (!domain || isFreeMailDomain(domain)) continue;
+    const key = `${s.personId}\u0000${domain}`;
+    const at = s.observedAt.getTime();
+    links.set(key, { person_id: s.personId, domain, first_seen_at: Math.min(links.get(key)?.first_seen_at ?? at, at) });
+  }
+  if (links.size === 0) return;
+  const domains = [...new Set([...links.values()].map((l) => l.domain))].sort();
+  await raw`
+    insert into companies (organization_id, domain)
+    select ${organizationId}::uuid, d.value from jsonb_array_elements_text(${jsonb(domains)}) d
+    where not exists (select 1 from companies c where c.organization_id = ${organizationId}::uuid and c.domain = d.value)
+    order by d.value
+    on conflict do nothing`.execute(db);
+  const rows = [...links.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, l]) => ({ ...l, first_seen_at: new Date(l.first_seen_at).toISOString() }));
+  await raw`
+    insert into person_companies (person_id, company_id, organization_id, source, first_seen_at)
+    select x.person_id, c.id, ${organizationId}::uuid, 'email_domain', x.first_seen_at
+    from jsonb_to_recordset(${jsonb(rows)}) as x(person_id uuid, domain text, first_seen_at timestamptz)
+    join companies c on c.organization_id = ${organizationId}::uuid and c.domain = x.domain
+    order by x.person_id, c.id
+    on conflict (person_id, company_id) do update set first_seen_at = least(person_companies.first_seen_at, excluded.first_seen_at)`.execute(
+    db,
+  );
+}

@@ -3,7 +3,7 @@ import type { Database } from '../db/schema';
 import type { IdentifierType } from './identifier-types';
 import type { LinkRow } from './link-rows';
 import type { PreparedIdentifier } from './prepared-identifiers';
-import { bigintList, jsonb } from './sql-values';
+import { bigintArray, jsonb } from './sql-values';
 
 export interface Scope {
   readonly organizationId: string;
@@ -61,10 +61,8 @@ export async function findOrInsertIdentifiers(
       ) i
     )
     select f.*, l.id as link_id, l.first_observed_at as link_observed_at, l.first_event_id as link_event_id
-    from found f left join lateral (
-      select id, first_observed_at, first_event_id from identity_links
-      where site_id = ${scope.siteId}::uuid and identifier_ids = (select array_agg(id order by id) from found)
-    ) l on true`.execute(db);
+    from found f left join lateral identity_link_of(${scope.siteId}::uuid, (select array_agg(id order by id) from found)) l
+      on true`.execute(db);
   if (found.length === identifiers.length) {
     const first = found[0];
     const link =
@@ -97,14 +95,10 @@ export async function findOrInsertIdentifiers(
  * at most `limit` of them, each with the person it created.
  */
 export async function regionOf(db: Kysely<Database>, ids: readonly number[], limit: number): Promise<RegionRow[]> {
+  // Identifier ids are global, so containment alone finds the links: the GIN index does it.
   const { rows } = await raw<RegionRow>`
-    with recursive region(id) as (
-      select * from ${bigintList(ids)} as seed
-      union
-      select m.id from region r
-        -- Identifier ids are global, so containment alone finds the links: the GIN index does it.
-        join identity_links l on l.identifier_ids @> array[r.id]
-        cross join lateral unnest(l.identifier_ids) as m(id)
+    with region as (
+      select distinct id from identity_regions(${bigintArray(ids)}, ${limit * Math.max(1, ids.length)}::integer)
     )
     select i.id, i.type, i.value, i.person_id, i.first_seen_at, i.value_cipher is not null as has_cipher, false as fresh,
       p.id as created_person_id, p.merged_into as created_person_merged_into

@@ -19,6 +19,14 @@ export interface IdentityRules {
    * resolution; an observation that would grow a region past it loses its lowest-priority identifiers.
    */
   readonly regionCap: number;
+  /**
+   * Types that say who a person is (a login, an address), as opposed to the device or click they came
+   * from. A person holding one is _identified_. A link that would join two identified persons, one of
+   * them reached only through other types (the cookie of a shared computer), drops those instead: a
+   * family computer used by two signed-in people does not make them one (PostHog refuses to merge two
+   * identified persons the same way, unless told to with `$merge_dangerously`).
+   */
+  readonly identifying: readonly IdentifierType[];
 }
 
 const clickIdLimits = Object.fromEntries(CLICK_ID_TYPES.map((type) => [type, 100])) as Record<
@@ -53,6 +61,7 @@ export const DEFAULT_IDENTITY_RULES: IdentityRules = {
   ],
   mergeCap: 250,
   regionCap: 500,
+  identifying: ['user_id', 'external_id', 'email', 'phone'],
 };
 
 /** Position of `type` in the priority order (0 is highest). */

@@ -1,6 +1,8 @@
 /**
  * Identity resolution's public surface, for the runtime, the CLI and the API to wire. See README.md.
  */
+
+export type { BatchOutcome } from './batch-resolver';
 export { createOrganizationKeyring, type OrganizationKeyring } from './crypto/organization-keys';
 export { type ErasureReport, erasePerson } from './erase-person';
 export { ensureEventPartitions } from './event-partitions';

@@ -1,7 +1,7 @@
 import { type Kysely, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Scope } from './identifier-rows';
-import { bigintArray, bigintList } from './sql-values';
+import { bigintArray } from './sql-values';
 
 export interface LinkRow {
   readonly id: number;
@@ -22,8 +22,9 @@ export async function findLink(
   ids: readonly number[],
 ): Promise<LinkRow | undefined> {
   const { rows } = await raw<LinkRow>`
-    select id, identifier_ids, first_observed_at, first_event_id from identity_links
-    where site_id = ${siteId}::uuid and identifier_ids = ${bigintArray(ids)}`.execute(db);
+    select id, identifier_ids, first_observed_at, first_event_id from identity_link_of(${siteId}::uuid, ${bigintArray(ids)})`.execute(
+    db,
+  );
   return rows[0] && withNumericIds(rows[0]);
 }
 
@@ -64,8 +65,7 @@ export async function linksTouching(db: Kysely<Database>, ids: readonly number[]
     select l.id, l.identifier_ids, l.first_observed_at, l.first_event_id,
       coalesce((select jsonb_agg(jsonb_build_object('id', c.id, 'identifier_id', c.identifier_id, 'reason', c.reason))
         from identity_conflicts c where c.link_id = l.id and c.reason <> 'region_cap'), '[]'::jsonb) as conflicts
-    from identity_links l
-    where l.identifier_ids && array${bigintList(ids)}`.execute(db);
+    from identity_links_touching(${bigintArray(ids)}) l`.execute(db);
   return rows.map((row) => ({
     ...withNumericIds(row),
     conflicts: row.conflicts.map((c) => ({

@@ -3,6 +3,7 @@ import { StorageError, ValidationError } from '../core/errors';
 import type { Database } from '../db/schema';
 import { withOrganization } from '../db/tenant';
 import type { Sql } from '../ports/sql';
+import { type BatchOutcome, resolveObservations } from './batch-resolver';
 import { linkCompany } from './company-rows';
 import type { OrganizationKeyring, OrganizationKeys } from './crypto/organization-keys';
 import { personKeys } from './crypto/person-keys';
@@ -49,6 +50,12 @@ export interface Resolution {
 
 export interface Resolver {
   resolve(observation: IdentityObservation): Promise<Resolution>;
+  /**
+   * Resolves many observations (queue messages, each validated on its own) with a few statements
+   * for the whole batch where nothing needs re-stitching, and the careful path for the rest. One
+   * outcome per input, in order: one bad observation fails alone.
+   */
+  resolveBatch(observations: readonly unknown[]): Promise<BatchOutcome[]>;
 }
 
 /**
@@ -60,6 +67,7 @@ export interface Resolver {
  * @example
  * const resolver = createResolver({ sql, keyring: createOrganizationKeyring(sql, keyWrapper) });
  * const { personId } = await resolver.resolve(observation);
+ * const outcomes = await resolver.resolveBatch(messages); // many at once, the same persons
  */
 export function createResolver(deps: ResolverDependencies): Resolver {
   const rules = deps.rules ?? DEFAULT_IDENTITY_RULES;
@@ -67,7 +75,21 @@ export function createResolver(deps: ResolverDependencies): Resolver {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const knownSites = new Set<string>();
 
-  return {
+  const resolver: Resolver = {
+    resolveBatch: (observations) =>
+      resolveObservations(
+        {
+          sql: deps.sql,
+          keyring: deps.keyring,
+          rules,
+          softLinks: deps.softLinks,
+          maxAttempts,
+          sleep,
+          knownSites,
+          resolveOne: (observation) => resolver.resolve(observation),
+        },
+        observations,
+      ),
     async resolve(input) {
       const observation = parseIdentityObservation(input);
       const keys = await deps.keyring.keysFor(observation.organizationId);
@@ -95,6 +117,7 @@ export function createResolver(deps: ResolverDependencies): Resolver {
       }
     },
   };
+  return resolver;
 }
 
 interface TransactionInput {

@@ -52,3 +52,65 @@ export async function recordSlimEvent(
     select event_id from inserted`.execute(db);
   return rows.length > 0;
 }
+
+/** One event of a batch and the person it resolved to. */
+export interface ResolvedEvent {
+  readonly siteId: string;
+  readonly personId: string;
+  readonly eventId: string;
+  readonly occurredAt: Date;
+  readonly event: ObservedEvent | undefined;
+}
+
+/**
+ * `recordSlimEvent` for a whole batch in one round trip: events inserted (those recorded before
+ * skipped), each session counted once with the batch's new events in it, raw events tied.
+ */
+export async function recordSlimEvents(
+  db: Kysely<Database>,
+  organizationId: string,
+  events: readonly ResolvedEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const input = events.map((e) => ({
+    site_id: e.siteId,
+    event_id: e.eventId,
+    occurred_at: e.occurredAt.toISOString(),
+    person_id: e.personId,
+    session_id: e.event?.sessionId ?? null,
+    type: e.event?.type ?? null,
+    name: e.event?.name ?? null,
+    url: e.event?.url ?? null,
+    referrer: e.event?.referrer ?? null,
+  }));
+  await raw`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(site_id uuid, event_id text,
+        occurred_at timestamptz, person_id uuid, session_id text, type text, name text, url text, referrer text)
+    ),
+    inserted as (
+      insert into events (organization_id, site_id, event_id, occurred_at, person_id, session_id, type, name, url, referrer)
+      select ${organizationId}::uuid, site_id, event_id, occurred_at, person_id, session_id, type, name, url, referrer
+      from input where type is not null
+      on conflict do nothing
+      returning site_id, event_id, occurred_at, person_id, session_id, url, referrer
+    ),
+    counted as (
+      insert into sessions (organization_id, site_id, session_id, person_id, started_at, last_event_at, event_count, entry_url, referrer)
+      select ${organizationId}::uuid, site_id, session_id, (array_agg(person_id order by occurred_at, event_id))[1],
+        min(occurred_at), max(occurred_at), count(*), (array_agg(url order by occurred_at, event_id))[1],
+        (array_agg(referrer order by occurred_at, event_id))[1]
+      from inserted where session_id is not null
+      group by site_id, session_id
+      order by site_id, session_id
+      on conflict (site_id, session_id) do update set
+        event_count = sessions.event_count + excluded.event_count,
+        last_event_at = greatest(sessions.last_event_at, excluded.last_event_at),
+        started_at = least(sessions.started_at, excluded.started_at),
+        entry_url = case when excluded.started_at < sessions.started_at then excluded.entry_url else sessions.entry_url end,
+        referrer = case when excluded.started_at < sessions.started_at then excluded.referrer else sessions.referrer end
+    )
+    update raw_events r set person_id = x.person_id
+    from input x
+    where r.site_id = x.site_id and r.event_id = x.event_id and r.person_id is distinct from x.person_id`.execute(db);
+}

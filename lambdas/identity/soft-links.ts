@@ -20,7 +20,7 @@ export interface SoftLinkOptions {
   readonly maxSharers?: number;
 }
 
-const SCORES: Readonly<Record<SoftSignalKind, number>> = {
+export const SOFT_SIGNAL_SCORES: Readonly<Record<SoftSignalKind, number>> = {
   // Dots and +tags in an address are ignored by the mailbox provider: the same inbox, another spelling.
   email_variant: 0.85,
   // Same network and browser build within minutes: a household or a second tab as much as one person.
@@ -106,7 +106,7 @@ export async function recordSoftSignals(
       await raw`
         insert into soft_links (organization_id, site_id, person_a, person_b, rule, score, evidence)
         select ${scope.organizationId}::uuid, ${scope.siteId}::uuid, x.a, x.b, ${signal.kind}::text,
-          ${SCORES[signal.kind]}::real, ${evidence}::jsonb
+          ${SOFT_SIGNAL_SCORES[signal.kind]}::real, ${evidence}::jsonb
         from jsonb_to_recordset(${JSON.stringify(pairs.map(([a, b]) => ({ a, b })))}::jsonb) as x(a uuid, b uuid)
         order by x.a, x.b
         on conflict (site_id, person_a, person_b, rule) do update set updated_at = now()`.execute(db);

@@ -36,7 +36,7 @@ export interface StitchConflict {
   readonly linkId: number;
   /** The identifier dropped from the link so that no limit broke. */
   readonly identifierId: number;
-  /** `limit:<type>` or `merge_cap`. */
+  /** `limit:<type>`, `identified` (two identified persons glued by a cookie) or `merge_cap`. */
   readonly reason: string;
   /** Creators of the clusters the link touched when it was applied. */
   readonly creatorIds: readonly number[];
@@ -205,12 +205,31 @@ function violationOf(
     // A limit lowered after the fact does not freeze a person that already exceeds it.
     if (total > rules.limits[type] && total > already) return `limit:${type}`;
   }
+  if (gluesIdentifiedPersons(kept, touched, rules, rank)) return 'identified';
   if (touched.length > 1) {
     const survivor = touched.reduce((a, c) => (c.seq < a.seq ? c : a));
     const moved = touched.reduce((n, c) => n + c.members.size, 0) - survivor.members.size;
     if (moved > rules.mergeCap) return 'merge_cap';
   }
   return undefined;
+}
+
+/**
+ * Whether the link would join two identified persons (each holding a login or an address) where at
+ * least one of them is reached only through a cookie, device or click id: a shared computer seen
+ * with two people's logins, not evidence that they are one.
+ */
+function gluesIdentifiedPersons(
+  kept: readonly number[],
+  touched: readonly Cluster[],
+  rules: IdentityRules,
+  rank: (id: number) => StitchIdentifier,
+): boolean {
+  const identified = touched.filter((c) => rules.identifying.some((type) => (c.counts.get(type) ?? 0) > 0));
+  if (identified.length < 2) return false;
+  return identified.some(
+    (cluster) => !kept.some((id) => cluster.members.has(id) && rules.identifying.includes(rank(id).type)),
+  );
 }
 
 function compareText(a: string, b: string): number {

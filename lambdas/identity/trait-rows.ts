@@ -39,32 +39,85 @@ export async function applyTraits(
   context: TraitContext,
   traits: { readonly $set?: Traits; readonly $set_once?: Traits },
 ): Promise<void> {
-  const rows: Record<string, unknown>[] = [];
+  await applyTraitsOfMany(db, context.organizationId, context.indexKey, [{ ...context, traits }]);
+}
+
+/**
+ * `applyTraits` for many observations in one statement; of several values for one person's trait,
+ * the batch keeps the one the table would keep (`$set` the latest, `$set_once` the earliest).
+ */
+export async function applyTraitsOfMany(
+  db: Kysely<Database>,
+  organizationId: string,
+  indexKey: Uint8Array,
+  items: readonly (Omit<TraitContext, 'organizationId' | 'indexKey'> & {
+    readonly traits: { readonly $set?: Traits; readonly $set_once?: Traits };
+  })[],
+): Promise<void> {
+  const best = new Map<string, TraitRow>();
+  for (const item of items) {
+    for (const row of await traitRowsOf(indexKey, item, item.traits)) {
+      const key = `${row.person_id}\u0000${row.key}\u0000${row.mode}`;
+      const kept = best.get(key);
+      if (!kept || isBetter(row, kept)) best.set(key, row);
+    }
+  }
+  if (best.size === 0) return;
+  const rows = [...best.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  await raw`
+    insert into person_traits (person_id, organization_id, key, mode, value, value_cipher, key_person_id, digest, observed_at)
+    select x.person_id, ${organizationId}::uuid, x.key, x.mode,
+      -- A JSON null comes out of the recordset as SQL NULL; keep it as the JSON value null.
+      case when x.cipher is null then coalesce(x.value, 'null'::jsonb) end,
+      decode(x.cipher, 'base64'), case when x.cipher is null then null else x.person_id end,
+      x.digest, x.observed_at
+    from jsonb_to_recordset(${jsonb(rows)})
+      as x(person_id uuid, key text, mode text, value jsonb, cipher text, digest text, observed_at timestamptz)
+    ${KEEP_BETTER}`.execute(db);
+}
+
+interface TraitRow {
+  readonly person_id: string;
+  readonly key: string;
+  readonly mode: 'set' | 'set_once';
+  readonly value: unknown;
+  readonly cipher: string | null;
+  readonly digest: string;
+  readonly observed_at: string;
+}
+
+async function traitRowsOf(
+  indexKey: Uint8Array,
+  context: Pick<TraitContext, 'personId' | 'observedAt' | 'personKey'>,
+  traits: { readonly $set?: Traits; readonly $set_once?: Traits },
+): Promise<TraitRow[]> {
+  const rows: TraitRow[] = [];
+  const base = { person_id: context.personId, observed_at: context.observedAt.toISOString() };
   for (const [mode, values] of [
     ['set', traits.$set],
     ['set_once', traits.$set_once],
   ] as const) {
     for (const [key, value] of Object.entries(values ?? {})) {
       const json = JSON.stringify(value);
-      const digest = blindIndex(context.indexKey, 'trait', json);
+      const digest = blindIndex(indexKey, 'trait', json);
       if (isPiiTrait(key, value)) {
         const cipher = sealText(await context.personKey(), json, traitAad(context.personId, key));
-        rows.push({ key, mode, value: null, cipher: Buffer.from(cipher).toString('base64'), digest });
+        rows.push({ ...base, key, mode, value: null, cipher: Buffer.from(cipher).toString('base64'), digest });
       } else {
-        rows.push({ key, mode, value, cipher: null, digest });
+        rows.push({ ...base, key, mode, value, cipher: null, digest });
       }
     }
   }
-  if (rows.length === 0) return;
-  await raw`
-    insert into person_traits (person_id, organization_id, key, mode, value, value_cipher, key_person_id, digest, observed_at)
-    select ${context.personId}::uuid, ${context.organizationId}::uuid, x.key, x.mode,
-      -- A JSON null comes out of the recordset as SQL NULL; keep it as the JSON value null.
-      case when x.cipher is null then coalesce(x.value, 'null'::jsonb) end,
-      decode(x.cipher, 'base64'), case when x.cipher is null then null else ${context.personId}::uuid end,
-      x.digest, ${context.observedAt}::timestamptz
-    from jsonb_to_recordset(${jsonb(rows)}) as x(key text, mode text, value jsonb, cipher text, digest text)
-    ${KEEP_BETTER}`.execute(db);
+  return rows;
+}
+
+/** The `KEEP_BETTER` order, in memory. */
+function isBetter(row: TraitRow, than: TraitRow): boolean {
+  const a = new Date(row.observed_at).getTime();
+  const b = new Date(than.observed_at).getTime();
+  const later = a > b || (a === b && row.digest > than.digest);
+  const earlier = a < b || (a === b && row.digest < than.digest);
+  return row.mode === 'set' ? later : earlier;
 }
 
 /** Moves merged persons' traits into the persons they were merged into, keeping the better of each. */

@@ -30,8 +30,11 @@ describe('identity resolution under concurrency on a PostgreSQL server', () => {
     for (const cleanup of cleanups) cleanup();
   });
 
-  /** A fresh database with the tenant, resolved by `workers` workers (separate pools) pulling from one list. */
-  const resolveWith = async (workers: number, observations: readonly IdentityObservation[]) => {
+  /**
+   * A fresh database with the tenant, resolved by `workers` workers (separate pools) pulling from one
+   * list, one observation at a time (`batch` 1) or in batches (`resolveBatch`).
+   */
+  const resolveWith = async (workers: number, observations: readonly IdentityObservation[], batch = 1) => {
     const { sql, url } = await openDatabase('PostgreSQL server');
     opened.push(sql);
     await createTenant(sql, 'concurrency', tenantIds);
@@ -41,9 +44,17 @@ describe('identity resolution under concurrency on a PostgreSQL server', () => {
     let retries = 0;
     const work = async (pool: Sql, wrapper: DataKeyWrapper) => {
       const resolver = createResolver({ sql: pool, keyring: createOrganizationKeyring(pool, wrapper) });
-      for (let i = next++; i < observations.length; i = next++) {
-        const resolution = await resolver.resolve(observations[i] as IdentityObservation);
-        retries += resolution.attempts - 1;
+      while (next < observations.length) {
+        const taken = observations.slice(next, next + batch);
+        next += taken.length;
+        if (batch === 1) {
+          retries += (await resolver.resolve(taken[0] as IdentityObservation)).attempts - 1;
+          continue;
+        }
+        for (const outcome of await resolver.resolveBatch(taken)) {
+          if (!outcome.ok) throw outcome.error;
+          retries += outcome.resolution.attempts - 1;
+        }
       }
     };
     const pools = Array.from({ length: workers }, () =>
@@ -80,6 +91,21 @@ describe('identity resolution under concurrency on a PostgreSQL server', () => {
     expect(canonicalGroups(concurrent.partition)).toEqual(canonicalGroups(single.partition));
     expect(await identityInvariantViolations(concurrent.sql, tenantIds.siteId)).toEqual([]);
     expect(await identityInvariantViolations(single.sql, tenantIds.siteId)).toEqual([]);
+  }, 300_000);
+
+  it(`gives ${WORKERS} workers resolving batches of shuffled input exactly the persons one worker makes in order`, async () => {
+    // Prepare
+    const reordered = shuffled(dataset.observations, 31);
+
+    // Act
+    const single = await resolveWith(1, dataset.observations);
+    const batched = await resolveWith(WORKERS, reordered, 64);
+
+    // Assess
+    expect(batched.conflicts).toBe(single.conflicts);
+    expect(batched.partition.size).toBe(dataset.truth.size);
+    expect(canonicalGroups(batched.partition)).toEqual(canonicalGroups(single.partition));
+    expect(await identityInvariantViolations(batched.sql, tenantIds.siteId)).toEqual([]);
   }, 300_000);
 });
 

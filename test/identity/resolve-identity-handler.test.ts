@@ -42,6 +42,31 @@ describe('resolve-identity handler', () => {
     temp.cleanup();
   });
 
+  it('resolves a batch together and fails only the observation whose site is another organization', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const other = await createTenant(sql);
+    const handler = makeResolveIdentityHandler({
+      sql,
+      keyWrapper: createLocalKeyWrapper({ path: join(temp.dir, 'master.key') }),
+    });
+    const visitors = Array.from({ length: 5 }, (_, i) =>
+      observationOf(tenant, [{ type: 'anonymous_id', value: `batch-visitor-${i}` }], { event: { type: 'page' } }),
+    );
+    const foreign = observationOf({ organizationId: tenant.organizationId, siteId: other.siteId }, [
+      { type: 'anonymous_id', value: 'foreign-visitor' },
+    ]);
+    const event = sqsEvent([...visitors, foreign, visitors[0]].map((o) => JSON.stringify(o)));
+
+    // Act
+    const response = await handler(event, {} as Context);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm5' }]);
+    const events = await sql.db.selectFrom('events').select('event_id').where('site_id', '=', tenant.siteId).execute();
+    expect(events).toHaveLength(5);
+  });
+
   it('resolves a batch and reports only the messages that failed', async () => {
     // Prepare
     const tenant = await createTenant(sql);

@@ -95,6 +95,47 @@ describe('stitching', () => {
     ]);
   });
 
+  it('keeps two identified people apart when only a shared computer cookie joins them', () => {
+    // Prepare: Ada signs in on the family computer; later her guest, known by an e-mail from her own
+    // phone, types it on the same computer (no user id is involved, so no limit applies).
+    const r = region([
+      [1, 'anonymous_id:family-pc', 'user_id:ada'],
+      [2, 'anonymous_id:guest-phone', 'email:guest@x.io'],
+      [3, 'anonymous_id:family-pc', 'email:guest@x.io'],
+      [4, 'anonymous_id:new-tablet', 'email:guest@x.io'],
+    ]);
+
+    // Act
+    const result = stitch(r.identifiers, r.links, DEFAULT_IDENTITY_RULES);
+
+    // Assess
+    expect(groups(result, r.nameOf)).toEqual([
+      ['anonymous_id:family-pc', 'user_id:ada'],
+      ['anonymous_id:guest-phone', 'anonymous_id:new-tablet', 'email:guest@x.io'],
+    ]);
+    expect(result.conflicts.map((c) => [c.identifierId, c.reason])).toEqual([
+      [r.idOf('anonymous_id:family-pc'), 'identified'],
+    ]);
+  });
+
+  it('still joins an anonymous device to the person who signs in on it', () => {
+    // Prepare
+    const r = region([
+      [1, 'anonymous_id:laptop', 'gclid:click'],
+      [2, 'anonymous_id:phone', 'email:ada@x.io'],
+      [3, 'anonymous_id:laptop', 'email:ada@x.io'],
+    ]);
+
+    // Act
+    const result = stitch(r.identifiers, r.links, DEFAULT_IDENTITY_RULES);
+
+    // Assess
+    expect(groups(result, r.nameOf)).toEqual([
+      ['anonymous_id:laptop', 'anonymous_id:phone', 'email:ada@x.io', 'gclid:click'],
+    ]);
+    expect(result.conflicts).toEqual([]);
+  });
+
   it('refuses a merge that would move more identifiers than the merge cap', () => {
     // Prepare
     const rules: IdentityRules = { ...DEFAULT_IDENTITY_RULES, mergeCap: 2 };

@@ -3,6 +3,7 @@ import * as foundation from './0001-foundation';
 import * as identity from './0002-identity';
 import * as postbacks from './0010-postbacks';
 import * as api from './0020-api';
+import * as identityLinkLookups from './0021-identity-link-lookups';
 
 /**
  * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002-identity': identity,
   '0010-postbacks': postbacks,
   '0020-api': api,
+  '0021-identity-link-lookups': identityLinkLookups,
 };

@@ -28,14 +28,16 @@ export async function personKeys(
   if (!options.create) return keys;
 
   const missing = wanted.filter((id) => !keys.has(id));
-  for (const personId of missing) {
+  if (missing.length === 0) return keys;
+  const created = missing.map((personId) => {
     const key = new Uint8Array(randomBytes(32));
-    await raw`insert into person_keys (person_id, organization_id, wrapped_key)
-      values (${personId}::uuid, ${organizationId}::uuid, ${Buffer.from(seal(encryptionKey, key, aad(personId)))})`.execute(
-      db,
-    );
     keys.set(personId, key);
-  }
+    return { person_id: personId, wrapped: Buffer.from(seal(encryptionKey, key, aad(personId))).toString('base64') };
+  });
+  await raw`insert into person_keys (person_id, organization_id, wrapped_key)
+    select x.person_id, ${organizationId}::uuid, decode(x.wrapped, 'base64')
+    from jsonb_to_recordset(${JSON.stringify(created)}::jsonb) as x(person_id uuid, wrapped text)
+    order by x.person_id`.execute(db);
   return keys;
 }
 

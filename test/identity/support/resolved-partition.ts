@@ -44,16 +44,26 @@ export function canonicalGroups(partition: ReadonlyMap<string, string>): string[
   return [...groups.values()].map((g) => g.sort()).sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1));
 }
 
+/**
+ * Pairwise accuracy, counted over pairs of identifiers (each identifier belongs, in truth, to the
+ * real person who first showed it).
+ *
+ * Deterministic recall counts only the true pairs that the observed events connect
+ * deterministically: two identifiers of one real person are such a pair when a chain of
+ * observations joins them in which every observation shows identifiers of that person only. A
+ * device on which the person never signed in nor left an address shares no identifier with the rest
+ * of them: no deterministic system can join it, and overall recall counts it as missed.
+ */
 export interface MergeAccuracy {
   /** Of the pairs put in one person, the share that are one real person. */
   readonly precision: number;
   /** Of the pairs that are one real person, the share put in one person. */
   readonly recall: number;
-  /** Of the pairs the data gives evidence for, the share put in one person. */
-  readonly evidencedRecall: number;
+  /** Of the true pairs that single-person observations connect, the share put in one person. */
+  readonly deterministicRecall: number;
   readonly predictedPairs: number;
   readonly truePairs: number;
-  readonly evidencedPairs: number;
+  readonly deterministicPairs: number;
   readonly identifiers: number;
   readonly persons: number;
   readonly realPeople: number;
@@ -78,16 +88,16 @@ export function mergeAccuracy(
   const e = (k: string) => `${t(k)}|${evidence.get(k)}`;
   const predictedPairs = pairs(p);
   const truePairs = pairs(t);
-  const evidencedPairs = pairs(e);
+  const deterministicPairs = pairs(e);
   const bothTrue = pairs((k) => `${p(k)}|${t(k)}`);
   const bothEvidenced = pairs((k) => `${p(k)}|${e(k)}`);
   return {
     precision: predictedPairs === 0 ? 1 : bothTrue / predictedPairs,
     recall: truePairs === 0 ? 1 : bothTrue / truePairs,
-    evidencedRecall: evidencedPairs === 0 ? 1 : bothEvidenced / evidencedPairs,
+    deterministicRecall: deterministicPairs === 0 ? 1 : bothEvidenced / deterministicPairs,
     predictedPairs,
     truePairs,
-    evidencedPairs,
+    deterministicPairs,
     identifiers: keys.length,
     persons: new Set(keys.map(p)).size,
     realPeople: new Set(keys.map(t)).size,

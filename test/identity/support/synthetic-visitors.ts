@@ -4,8 +4,9 @@ import type { IdentityObservation } from '../../../lambdas/identity/observation'
 /**
  * Synthetic visitors with ground truth, for accuracy and concurrency proofs: people with one to
  * three devices (cookies that sometimes get cleared), logins, newsletter forms with the occasional
- * typo, ad clicks, family computers used by two people, and families sharing one e-mail address.
- * Deterministic for a seed.
+ * typo, ad clicks, family computers used by two people, families sharing one e-mail address, and bot
+ * traffic (crawlers that keep no cookie, broken integrations sending `user_id: "undefined"`, form
+ * spam with throwaway addresses). Deterministic for a seed.
  */
 export interface SyntheticOptions {
   readonly people: number;
@@ -16,6 +17,8 @@ export interface SyntheticOptions {
   readonly start?: number;
   /** Share of pairs of people that are a family sharing a computer (and sometimes an address). @default 0.12 */
   readonly familyRate?: number;
+  /** Bots per person. @default 0.1 */
+  readonly botRate?: number;
 }
 
 export interface SyntheticDataset {
@@ -28,6 +31,8 @@ export interface SyntheticDataset {
    * person only. The best any resolver can do; anything beyond is guessing.
    */
   readonly evidence: ReadonlyMap<string, string>;
+  /** `type:value` → every real person who showed it (two for a shared computer's cookie or a family's address). */
+  readonly users: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 interface Person {
@@ -90,6 +95,7 @@ export function generateVisitors(options: SyntheticOptions): SyntheticDataset {
 
   const observations: { observation: IdentityObservation; person: Person }[] = [];
   const truth = new Map<string, string>();
+  const users = new Map<string, Set<string>>();
   const evidence = new UnionFind();
   let clock = start;
   let eventNo = 0;
@@ -98,6 +104,7 @@ export function generateVisitors(options: SyntheticOptions): SyntheticDataset {
     device: Device,
     identifiers: IdentifierInput[],
     extra: Partial<IdentityObservation> = {},
+    junk: readonly IdentifierInput[] = [],
   ) => {
     clock += 1_000 + Math.floor(random() * 60_000);
     eventNo++;
@@ -107,15 +114,17 @@ export function generateVisitors(options: SyntheticOptions): SyntheticDataset {
       siteId: options.siteId,
       eventId: `syn-${options.seed}-${String(eventNo).padStart(7, '0')}`,
       observedAt: clock,
-      identifiers,
+      identifiers: [...identifiers, ...junk],
       ip: device.ip,
       userAgent: device.userAgent,
       event: { type: identifiers.length > 1 ? 'identify' : 'page', url: 'https://shop.example/' },
       ...extra,
     };
     observations.push({ observation, person });
+    // Placeholders (`user_id: "undefined"`, `test@test.com`) identify nobody: no truth for them.
     const keys = identifiers.map((i) => identifierKey(i.type, normalized(i)));
     for (const key of keys) if (!truth.has(key)) truth.set(key, person.key);
+    for (const key of keys) users.set(key, new Set([...(users.get(key) ?? []), person.key]));
     // Evidence only when every identifier of the observation is this person's own.
     if (keys.every((k) => truth.get(k) === person.key)) {
       for (const key of keys) evidence.union(keys[0] as string, key);
@@ -155,10 +164,32 @@ export function generateVisitors(options: SyntheticOptions): SyntheticDataset {
     }
   };
 
+  // Bots: crawlers (a fresh cookie at each hit) and broken integrations or form spam (placeholders).
+  const bots: Person[] = Array.from({ length: Math.round(options.people * (options.botRate ?? 0.1)) }, (_, i) => ({
+    key: `bot${i}`,
+    devices: [
+      {
+        cookies: [],
+        ip: `203.0.113.${Math.floor(random() * 255)}`,
+        userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+      },
+    ],
+  }));
+  const botHit = (bot: Person) => {
+    const device = bot.devices[0] as Device;
+    const junk: IdentifierInput[] = [];
+    if (chance(0.3)) junk.push({ type: 'user_id', value: pick(['undefined', 'null', '0', '[object Object]']) });
+    if (chance(0.2)) junk.push({ type: 'email', value: pick(['test@test.com', 'a@a.com', 'noreply@spam.example']) });
+    // A crawler that keeps no cookie is, for identity, a new visitor at every hit.
+    const hit = { ...bot, key: `${bot.key}-${hex(4)}` };
+    emit(hit, device, [{ type: 'anonymous_id', value: `anon-${hex(16)}` }], {}, junk);
+  };
+
   // People take turns, so sessions of different people interleave in time.
   const rounds = 4;
   for (let round = 0; round < rounds; round++) {
     for (const person of people) {
+      if (bots.length > 0 && chance((2 * bots.length) / people.length)) botHit(pick(bots));
       for (const [d, device] of person.devices.entries()) {
         if (round > 0 && chance(0.35)) continue;
         if (round > 0 && chance(0.08)) device.cookies.push(`anon-${hex(16)}`);
@@ -172,7 +203,7 @@ export function generateVisitors(options: SyntheticOptions): SyntheticDataset {
 
   const evidenceMap = new Map<string, string>();
   for (const key of truth.keys()) evidenceMap.set(key, evidence.find(key));
-  return { observations: observations.map((o) => o.observation), truth, evidence: evidenceMap };
+  return { observations: observations.map((o) => o.observation), truth, users, evidence: evidenceMap };
 }
 
 /** The value as the resolver normalizes it (lower-case e-mail, compact phone). */

@@ -1,0 +1,92 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import { linkCompany, linkEmailDomainsOfMany } from './company-rows';
+import type { OrganizationKeys } from './crypto/organization-keys';
+import type { IdentityObservation } from './observation';
+import type { PreparedIdentifier } from './prepared-identifiers';
+import { recordSlimEvents } from './slim-events';
+import { type SoftLinkOptions, softSignalsOf } from './soft-links';
+import { recordSoftSignalsOfMany } from './soft-signal-batch';
+import { applyTraitsOfMany } from './trait-rows';
+
+/** An observation of a batch and the person it resolved to. */
+export interface ResolvedObservation {
+  readonly observation: IdentityObservation;
+  readonly accepted: readonly PreparedIdentifier[];
+  readonly personId: string;
+}
+
+/**
+ * What follows resolution, for a whole batch: traits, companies, soft signals, slim events and
+ * sessions, each a multi-row statement (in the order the one-observation path writes them).
+ */
+export async function applyObservationEffects(
+  trx: Kysely<Database>,
+  keys: OrganizationKeys,
+  organizationId: string,
+  resolved: readonly ResolvedObservation[],
+  personKey: (personId: string) => Uint8Array,
+  softLinks: SoftLinkOptions | false | undefined,
+): Promise<void> {
+  const observedAt = (r: ResolvedObservation) => new Date(r.observation.observedAt);
+  await applyTraitsOfMany(
+    trx,
+    organizationId,
+    keys.indexKey,
+    resolved.flatMap((r) =>
+      r.observation.traits
+        ? [
+            {
+              personId: r.personId,
+              observedAt: observedAt(r),
+              personKey: async () => personKey(r.personId),
+              traits: r.observation.traits,
+            },
+          ]
+        : [],
+    ),
+  );
+
+  for (const r of resolved) {
+    const company = r.observation.company;
+    if (!company) continue;
+    const source = company.groupId ? 'group' : 'observation';
+    await linkCompany(trx, organizationId, r.personId, company, source, observedAt(r));
+  }
+  const emails = resolved.map((r) => ({ ...r, emails: emailsOf(r.accepted) }));
+  await linkEmailDomainsOfMany(
+    trx,
+    organizationId,
+    emails.flatMap((r) => r.emails.map((email) => ({ personId: r.personId, email, observedAt: observedAt(r) }))),
+  );
+
+  if (softLinks !== false) {
+    const sightings = emails.map((r) => ({
+      siteId: r.observation.siteId,
+      personId: r.personId,
+      observedAt: observedAt(r),
+      signals: softSignalsOf(keys.indexKey, {
+        ip: r.observation.ip,
+        userAgent: r.observation.userAgent,
+        emails: r.emails,
+      }),
+    }));
+    await recordSoftSignalsOfMany(trx, organizationId, sightings, softLinks ?? {});
+  }
+
+  await recordSlimEvents(
+    trx,
+    organizationId,
+    resolved.map((r) => ({
+      siteId: r.observation.siteId,
+      personId: r.personId,
+      eventId: r.observation.eventId,
+      occurredAt: observedAt(r),
+      event: r.observation.event,
+    })),
+  );
+}
+
+function emailsOf(accepted: readonly PreparedIdentifier[]): string[] {
+  return accepted.filter((a) => a.type === 'email' && a.plaintext).map((a) => a.plaintext as string);
+}

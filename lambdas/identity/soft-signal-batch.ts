@@ -1,0 +1,126 @@
+import { type Kysely, sql as raw } from 'kysely';
+import type { Database } from '../db/schema';
+import { SOFT_SIGNAL_SCORES, type SoftLinkOptions, type SoftSignal } from './soft-links';
+import { jsonb } from './sql-values';
+
+/** A person's soft signals as one observation showed them. */
+export interface SightedSignals {
+  readonly siteId: string;
+  readonly personId: string;
+  readonly observedAt: Date;
+  readonly signals: readonly SoftSignal[];
+}
+
+/**
+ * `recordSoftSignals` for a batch in three statements: every sighting recorded (one row per person
+ * and signal, its time range widened), then who else shares each signal looked up, then the soft links
+ * proposed. Nothing is merged. Returns how many links were proposed or reinforced.
+ */
+export async function recordSoftSignalsOfMany(
+  db: Kysely<Database>,
+  organizationId: string,
+  sightings: readonly SightedSignals[],
+  options: SoftLinkOptions = {},
+): Promise<number> {
+  const windowMs = options.windowMs ?? 30 * 60_000;
+  const maxSharers = options.maxSharers ?? 5;
+  const own = new Map<
+    string,
+    { site_id: string; kind: string; digest: string; person_id: string; lo: number; hi: number }
+  >();
+  const asked: {
+    n: number;
+    site_id: string;
+    kind: string;
+    digest: string;
+    person_id: string;
+    lo: string;
+    hi: string;
+    windowed: boolean;
+  }[] = [];
+  for (const sighting of sightings) {
+    const at = sighting.observedAt.getTime();
+    for (const signal of sighting.signals) {
+      const key = `${sighting.siteId}\u0000${signal.kind}\u0000${signal.digest}\u0000${sighting.personId}`;
+      const row = own.get(key);
+      own.set(key, {
+        site_id: sighting.siteId,
+        kind: signal.kind,
+        digest: signal.digest,
+        person_id: sighting.personId,
+        lo: Math.min(row?.lo ?? at, at),
+        hi: Math.max(row?.hi ?? at, at),
+      });
+      const windowed = signal.kind === 'ip_user_agent';
+      asked.push({
+        n: asked.length,
+        site_id: sighting.siteId,
+        kind: signal.kind,
+        digest: signal.digest,
+        person_id: sighting.personId,
+        lo: new Date(at - windowMs).toISOString(),
+        hi: new Date(at + windowMs).toISOString(),
+        windowed,
+      });
+    }
+  }
+  if (own.size === 0) return 0;
+
+  const rows = [...own.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, r]) => ({ ...r, lo: new Date(r.lo).toISOString(), hi: new Date(r.hi).toISOString() }));
+  await raw`
+    insert into soft_signals (organization_id, site_id, kind, digest, person_id, first_seen_at, last_seen_at)
+    select ${organizationId}::uuid, x.site_id, x.kind, x.digest, x.person_id, x.lo, x.hi
+    from jsonb_to_recordset(${jsonb(rows)}) as x(site_id uuid, kind text, digest text, person_id uuid, lo timestamptz, hi timestamptz)
+    on conflict (site_id, kind, digest, person_id) do update set
+      first_seen_at = least(soft_signals.first_seen_at, excluded.first_seen_at),
+      last_seen_at = greatest(soft_signals.last_seen_at, excluded.last_seen_at)`.execute(db);
+
+  const { rows: others } = await raw<{ n: number; person_id: string }>`
+    select x.n, o.person_id
+    from jsonb_to_recordset(${jsonb(asked)})
+      as x(n int, site_id uuid, kind text, digest text, person_id uuid, lo timestamptz, hi timestamptz, windowed boolean)
+    cross join lateral (
+      select distinct coalesce(p.merged_into, p.id) as person_id
+      from soft_signals s join persons p on p.id = s.person_id
+      where s.site_id = x.site_id and s.kind = x.kind and s.digest = x.digest
+        and p.erased_at is null and coalesce(p.merged_into, p.id) <> x.person_id
+        and (not x.windowed or (s.last_seen_at >= x.lo and s.first_seen_at <= x.hi))
+      limit ${maxSharers + 1}
+    ) o`.execute(db);
+
+  const sharersOf = new Map<number, string[]>();
+  for (const other of others) sharersOf.set(other.n, [...(sharersOf.get(other.n) ?? []), other.person_id]);
+  const pairs = new Map<
+    string,
+    { site_id: string; a: string; b: string; rule: string; score: number; evidence: string }
+  >();
+  for (const [n, sharers] of sharersOf) {
+    if (sharers.length > maxSharers) continue;
+    const question = asked[n] as (typeof asked)[number];
+    const evidence = JSON.stringify({
+      signal: question.kind,
+      ...(question.windowed ? { windowMinutes: windowMs / 60_000 } : {}),
+    });
+    for (const other of sharers) {
+      const [a, b] = other < question.person_id ? [other, question.person_id] : [question.person_id, other];
+      pairs.set(`${question.site_id}\u0000${a}\u0000${b}\u0000${question.kind}`, {
+        site_id: question.site_id,
+        a,
+        b,
+        rule: question.kind,
+        score: SOFT_SIGNAL_SCORES[question.kind as SoftSignal['kind']],
+        evidence,
+      });
+    }
+  }
+  if (pairs.size === 0) return 0;
+  const proposed = [...pairs.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, p]) => p);
+  await raw`
+    insert into soft_links (organization_id, site_id, person_a, person_b, rule, score, evidence)
+    select ${organizationId}::uuid, x.site_id, x.a, x.b, x.rule, x.score, x.evidence::jsonb
+    from jsonb_to_recordset(${jsonb(proposed)}) as x(site_id uuid, a uuid, b uuid, rule text, score real, evidence text)
+    on conflict (site_id, person_a, person_b, rule) do update set updated_at = now()`.execute(db);
+  return proposed.length;
+}
