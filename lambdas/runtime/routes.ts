@@ -68,7 +68,8 @@ export function compileRoutes(routes: readonly Route[]): RouteMatcher {
       if (candidate.method === method || candidate.method === 'ANY') {
         return { route: candidate.route, ...(Object.keys(params).length > 0 ? { pathParameters: params } : {}) };
       }
-      (allowed ??= new Set()).add(candidate.method);
+      allowed ??= new Set();
+      allowed.add(candidate.method);
     }
     return allowed ? { allowed: [...allowed] } : undefined;
   };
