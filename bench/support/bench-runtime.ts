@@ -27,8 +27,9 @@ export async function startBenchRuntime(prefix: string): Promise<BenchRuntime> {
     { env: { ...process.env, SIGHTLINE_DATA_DIR: dataDir, PORT: '0' }, stdio: 'ignore' },
   );
   const stop = async () => {
+    const exited = child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
     child.kill('SIGINT');
-    await new Promise((r) => child.once('exit', r));
+    await exited;
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {

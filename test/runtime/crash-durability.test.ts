@@ -53,9 +53,11 @@ describe('crash durability of npm start', () => {
       const inFlight: Promise<void>[] = [];
       for (let batch = 0; batch < 40; batch++) inFlight.push(send(batch).catch(() => undefined));
       await Promise.all(inFlight.slice(0, 25));
+      // Listen before killing: the exit may come before the requests in flight settle.
+      const firstExited = new Promise((r) => first.once('exit', r));
       first.kill('SIGKILL');
       await Promise.all(inFlight);
-      await new Promise((r) => first.once('exit', r));
+      await firstExited;
       expect(acknowledged.length).toBeGreaterThanOrEqual(25 * 20);
 
       const second = startProcess(dir);
@@ -70,8 +72,9 @@ describe('crash durability of npm start', () => {
         stored = new Set(rows.map((r) => String(r.event_id)));
       }
       await analytics.close();
+      const secondExited = new Promise((r) => second.once('exit', r));
       second.kill('SIGINT');
-      await new Promise((r) => second.once('exit', r));
+      await secondExited;
 
       // Assess: every acknowledged event reached the lake, exactly once per id.
       expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
