@@ -1,9 +1,11 @@
 /**
  * Enrichment throughput: 100k synthetic envelopes (a realistic mix of user agents, IPv4/IPv6
  * addresses, referrers, campaigns and event types) through `createEnricher` with the default
- * DB-IP City Lite databases. Prints events/s and per-event latency percentiles.
+ * DB-IP City Lite databases. 20,000 visitors, each behind one address; `unique` gives every event
+ * an address of its own (the worst case: the GeoIP cache never hits). Prints events/s and per-event
+ * latency percentiles.
  *
- * Run: npx tsx bench/enrichment-throughput.bench.ts [count]
+ * Run: npx tsx bench/enrichment-throughput.bench.ts [count=100000] [unique]
  */
 import { cpus } from 'node:os';
 import type { CollectedEventEnvelope, NormalizedEvent } from '../lambdas/collection/collected-event';
@@ -11,6 +13,9 @@ import { createEnricher, type SiteContext } from '../lambdas/enrichment/enrich-e
 import { openGeoIp } from '../lambdas/enrichment/geoip';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
+/** `unique`: every event from a new address (a cache never hits); default: one address per visitor. */
+const ADDRESSES = process.argv[3] === 'unique' ? 'unique' : 'per-visitor';
+const VISITORS = 20_000;
 
 /** Deterministic pseudo-random numbers (mulberry32), so runs are comparable. */
 function random(seed: number): () => number {
@@ -107,12 +112,12 @@ const QUERIES: readonly (readonly [string, number])[] = [
   ['?utm_source=google&utm_medium=cpc&utm_campaign=brand&utm_term=shoes', 3],
 ];
 
-function event(i: number, receivedAt: number): NormalizedEvent {
+function event(i: number, receivedAt: number, visitor: number): NormalizedEvent {
   const url = `https://www.example.com/${pick(['', 'pricing', 'blog/post-1', 'docs/start', 'product/42'])}${weighted(QUERIES)}`;
   const base = {
     eventId: `evt-${i}`,
     timestamp: receivedAt - Math.floor(next() * 5_000),
-    anonymousId: `anon-${Math.floor(next() * 20_000)}`,
+    anonymousId: `anon-${visitor}`,
     sessionId: `sess-${Math.floor(next() * 30_000)}`,
     url,
     referrer: weighted(REFERRERS),
@@ -141,7 +146,10 @@ function event(i: number, receivedAt: number): NormalizedEvent {
 
 function envelopes(count: number): CollectedEventEnvelope[] {
   const start = Date.parse('2026-03-10T12:00:00Z');
+  // A visitor's events come from one address (as a request's and a session's do).
+  const visitorIps = Array.from({ length: VISITORS }, ip);
   return Array.from({ length: count }, (_, i) => {
+    const visitor = Math.floor(next() * VISITORS);
     const receivedAt = start + i * 10;
     return {
       kind: 'event',
@@ -149,8 +157,12 @@ function envelopes(count: number): CollectedEventEnvelope[] {
       siteId: 'site-1',
       organizationId: 'org-1',
       source: 'tracker',
-      server: { receivedAt, ip: ip(), userAgent: userAgent() },
-      event: event(i, receivedAt),
+      server: {
+        receivedAt,
+        ip: ADDRESSES === 'unique' ? ip() : (visitorIps[visitor] as string),
+        userAgent: userAgent(),
+      },
+      event: event(i, receivedAt, visitor),
     };
   });
 }

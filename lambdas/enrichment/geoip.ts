@@ -12,6 +12,10 @@ import {
   readCityRecord,
 } from './geo-record';
 import { parseIp } from './ip-truncation';
+import { LruCache } from './lru-cache';
+
+/** Addresses whose location is remembered (about 200 bytes each). */
+const LOOKUP_CACHE_ENTRIES = 20_000;
 
 /** Everything the GeoIP databases say about one address; nulls/false where they say nothing. */
 export interface GeoLocation extends CityFields, NetworkFields, AnonymityFields {}
@@ -85,16 +89,24 @@ function createGeoIp(city: FamilyReaders, asn: AnyReader | null, anonymous: AnyR
     if (v6Reader === undefined) v6Reader = (city.v6 as () => AnyReader | null)();
     return v6Reader;
   };
+  // A visitor's events share an address (a request carries several, sessions many): remember the
+  // latest answers rather than walk the trees and decode the records again.
+  const recent = new LruCache<string, GeoLocation>(LOOKUP_CACHE_ENTRIES);
   return {
     lookup(raw) {
+      if (!raw) return NO_LOCATION;
+      const known = recent.get(raw);
+      if (known) return known;
       const ip = parseIp(raw);
       if (!ip) return NO_LOCATION;
       const cityReader = ip.family === 4 ? city.v4 : v6();
-      return {
+      const location: GeoLocation = Object.freeze({
         ...(cityReader ? readCityRecord(cityReader.get(ip.address)) : NO_CITY),
         ...readAsnRecord(asn?.get(ip.address)),
         ...(anonymous ? readAnonymousRecord(anonymous.get(ip.address)) : NOT_ANONYMOUS),
-      };
+      });
+      recent.set(raw, location);
+      return location;
     },
   };
 }

@@ -32,6 +32,17 @@ describe('openGeoIp over the MaxMind test databases', () => {
     });
   });
 
+  it('answers a repeated address from its cache with the same frozen location', () => {
+    // Act
+    const first = geo.lookup('81.2.69.160');
+    const again = geo.lookup('81.2.69.160');
+
+    // Assess
+    expect(again).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(first.city).toBe('London');
+  });
+
   it('locates every network of the City source as the source says', () => {
     // Prepare
     const networks = sourceNetworks('GeoIP2-City-Test.mmdb') as [string, CitySource][];
