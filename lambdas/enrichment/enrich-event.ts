@@ -3,7 +3,7 @@ import type { SiteSettings } from '../db/schema/core';
 import { affiliateClickOf } from './affiliate-click';
 import { BehaviourTracker, type BehaviourVerdict, HUMAN } from './behaviour-tracker';
 import { detectBot } from './bot-detection';
-import { parseCampaign } from './campaign';
+import { type CampaignInfo, parseCampaign } from './campaign';
 import { assignChannel } from './channel';
 import type { ChannelRule } from './channel-rules';
 import type { EventRow } from './event-row';
@@ -11,8 +11,9 @@ import { eventTimeOf, receivedAtOf } from './event-time';
 import { eventTypeOf } from './event-type';
 import type { GeoIp } from './geoip';
 import { truncateIp } from './ip-truncation';
+import { LruCache } from './lru-cache';
 import { stripPii } from './pii';
-import { classifyReferrer } from './referrer';
+import { classifyReferrer, type ReferrerInfo } from './referrer';
 import { createUserAgentParser, type UserAgentParser } from './user-agent';
 import { visitorContextOf } from './visitor-context';
 import { locateVisitor } from './visitor-location';
@@ -56,6 +57,8 @@ export interface Enricher {
 }
 
 const MAX_PIXELS = 100_000;
+/** Distinct landing URLs and referrer/page pairs whose classification is kept. */
+const CLASSIFICATION_CACHE_ENTRIES = 10_000;
 
 /**
  * Creates the enricher: pure functions over one envelope plus the GeoIP databases and a UA cache.
@@ -69,6 +72,38 @@ export function createEnricher(options: EnricherOptions): Enricher {
   const now = options.now ?? Date.now;
   const userAgents = options.userAgents ?? createUserAgentParser();
   const botOptions = options.hostingAsns ? { hostingAsns: options.hostingAsns } : {};
+  // Landing URLs and referrers repeat across visitors: both classifications are pure functions of
+  // their strings, so recent answers are reused instead of parsing the URLs again.
+  const campaigns = new LruCache<string, CampaignInfo>(CLASSIFICATION_CACHE_ENTRIES);
+  const referrers = new LruCache<string, ReferrerInfo>(CLASSIFICATION_CACHE_ENTRIES);
+  const campaignOfUrl = (url: string | undefined): CampaignInfo => {
+    const key = url ?? '';
+    let found = campaigns.get(key);
+    if (!found) {
+      found = parseCampaign({ url });
+      campaigns.set(key, found);
+    }
+    return found;
+  };
+  const truncated = new LruCache<string, string | null>(CLASSIFICATION_CACHE_ENTRIES);
+  const truncatedIpOf = (ip: string | null, settings: SiteSettings): string | null => {
+    if (!ip) return null;
+    const key = `${ip}/${settings.ipv4PrefixBits ?? ''}/${settings.ipv6PrefixBits ?? ''}`;
+    const found = truncated.get(key);
+    if (found !== undefined) return found;
+    const value = truncateIp(ip, settings);
+    truncated.set(key, value);
+    return value;
+  };
+  const referrerOf = (referrer: string | undefined, pageUrl: string | undefined, paid: boolean): ReferrerInfo => {
+    const key = `${paid ? 1 : 0}\u0000${referrer ?? ''}\u0000${pageUrl ?? ''}`;
+    let found = referrers.get(key);
+    if (!found) {
+      found = classifyReferrer({ referrer, pageUrl, paid });
+      referrers.set(key, found);
+    }
+    return found;
+  };
 
   function enrich(envelope: CollectedEventEnvelope, site: SiteContext, behaviour: BehaviourVerdict = HUMAN): EventRow {
     const { event, server } = envelope;
@@ -96,13 +131,11 @@ export function createEnricher(options: EnricherOptions): Enricher {
       },
       botOptions,
     );
-    const campaign = parseCampaign({
-      url: event.url,
-      campaign: event.campaign,
-      clickIds: event.clickIds,
-      subIds: event.subIds,
-    });
-    const referrer = classifyReferrer({ referrer: event.referrer, pageUrl: event.url, paid: campaign.paid });
+    const campaign =
+      event.campaign || event.clickIds || event.subIds
+        ? parseCampaign({ url: event.url, campaign: event.campaign, clickIds: event.clickIds, subIds: event.subIds })
+        : campaignOfUrl(event.url);
+    const referrer = referrerOf(event.referrer, event.url, campaign.paid);
     const { channel } = assignChannel(campaign, referrer, settings.channelRules);
     const affiliate = affiliateClickOf(envelope, settings.affiliatePatterns);
     const traits = stripPii(event.traits);
@@ -143,7 +176,7 @@ export function createEnricher(options: EnricherOptions): Enricher {
       properties:
         event.properties && Object.keys(event.properties).length > 0 ? JSON.stringify(event.properties) : null,
       traits: traits ? JSON.stringify(traits) : null,
-      ip: truncateIp(client.ip, settings),
+      ip: truncatedIpOf(client.ip, settings),
       country: location.country,
       region: location.region,
       city: location.city,
