@@ -61,15 +61,20 @@ export async function applyObservationEffects(
   );
 
   if (softLinks !== false) {
+    const memo = new Map<string, string>();
     const sightings = emails.map((r) => ({
       siteId: r.observation.siteId,
       personId: r.personId,
       observedAt: observedAt(r),
-      signals: softSignalsOf(keys.indexKey, {
-        ip: r.observation.ip,
-        userAgent: r.observation.userAgent,
-        emails: r.emails,
-      }),
+      signals: softSignalsOf(
+        keys.indexKey,
+        {
+          ip: r.observation.ip,
+          userAgent: r.observation.userAgent,
+          emails: r.emails,
+        },
+        memo,
+      ),
     }));
     await recordSoftSignalsOfMany(trx, organizationId, sightings, softLinks ?? {});
   }

@@ -5,7 +5,7 @@ import { type PendingObservation, resolveRound } from './batch-round';
 import type { OrganizationKeyring } from './crypto/organization-keys';
 import type { IdentityRules } from './identity-rules';
 import { type IdentityObservation, parseIdentityObservation } from './observation';
-import { prepareIdentifiers, type RefusedIdentifier } from './prepared-identifiers';
+import { type PreparedIdentifierMemo, prepareIdentifiers, type RefusedIdentifier } from './prepared-identifiers';
 import type { Resolution } from './resolver';
 import type { SoftLinkOptions } from './soft-links';
 import { isRetryableConflict, retryDelayMs } from './transaction-retry';
@@ -80,12 +80,14 @@ async function resolveOrganization(
   }
 
   const refusedOf = new Map<number, RefusedIdentifier[]>();
+  const memo: PreparedIdentifierMemo = new Map();
   const prepared: PendingObservation[] = entries.map(({ index, observation }) => {
     const { accepted, refused } = prepareIdentifiers(
       observation.siteId,
       observation.identifiers,
       keys.indexKey,
       context.rules,
+      memo,
     );
     refusedOf.set(index, refused);
     return {

@@ -43,19 +43,22 @@ export interface SiteLinkRow {
   readonly first_event_id: string;
 }
 
-/** The links of exactly these sets of identifier ids (those that exist), in one round trip. */
+/** The links of exactly these sets of identifier ids (those that exist), in one call (`identity_links_of`). */
 export async function findLinks(
   db: Kysely<Database>,
   sets: readonly { readonly siteId: string; readonly ids: readonly number[] }[],
 ): Promise<SiteLinkRow[]> {
   if (sets.length === 0) return [];
-  const input = jsonb(sets.map((s) => ({ site_id: s.siteId, ids: [...s.ids].sort((a, b) => a - b).map(String) })));
-  const { rows } = await raw<SiteLinkRow>`
-    select l.*, x.site_id from jsonb_to_recordset(${input}) as x(site_id uuid, ids jsonb)
-    cross join lateral identity_link_of(
-      x.site_id, (select array_agg(value::bigint order by value::bigint) from jsonb_array_elements_text(x.ids))
-    ) l`.execute(db);
-  return rows.map((r) => ({ ...r, id: Number(r.id), identifier_ids: r.identifier_ids.map(Number) }));
+  const input = jsonb(sets.map((s, n) => ({ n, site_id: s.siteId, ids: s.ids.map(String) })));
+  const { rows } = await raw<Omit<SiteLinkRow, 'site_id'> & { n: number }>`
+    select n, id, identifier_ids, first_observed_at, first_event_id from identity_links_of(${input})`.execute(db);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    site_id: (sets[r.n] as (typeof sets)[number]).siteId,
+    identifier_ids: r.identifier_ids.map(Number),
+    first_observed_at: r.first_observed_at,
+    first_event_id: r.first_event_id,
+  }));
 }
 
 /** A member of the region (identifiers connected by links) around a seed identifier. */
@@ -97,14 +100,11 @@ export async function earliestLinkOf(
     first_event_id: string;
     created_person_id: string | null;
   }>`
-    select x.id, l.id as link_id, l.first_observed_at, l.first_event_id,
-      (select p.id from persons p where p.creator_identifier_id = x.id and p.erased_at is null and p.merged_into is null)
+    select l.identifier_id as id, l.id as link_id, l.first_observed_at, l.first_event_id,
+      (select p.id from persons p
+        where p.creator_identifier_id = l.identifier_id and p.erased_at is null and p.merged_into is null)
         as created_person_id
-    from (select value::bigint as id from jsonb_array_elements_text(${jsonb(ids.map(String))})) x
-    cross join lateral (
-      select id, first_observed_at, first_event_id from identity_links_touching(array[x.id])
-      order by first_observed_at, first_event_id limit 1
-    ) l`.execute(db);
+    from identity_earliest_links(${jsonb(ids.map(String))}) l`.execute(db);
   return new Map(
     rows.map((r) => [
       Number(r.id),

@@ -20,6 +20,13 @@ export interface RefusedIdentifier {
 }
 
 /**
+ * What `prepareIdentifiers` made of each identifier as sent, for one organization's index key: most
+ * observations of a batch repeat a returning visitor's identifiers, so each is normalized, blind-indexed
+ * and hashed into its lock key once per batch. Keep it no longer than the batch (it holds PII as sent).
+ */
+export type PreparedIdentifierMemo = Map<string, PreparedIdentifier | RefusedIdentifier>;
+
+/**
  * Normalizes, screens and keys an observation's identifiers, highest priority first, without
  * duplicates. PII leaves here only as a blind index (plus the plaintext kept for sealing).
  *
@@ -31,29 +38,41 @@ export function prepareIdentifiers(
   inputs: readonly IdentifierInput[],
   indexKey: Uint8Array,
   rules: IdentityRules,
+  memo?: PreparedIdentifierMemo,
 ): { accepted: PreparedIdentifier[]; refused: RefusedIdentifier[] } {
   const accepted = new Map<string, PreparedIdentifier>();
   const refused: RefusedIdentifier[] = [];
   for (const input of inputs) {
-    const normalized = normalizeIdentifier(input);
-    if (!normalized.ok) {
-      refused.push({ type: normalized.type, reason: normalized.reason });
-      continue;
+    const key = `${siteId}\u0001${input.type}\u0000${input.value}`;
+    let prepared = memo?.get(key);
+    if (!prepared) {
+      prepared = prepareOne(siteId, input, indexKey);
+      memo?.set(key, prepared);
     }
-    const { type } = normalized;
-    const pii = isPiiIdentifierType(type);
-    const value = pii ? blindIndex(indexKey, type, normalized.value) : normalized.value;
-    const prepared: PreparedIdentifier = {
-      type,
-      value,
-      ...(pii ? { plaintext: normalized.value } : {}),
-      lockKey: identifierLockKey(siteId, type, value),
-    };
-    accepted.set(`${type}\u0000${value}`, prepared);
+    if ('reason' in prepared) refused.push(prepared);
+    else accepted.set(`${prepared.type}\u0000${prepared.value}`, prepared);
   }
   const ordered = [...accepted.values()].sort(
     (a, b) =>
       priorityOf(rules, a.type) - priorityOf(rules, b.type) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
   );
   return { accepted: ordered, refused };
+}
+
+function prepareOne(
+  siteId: string,
+  input: IdentifierInput,
+  indexKey: Uint8Array,
+): PreparedIdentifier | RefusedIdentifier {
+  const normalized = normalizeIdentifier(input);
+  if (!normalized.ok) return { type: normalized.type, reason: normalized.reason };
+  const { type } = normalized;
+  const pii = isPiiIdentifierType(type);
+  const value = pii ? blindIndex(indexKey, type, normalized.value) : normalized.value;
+  return {
+    type,
+    value,
+    ...(pii ? { plaintext: normalized.value } : {}),
+    lockKey: identifierLockKey(siteId, type, value),
+  };
 }

@@ -37,16 +37,24 @@ export const SOFT_SIGNAL_SCORES: Readonly<Record<SoftSignalKind, number>> = {
 export function softSignalsOf(
   indexKey: Uint8Array,
   input: { readonly ip?: string; readonly userAgent?: string; readonly emails: readonly string[] },
+  /** Digests already computed with `indexKey` (a batch repeats its visitors' signals); kept no longer than a batch. */
+  memo?: Map<string, string>,
 ): SoftSignal[] {
+  const digestOf = (kind: SoftSignalKind, value: string) => {
+    const key = `${kind}\u0000${value}`;
+    let digest = memo?.get(key);
+    if (digest === undefined) {
+      digest = blindIndex(indexKey, kind, value);
+      memo?.set(key, digest);
+    }
+    return digest;
+  };
   const signals: SoftSignal[] = [];
   if (input.ip && input.userAgent) {
-    signals.push({
-      kind: 'ip_user_agent',
-      digest: blindIndex(indexKey, 'ip_user_agent', `${input.ip}\n${input.userAgent}`),
-    });
+    signals.push({ kind: 'ip_user_agent', digest: digestOf('ip_user_agent', `${input.ip}\n${input.userAgent}`) });
   }
   for (const email of input.emails) {
-    signals.push({ kind: 'email_variant', digest: blindIndex(indexKey, 'email_variant', canonicalInbox(email)) });
+    signals.push({ kind: 'email_variant', digest: digestOf('email_variant', canonicalInbox(email)) });
   }
   return signals;
 }

@@ -1,7 +1,28 @@
 import { type Kysely, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import { SOFT_SIGNAL_SCORES, type SoftLinkOptions, type SoftSignal } from './soft-links';
-import { jsonb } from './sql-values';
+import { epochMs, jsonb } from './sql-values';
+
+/** Rows of other persons' sightings read per signal at once; a signal with more is asked sighting by sighting. */
+const SHARER_ROWS = 32;
+
+interface Group {
+  readonly g: number;
+  readonly key: string;
+  readonly windowed: boolean;
+  readonly sharers: { personId: string; first: number; last: number }[];
+  complete: boolean;
+}
+
+interface Question {
+  readonly n: number;
+  readonly group: Group;
+  readonly site_id: string;
+  readonly kind: string;
+  readonly digest: string;
+  readonly person_id: string;
+  readonly at: number;
+}
 
 /** A person's soft signals as one observation showed them. */
 export interface SightedSignals {
@@ -28,16 +49,10 @@ export async function recordSoftSignalsOfMany(
     string,
     { site_id: string; kind: string; digest: string; person_id: string; lo: number; hi: number }
   >();
-  const asked: {
-    n: number;
-    site_id: string;
-    kind: string;
-    digest: string;
-    person_id: string;
-    lo: string;
-    hi: string;
-    windowed: boolean;
-  }[] = [];
+  // Who else shows a signal is asked once per person and signal, over the span of its sightings in
+  // the batch; each sighting then keeps the sharers within its own window (in memory).
+  const asked: Question[] = [];
+  const groups = new Map<string, Group>();
   for (const sighting of sightings) {
     const at = sighting.observedAt.getTime();
     for (const signal of sighting.signals) {
@@ -51,16 +66,19 @@ export async function recordSoftSignalsOfMany(
         lo: Math.min(row?.lo ?? at, at),
         hi: Math.max(row?.hi ?? at, at),
       });
-      const windowed = signal.kind === 'ip_user_agent';
+      let group = groups.get(key);
+      if (!group) {
+        group = { g: groups.size, key, windowed: signal.kind === 'ip_user_agent', sharers: [], complete: true };
+        groups.set(key, group);
+      }
       asked.push({
         n: asked.length,
+        group,
         site_id: sighting.siteId,
         kind: signal.kind,
         digest: signal.digest,
         person_id: sighting.personId,
-        lo: new Date(at - windowMs).toISOString(),
-        hi: new Date(at + windowMs).toISOString(),
-        windowed,
+        at,
       });
     }
   }
@@ -77,21 +95,83 @@ export async function recordSoftSignalsOfMany(
       first_seen_at = least(soft_signals.first_seen_at, excluded.first_seen_at),
       last_seen_at = greatest(soft_signals.last_seen_at, excluded.last_seen_at)`.execute(db);
 
-  const { rows: others } = await raw<{ n: number; person_id: string }>`
-    select x.n, o.person_id
-    from jsonb_to_recordset(${jsonb(asked)})
-      as x(n int, site_id uuid, kind text, digest text, person_id uuid, lo timestamptz, hi timestamptz, windowed boolean)
+  const spans = [...groups.values()].map((group) => {
+    const r = own.get(group.key) as {
+      site_id: string;
+      kind: string;
+      digest: string;
+      person_id: string;
+      lo: number;
+      hi: number;
+    };
+    return {
+      g: group.g,
+      site_id: r.site_id,
+      kind: r.kind,
+      digest: r.digest,
+      person_id: r.person_id,
+      lo: new Date(r.lo - windowMs).toISOString(),
+      hi: new Date(r.hi + windowMs).toISOString(),
+      windowed: group.windowed,
+    };
+  });
+  const byIndex = [...groups.values()];
+  const { rows: found } = await raw<{ g: number; person_id: string; first_seen_at: Date; last_seen_at: Date }>`
+    select x.g, o.person_id, o.first_seen_at, o.last_seen_at
+    from jsonb_to_recordset(${jsonb(spans)})
+      as x(g int, site_id uuid, kind text, digest text, person_id uuid, lo timestamptz, hi timestamptz, windowed boolean)
     cross join lateral (
-      select distinct coalesce(p.merged_into, p.id) as person_id
+      select coalesce(p.merged_into, p.id) as person_id, s.first_seen_at, s.last_seen_at
       from soft_signals s join persons p on p.id = s.person_id
       where s.site_id = x.site_id and s.kind = x.kind and s.digest = x.digest
         and p.erased_at is null and coalesce(p.merged_into, p.id) <> x.person_id
         and (not x.windowed or (s.last_seen_at >= x.lo and s.first_seen_at <= x.hi))
-      limit ${maxSharers + 1}
+      limit ${SHARER_ROWS + 1}
     ) o`.execute(db);
+  for (const f of found) {
+    const group = byIndex[f.g] as Group;
+    group.sharers.push({ personId: f.person_id, first: epochMs(f.first_seen_at), last: epochMs(f.last_seen_at) });
+    if (group.sharers.length > SHARER_ROWS) group.complete = false;
+  }
 
-  const sharersOf = new Map<number, string[]>();
-  for (const other of others) sharersOf.set(other.n, [...(sharersOf.get(other.n) ?? []), other.person_id]);
+  // A crowd's signal (more rows than read at once): asked sighting by sighting, as the database decides.
+  const crowded = asked.filter((q) => !q.group.complete);
+  const crowdSharers = new Map<number, string[]>();
+  if (crowded.length > 0) {
+    const questions = crowded.map((q) => ({
+      n: q.n,
+      site_id: q.site_id,
+      kind: q.kind,
+      digest: q.digest,
+      person_id: q.person_id,
+      lo: new Date(q.at - windowMs).toISOString(),
+      hi: new Date(q.at + windowMs).toISOString(),
+      windowed: q.group.windowed,
+    }));
+    const { rows: others } = await raw<{ n: number; person_id: string }>`
+      select x.n, o.person_id
+      from jsonb_to_recordset(${jsonb(questions)})
+        as x(n int, site_id uuid, kind text, digest text, person_id uuid, lo timestamptz, hi timestamptz, windowed boolean)
+      cross join lateral (
+        select distinct coalesce(p.merged_into, p.id) as person_id
+        from soft_signals s join persons p on p.id = s.person_id
+        where s.site_id = x.site_id and s.kind = x.kind and s.digest = x.digest
+          and p.erased_at is null and coalesce(p.merged_into, p.id) <> x.person_id
+          and (not x.windowed or (s.last_seen_at >= x.lo and s.first_seen_at <= x.hi))
+        limit ${maxSharers + 1}
+      ) o`.execute(db);
+    for (const other of others) crowdSharers.set(other.n, [...(crowdSharers.get(other.n) ?? []), other.person_id]);
+  }
+
+  const sharersOf = new Map<number, string[]>(crowdSharers);
+  for (const q of asked) {
+    if (!q.group.complete) continue;
+    const within = q.group.sharers.filter(
+      (s) => !q.group.windowed || (s.last >= q.at - windowMs && s.first <= q.at + windowMs),
+    );
+    const persons = [...new Set(within.map((s) => s.personId))];
+    if (persons.length > 0) sharersOf.set(q.n, persons);
+  }
   const pairs = new Map<
     string,
     { site_id: string; a: string; b: string; rule: string; score: number; evidence: string }
@@ -101,7 +181,7 @@ export async function recordSoftSignalsOfMany(
     const question = asked[n] as (typeof asked)[number];
     const evidence = JSON.stringify({
       signal: question.kind,
-      ...(question.windowed ? { windowMinutes: windowMs / 60_000 } : {}),
+      ...(question.group.windowed ? { windowMinutes: windowMs / 60_000 } : {}),
     });
     for (const other of sharers) {
       const [a, b] = other < question.person_id ? [other, question.person_id] : [question.person_id, other];

@@ -84,4 +84,52 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     expect(links).toHaveLength(15);
     expect(desks.map((d) => linked.has(d))).toEqual([true, true, true, true, true, true, false, false]);
   });
+
+  it('proposes the same links when the sightings arrive in one batch', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const t0 = Date.UTC(2026, 10, 6, 9);
+    const net = { ip: '198.51.100.9', userAgent: 'Mozilla/5.0 (X11)' };
+    const batch = [
+      observationOf(tenant, [{ type: 'anonymous_id', value: 'b-tab-1' }], { ...net, observedAt: t0 }),
+      observationOf(tenant, [{ type: 'anonymous_id', value: 'b-tab-2' }], { ...net, observedAt: t0 + 5 * 60_000 }),
+      observationOf(tenant, [{ type: 'anonymous_id', value: 'b-tab-2' }], { ...net, observedAt: t0 + 7 * 60_000 }),
+      observationOf(tenant, [{ type: 'anonymous_id', value: 'b-later' }], { ...net, observedAt: t0 + 26 * 3_600_000 }),
+      observationOf(tenant, [{ type: 'email', value: 'grace.hopper@gmail.com' }]),
+      observationOf(tenant, [{ type: 'email', value: 'gracehopper+shop@gmail.com' }]),
+    ];
+
+    // Act
+    const outcomes = await resolver.resolveBatch(batch);
+    const { links } = await listSoftLinks(sql, { organizationId: tenant.organizationId, siteId: tenant.siteId });
+
+    // Assess
+    const [a, b, , , c, d] = outcomes.map((o) => (o.ok ? o.resolution.personId : undefined));
+    const pair = (x?: string, y?: string) => [x, y].sort();
+    expect(links.map((l) => ({ rule: l.rule, score: l.score, persons: [l.personA, l.personB] }))).toEqual([
+      { rule: 'email_variant', score: 0.85, persons: pair(c, d) },
+      { rule: 'ip_user_agent', score: 0.35, persons: pair(a, b) },
+    ]);
+  });
+
+  it('links nobody in a batch through a signal shared by a crowd larger than is read at once', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const t0 = Date.UTC(2026, 10, 7, 9);
+    const office = { ip: '192.0.2.7', userAgent: 'Corporate Browser 2.0' };
+    const desks = Array.from({ length: 40 }, (_, i) =>
+      observationOf(tenant, [{ type: 'anonymous_id', value: `crowd-desk-${i}` }], {
+        ...office,
+        observedAt: t0 + i * 1_000,
+      }),
+    );
+
+    // Act
+    const outcomes = await resolver.resolveBatch(desks);
+    const { links } = await listSoftLinks(sql, { organizationId: tenant.organizationId, siteId: tenant.siteId });
+
+    // Assess
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(links).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@ import * as identity from './0002-identity';
 import * as postbacks from './0010-postbacks';
 import * as api from './0020-api';
 import * as identityLinkLookups from './0021-identity-link-lookups';
+import * as identityBatchLinkLookups from './0022-identity-batch-link-lookups';
 
 /**
  * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0010-postbacks': postbacks,
   '0020-api': api,
   '0021-identity-link-lookups': identityLinkLookups,
+  '0022-identity-batch-link-lookups': identityBatchLinkLookups,
 };
