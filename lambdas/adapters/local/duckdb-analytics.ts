@@ -37,6 +37,7 @@ export async function createDuckDbAnalytics(options: {
   });
   const setup = await instance.connect();
   const populated = new Set<string>();
+  let metadataCached = false;
 
   /** A table's view reads its files once any exist; until then it is an empty relation. */
   const refreshViews = async (): Promise<void> => {
@@ -54,6 +55,13 @@ export async function createDuckDbAnalytics(options: {
         : `select ${columns.map((col) => `cast(null as ${duckType[col.type]}) as ${quoteIdent(col.name)}`).join(', ')} where false`;
       await setup.run(`create or replace view ${quoteIdent(table.name)} as ${select}`);
       if (hasFiles) populated.add(table.name);
+      if (hasFiles && !metadataCached) {
+        // Lake files are written once under a new name (a retried batch rewrites its own file, which
+        // DuckDB notices by its modification time): their footers need not be read on every query.
+        // The setting exists once the Parquet reader is loaded, i.e. after the first view over files.
+        await setup.run('set global parquet_metadata_cache = true');
+        metadataCached = true;
+      }
     }
   };
 
