@@ -1,42 +1,8 @@
-import type { KinesisStreamRecord } from 'aws-lambda';
 import { envelopeRecords } from '../../lambdas/collection/stream-records';
 import { decodeEnvelopes } from '../../lambdas/pipeline/decode-envelopes';
+import { kinesisRecord, pageEnvelope } from '../support/stream-envelopes';
 
-const kinesisRecord = (data: string | Uint8Array, sequenceNumber = '1'): KinesisStreamRecord => ({
-  awsRegion: 'eu-west-1',
-  eventID: `shardId-000000000000:${sequenceNumber}`,
-  eventName: 'aws:kinesis:record',
-  eventSource: 'aws:kinesis',
-  eventSourceARN: 'arn:aws:kinesis:eu-west-1:000000000000:stream/events',
-  eventVersion: '1.0',
-  invokeIdentityArn: 'arn:aws:iam::000000000000:role/enrich',
-  kinesis: {
-    approximateArrivalTimestamp: 1_700_000_000,
-    data: Buffer.from(data).toString('base64'),
-    kinesisSchemaVersion: '1.0',
-    partitionKey: 'site-1:v1',
-    sequenceNumber,
-  },
-});
-
-const envelope = (id: string) => ({
-  kind: 'event' as const,
-  v: 1 as const,
-  siteId: 'site-1',
-  organizationId: 'org-1',
-  source: 'tracker' as const,
-  server: { receivedAt: 1_700_000_000_000 },
-  event: {
-    eventId: id,
-    type: 'page' as const,
-    timestamp: 1_700_000_000_000,
-    anonymousId: 'v1',
-    url: 'http://localhost/',
-    screen: {},
-    viewport: {},
-    cookieless: false,
-  },
-});
+const envelope = (id: string) => pageEnvelope(id);
 
 describe('decoding stream envelopes', () => {
   it('reads every envelope of a record written per request', () => {

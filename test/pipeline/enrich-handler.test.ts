@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { createLocalKeyValue, type LocalKeyValue } from '../../lambdas/adapters/local/local-key-value';
 import { createPGliteSql } from '../../lambdas/adapters/sql/create-sql';
-import type { CollectedEventEnvelope } from '../../lambdas/collection/collected-event';
 import type { SiteRecord } from '../../lambdas/collection/site-registry';
 import { envelopeRecords } from '../../lambdas/collection/stream-records';
 import { migrateToLatest } from '../../lambdas/db/migrate';
@@ -11,49 +10,16 @@ import type { EventRow } from '../../lambdas/enrichment/event-row';
 import { makeEnrichHandler } from '../../lambdas/handlers/enrich';
 import type { LakeSink } from '../../lambdas/ports/lake-sink';
 import type { Sql } from '../../lambdas/ports/sql';
+import { kinesisRecord, pageEnvelope } from '../support/stream-envelopes';
 import { makeTempDir } from '../support/temp-dir';
 
 const SITE = randomUUID();
-
-const envelope = (id: string): CollectedEventEnvelope =>
-  ({
-    kind: 'event',
-    v: 1,
-    siteId: SITE,
-    organizationId: randomUUID(),
-    source: 'tracker',
-    server: { receivedAt: 1_700_000_000_000 },
-    event: {
-      eventId: id,
-      type: 'page',
-      timestamp: 1_700_000_000_000,
-      anonymousId: 'v1',
-      url: 'http://localhost/',
-      screen: {},
-      viewport: {},
-      cookieless: false,
-    },
-  }) as unknown as CollectedEventEnvelope;
+const ORGANIZATION = randomUUID();
 
 /** One stream record holding `ids`' events, as the collector writes one per request. */
 const record = (sequenceNumber: string, ids: readonly string[]): KinesisStreamRecord => {
-  const [data] = envelopeRecords(ids.map(envelope));
-  return {
-    awsRegion: 'eu-west-1',
-    eventID: `shardId-000000000000:${sequenceNumber}`,
-    eventName: 'aws:kinesis:record',
-    eventSource: 'aws:kinesis',
-    eventSourceARN: 'arn:aws:kinesis:eu-west-1:000000000000:stream/events',
-    eventVersion: '1.0',
-    invokeIdentityArn: 'arn:aws:iam::000000000000:role/enrich',
-    kinesis: {
-      approximateArrivalTimestamp: 1_700_000_000,
-      data: Buffer.from(data?.data as Uint8Array).toString('base64'),
-      kinesisSchemaVersion: '1.0',
-      partitionKey: `${SITE}:v1`,
-      sequenceNumber,
-    },
-  };
+  const [data] = envelopeRecords(ids.map((id) => pageEnvelope(id, { siteId: SITE, organizationId: ORGANIZATION })));
+  return kinesisRecord(data?.data as Uint8Array, sequenceNumber, `${SITE}:v1`);
 };
 const batch = (...records: KinesisStreamRecord[]): KinesisStreamEvent => ({ Records: records });
 

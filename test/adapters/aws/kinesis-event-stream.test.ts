@@ -1,11 +1,11 @@
 import { KinesisClient, PutRecordsCommand, type PutRecordsCommandInput } from '@aws-sdk/client-kinesis';
-import type { KinesisStreamRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createKinesisEventStream } from '../../../lambdas/adapters/aws/kinesis-event-stream';
 import { envelopeRecords } from '../../../lambdas/collection/stream-records';
 import { ConfigError, PartialWriteError, ValidationError } from '../../../lambdas/core/errors';
 import { decodeEnvelopes } from '../../../lambdas/pipeline/decode-envelopes';
 import type { StreamRecordInput } from '../../../lambdas/ports/event-stream';
+import { kinesisRecord, pageEnvelope } from '../../support/stream-envelopes';
 import { recordingSleep } from './support/recording-sleep';
 
 const record = (i: number, bytes = 10): StreamRecordInput => ({
@@ -49,24 +49,7 @@ describe('Kinesis event stream: put', () => {
   it('writes a request’s envelopes as one record per visitor, which the enrich handler reads back', async () => {
     // Prepare
     kinesis.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => answer(input, () => false));
-    const envelope = (id: string, visitor: string) => ({
-      kind: 'event' as const,
-      v: 1 as const,
-      siteId: 'site-1',
-      organizationId: 'org-1',
-      source: 'tracker' as const,
-      server: { receivedAt: 1_700_000_000_000 },
-      event: {
-        eventId: id,
-        type: 'page' as const,
-        timestamp: 1_700_000_000_000,
-        anonymousId: visitor,
-        url: 'http://localhost/',
-        screen: {},
-        viewport: {},
-        cookieless: false,
-      },
-    });
+    const envelope = (id: string, visitor: string) => pageEnvelope(id, { anonymousId: visitor });
 
     // Act
     await open().put(envelopeRecords([envelope('a', 'v1'), envelope('b', 'v1'), envelope('c', 'v2')]));
@@ -75,15 +58,7 @@ describe('Kinesis event stream: put', () => {
     const sent = kinesis.commandCalls(PutRecordsCommand).flatMap((call) => call.args[0].input.Records ?? []);
     expect(sent.map((r) => r.PartitionKey)).toEqual(['site-1:v1', 'site-1:v2']);
     const { events } = decodeEnvelopes(
-      sent.map((r, i) => ({
-        kinesis: {
-          data: Buffer.from(r.Data as Uint8Array).toString('base64'),
-          partitionKey: r.PartitionKey as string,
-          sequenceNumber: String(i),
-          approximateArrivalTimestamp: 0,
-          kinesisSchemaVersion: '1.0',
-        },
-      })) as unknown as KinesisStreamRecord[],
+      sent.map((r, i) => kinesisRecord(r.Data as Uint8Array, String(i), r.PartitionKey)),
       0,
     );
     expect(events.map((e) => e.event.eventId)).toEqual(['a', 'b', 'c']);
