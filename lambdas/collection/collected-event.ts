@@ -90,6 +90,9 @@ export type FailureReason =
   | 'enrichment_failure'
   | 'unknown_version';
 
+/** The site id a failure is filed under when the payload named no site we know. */
+export const UNKNOWN_SITE_ID = 'unknown';
+
 export interface FailedEventEnvelope {
   readonly kind: 'failed';
   readonly v: 1;

@@ -5,13 +5,14 @@ import { truncateIp } from '../enrichment/ip-truncation';
 import type { EventStream } from '../ports/event-stream';
 import { issuePath } from './bounds';
 import { serverContext, type TrustedProxies } from './client-context';
-import type {
-  EventSource,
-  FailedEventEnvelope,
-  FailureReason,
-  NormalizedEvent,
-  ServerContext,
-  StreamEnvelope,
+import {
+  type EventSource,
+  type FailedEventEnvelope,
+  type FailureReason,
+  type NormalizedEvent,
+  type ServerContext,
+  type StreamEnvelope,
+  UNKNOWN_SITE_ID,
 } from './collected-event';
 import { SEGMENT_LIMITS, type SegmentType, segmentMessageSchema, segmentToNormalized } from './segment-schema';
 import { originAllowed, type SiteRecord, type SiteRegistry } from './site-registry';
@@ -52,7 +53,7 @@ export class OriginNotAllowedError extends ValidationError {
 const FAILED_PAYLOAD_BYTES = 32 * 1024;
 
 /** Failures that name no site we know are kept under this pseudo-site. */
-const UNKNOWN_SITE = { id: 'unknown', organizationId: '' } as const;
+const UNKNOWN_SITE = { id: UNKNOWN_SITE_ID, organizationId: '' } as const;
 
 /**
  * Validates, normalizes and durably enqueues events from the tracker, image beacons and
