@@ -14,7 +14,7 @@ describe('local sign-in and sessions', () => {
   const signIn = (email: string, password: string, headers: Record<string, string> = { origin: ORIGIN }) =>
     api.call('/api/session', { method: 'POST', body: { email, password }, headers });
 
-  it('signs a member in with an HttpOnly, SameSite=Strict session cookie scoped to the API', async () => {
+  it('signs a member in on loopback http (npm start) with an HttpOnly, SameSite=Strict, Secure session cookie scoped to the API', async () => {
     // Act
     const answer = await signIn('Admin@acme.example', PASSWORD);
 
@@ -26,7 +26,21 @@ describe('local sign-in and sessions', () => {
     });
     expect(answer.body.csrfToken).toEqual(expect.any(String));
     const [cookie] = answer.cookies;
-    expect(cookie).toMatch(/^sl_session=[A-Za-z0-9_-]{43}; Path=\/api; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+    expect(cookie).toMatch(
+      /^sl_session=[A-Za-z0-9_-]{43}; Path=\/api; HttpOnly; SameSite=Strict; Max-Age=43200; Secure$/,
+    );
+  });
+
+  it('leaves Secure off only over plain http to a host that is not loopback, where the browser would drop it', async () => {
+    // Act
+    const answer = await signIn('viewer@acme.example', PASSWORD, {
+      origin: 'http://192.168.1.20:8787',
+      host: '192.168.1.20:8787',
+    });
+
+    // Assess
+    expect(answer.status).toBe(201);
+    expect(answer.cookies[0]).toMatch(/HttpOnly; SameSite=Strict; Max-Age=43200$/);
   });
 
   it('marks the cookie Secure when the browser came over HTTPS', async () => {

@@ -57,7 +57,7 @@ describe('input validation and tenant isolation', () => {
     expect(answer.body.error.field).toBe('steps.1');
   });
 
-  it('names the body field at fault, and the body itself when it is not JSON', async () => {
+  it('names the body field at fault, an unknown one included, and the body itself when it is not JSON', async () => {
     // Act
     const badDomain = await api.call('/api/sites', {
       method: 'POST',
@@ -78,7 +78,7 @@ describe('input validation and tenant isolation', () => {
 
     // Assess
     expect(badDomain.body.error).toMatchObject({ code: 'validation_error', field: 'domain' });
-    expect(unknownField.body.error).toMatchObject({ code: 'validation_error', field: 'body' });
+    expect(unknownField.body.error).toMatchObject({ code: 'validation_error', field: 'plan' });
     expect(notJson.body.error).toMatchObject({ code: 'validation_error', field: 'body' });
     expect(badOrigin.body.error).toMatchObject({ code: 'validation_error', field: 'allowedOrigins.0' });
   });

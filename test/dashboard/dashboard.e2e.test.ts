@@ -47,7 +47,11 @@ describe('dashboard end to end', () => {
     // Assess
     await waitForText(page, 'admin@sightline.local · owner');
     const cookies = await page.cookies(`${stack.url}/api/session`);
-    expect(cookies.find((c) => c.name === 'sl_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(cookies.find((c) => c.name === 'sl_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: true,
+    });
     await screenshot(page, '01-signed-in-overview');
   }, 60_000);
 

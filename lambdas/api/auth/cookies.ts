@@ -30,8 +30,24 @@ export function isHttps(event: APIGatewayProxyEventV2): boolean {
 }
 
 /**
+ * Whether the session cookie can carry `Secure`: over HTTPS, and on a loopback host, which browsers
+ * treat as a secure context and keep `Secure` cookies for even over plain http (so `npm start` on
+ * 127.0.0.1 or localhost gets the flag too). Only a plain-http, non-loopback host goes without it,
+ * since the browser would drop the cookie there.
+ */
+export function canUseSecureCookie(event: APIGatewayProxyEventV2): boolean {
+  return isHttps(event) || isLoopbackHost(header(event, 'host') ?? event.requestContext.domainName);
+}
+
+const LOOPBACK_HOST = /^(localhost|[^:]+\.localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
+
+function isLoopbackHost(host: string | undefined): boolean {
+  return host !== undefined && LOOPBACK_HOST.test(host.trim());
+}
+
+/**
  * The `Set-Cookie` value of a session: HttpOnly (no script reads it), SameSite=Strict (no other
- * site's page sends it), `Path=/api` (only the API sees it), Secure over HTTPS.
+ * site's page sends it), `Path=/api` (only the API sees it), Secure wherever the browser keeps it (`canUseSecureCookie`).
  *
  * @example
  * sessionCookie('tok', { secure: true, maxAgeSeconds: 43200 });

@@ -6,7 +6,7 @@ import { type ApiRoute, defineRoute } from '../http/api-route';
 import type { Principal } from '../principal';
 import { ROLES } from '../roles';
 import { acceptInvitation } from '../team/accept-invitation';
-import { clearedSessionCookie, isHttps, readCookie, SESSION_COOKIE, sessionCookie } from './cookies';
+import { canUseSecureCookie, clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies';
 import { assertSameOrigin } from './csrf';
 import { verifiedClaims } from './jwt-principal';
 import type { SessionStore } from './session-store';
@@ -74,7 +74,7 @@ export function sessionRoutes(deps: ApiDeps, sessions: SessionStore): ApiRoute[]
         // A sign-in form posted from another site would sign the browser into the attacker's account.
         assertSameOrigin(event);
         const user = await signIn(deps, body.email, body.password);
-        const started = await startSession(user, isHttps(event));
+        const started = await startSession(user, canUseSecureCookie(event));
         return { status: 201, body: started.body, cookies: [started.cookie] };
       },
     }),
@@ -101,7 +101,7 @@ export function sessionRoutes(deps: ApiDeps, sessions: SessionStore): ApiRoute[]
       async handle({ principal, event }) {
         const token = readCookie(event, SESSION_COOKIE);
         if (token) await sessions.revoke(token, principal.organizationId);
-        return { status: 204, cookies: [clearedSessionCookie(isHttps(event))] };
+        return { status: 204, cookies: [clearedSessionCookie(canUseSecureCookie(event))] };
       },
     }),
     defineRoute({
@@ -131,7 +131,7 @@ export function sessionRoutes(deps: ApiDeps, sessions: SessionStore): ApiRoute[]
         assertSameOrigin(event);
         if (!body.password) throw new ValidationError('password is required', 'password');
         const user = await acceptInvitation(deps.sql, body.token, { kind: 'password', password: body.password }, now());
-        const started = await startSession(user, isHttps(event));
+        const started = await startSession(user, canUseSecureCookie(event));
         return { status: 201, body: started.body, cookies: [started.cookie] };
       },
     }),

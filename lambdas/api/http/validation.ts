@@ -16,6 +16,8 @@ export function parseInput<S extends z.ZodType>(
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : part;
+  // A strict object names the keys it does not know in the issue, not in its path.
+  const path = [...(issue?.path ?? []), ...(issue?.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])];
+  const field = path.length > 0 ? path.map(String).join('.') : part;
   throw new ValidationError(`${field}: ${issue?.message ?? 'invalid'}`, field, { cause: result.error });
 }
