@@ -9,7 +9,7 @@ import { SEGMENT_LIMITS, SEGMENT_TYPES, type SegmentType } from '../collection/s
 import { firstPartyCookie, landingClickCookie, publicSiteConfig } from '../collection/site-config';
 import { createSiteRegistry, type SiteRegistry } from '../collection/site-registry';
 import { ENV, optionalEnv } from '../core/config';
-import { NotFoundError, ValidationError } from '../core/errors';
+import { NotFoundError, PayloadTooLargeError, ValidationError } from '../core/errors';
 import { httpResponseForError } from '../core/http/error-handler';
 import { bodyText, header, jsonBody } from '../core/http/request';
 import { type HttpResponse, jsonResponse } from '../core/http/responses';
@@ -81,8 +81,14 @@ export function makeCollectHandler(deps: CollectHandlerDeps) {
         if (type !== 'batch' && !(SEGMENT_TYPES as readonly string[]).includes(type)) {
           throw new NotFoundError(`no Segment endpoint ${path}`);
         }
-        const text = bodyText(event, SEGMENT_LIMITS.batchBytes);
-        await collector.collectSegment(event, type as 'batch' | SegmentType, text);
+        const result = await collector.collectSegment(event, type as 'batch' | SegmentType, segmentBody(event));
+        const [first] = result.rejected;
+        if (first) {
+          // Our rule over Segment's "200 for everything": a rejected event is a 400 naming its field;
+          // the batch's other events are kept (`accepted`), so a client that drops 4xx batches loses none.
+          const error = { code: 'validation_error', message: first.message, field: first.field };
+          return jsonResponse(400, { error, accepted: result.accepted, rejected: result.rejected }, cors);
+        }
         return jsonResponse(200, { success: true }, cors);
       }
       throw new NotFoundError(`no route for ${method} ${path}`);
@@ -94,6 +100,20 @@ export function makeCollectHandler(deps: CollectHandlerDeps) {
   };
 
   return middy<APIGatewayProxyEventV2, HttpResponse>(collect);
+}
+
+/**
+ * A Segment body as text. Up to `SEGMENT_LIMITS.readBytes` is read so the collector can answer (and
+ * record) one over Segment's 500 KB with a 400 naming `body`, as Segment answers it; past that too.
+ */
+function segmentBody(event: APIGatewayProxyEventV2): string {
+  try {
+    return bodyText(event, SEGMENT_LIMITS.readBytes);
+  } catch (error) {
+    if (error instanceof PayloadTooLargeError)
+      throw new ValidationError('body exceeds 500 KB', 'body', { cause: error });
+    throw error;
+  }
 }
 
 const PREFLIGHT = {
