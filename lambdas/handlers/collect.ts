@@ -61,10 +61,18 @@ export function makeCollectHandler(deps: CollectHandlerDeps) {
         };
       }
       if (path === '/e.gif' && (method === 'GET' || method === 'HEAD')) {
-        await collector.collectTracker(event, 'pixel', pixelToTrackerPayload(event, randomUUID, now()));
+        const result = await collector.collectTracker(event, 'pixel', pixelToTrackerPayload(event, randomUUID, now()));
+        // An image must always render (a broken one shows in e-mail): a rejected beacon event is still
+        // answered with the GIF, kept as a failure, and named in a header instead of a 4xx.
+        const [rejected] = result.rejected;
         return {
           statusCode: 200,
-          headers: { 'content-type': 'image/gif', 'cache-control': 'no-store, max-age=0', ...cors },
+          headers: {
+            'content-type': 'image/gif',
+            'cache-control': 'no-store, max-age=0',
+            ...(rejected ? { [PIXEL_REJECTED_HEADER]: rejected.field } : {}),
+            ...cors,
+          },
           body: TRANSPARENT_GIF.toString('base64'),
           isBase64Encoded: true,
         };
@@ -115,6 +123,9 @@ function segmentBody(event: APIGatewayProxyEventV2): string {
     throw error;
   }
 }
+
+/** Names the field of a beacon event that was rejected (the answer is a GIF all the same). */
+export const PIXEL_REJECTED_HEADER = 'x-sightline-rejected';
 
 const PREFLIGHT = {
   'access-control-allow-methods': 'POST, GET, OPTIONS',
