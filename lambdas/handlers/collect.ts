@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { LIMITS } from '../collection/bounds';
-import { parseTrustedProxies } from '../collection/client-context';
+import { parseTrustedProxies, servedHost } from '../collection/client-context';
 import { type Collector, createCollector } from '../collection/collector';
 import { pixelToTrackerPayload, TRANSPARENT_GIF } from '../collection/pixel';
 import { SEGMENT_LIMITS, SEGMENT_TYPES, type SegmentType } from '../collection/segment-schema';
@@ -33,10 +33,11 @@ export interface CollectHandlerDeps {
  */
 export function makeCollectHandler(deps: CollectHandlerDeps) {
   const now = deps.now ?? Date.now;
+  const trustedProxies = parseTrustedProxies(deps.trustedProxies, deps.originVerifySecret);
   const collector: Collector = createCollector({
     sites: deps.sites,
     events: deps.events,
-    trustedProxies: parseTrustedProxies(deps.trustedProxies, deps.originVerifySecret),
+    trustedProxies,
     now,
     newId: randomUUID,
   });
@@ -49,7 +50,8 @@ export function makeCollectHandler(deps: CollectHandlerDeps) {
       if (path === '/e' && method === 'OPTIONS') return { statusCode: 204, headers: { ...cors, ...PREFLIGHT } };
       if (path === '/e' && method === 'POST') {
         const result = await collector.collectTracker(event, 'tracker', jsonBody(event, LIMITS.trackerBodyBytes));
-        const host = header(event, 'host');
+        // The host the browser sent this to, as the edge vouches for it: the collector's domain.
+        const host = servedHost(event, trustedProxies);
         const origin = header(event, 'origin');
         const cookies = [
           firstPartyCookie(result.site, host, origin, result.anonymousId),
