@@ -19,7 +19,7 @@ export const API_PATHS: readonly {
   { path: '/c', redirectHttp: true },
   { path: '/v1/*', redirectHttp: false },
   { path: '/postback/*', redirectHttp: false },
-  { path: '/r/*', redirectHttp: true },
+  { path: '/r/*', redirectHttp: true, viewerHost: true },
   { path: '/api/*', redirectHttp: false },
 ];
 

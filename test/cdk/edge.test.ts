@@ -101,7 +101,7 @@ describe('edge: CloudFront and the collection API', () => {
     }
   });
 
-  it('tells the collector which host the viewer asked for on the path that sets the first-party cookie', () => {
+  it('tells the collector which host the viewer asked for on the paths that set first-party cookies', () => {
     const { template } = deploy(customDomain);
 
     const behaviors = distributionConfig(template).CacheBehaviors as {
@@ -120,8 +120,9 @@ describe('edge: CloudFront and the collection API', () => {
       headers: { host: { value: 't.example.com' }, [VIEWER_HOST_HEADER]: { value: 'forged.example' } },
     };
     expect(handler({ request }).headers[VIEWER_HOST_HEADER]).toEqual({ value: 't.example.com' });
-    // The other API paths pay for no function.
-    expect(behaviors.filter((b) => b.FunctionAssociations?.length).map((b) => b.PathPattern)).toEqual(['/e']);
+    // Of the API paths, only those setting cookies on the site's domain pay for the function.
+    const withFunction = behaviors.filter((b) => b.FunctionAssociations?.length).map((b) => b.PathPattern);
+    expect(withFunction.sort()).toEqual(['/e', '/r/*']);
   });
 
   it('serves a custom domain with its certificate and TLS 1.2 (2021) at minimum', () => {
