@@ -142,7 +142,11 @@ export function createCollector(deps: CollectorDeps) {
     async collectSegment(request: APIGatewayProxyEventV2, pathType: 'batch' | SegmentType, bodyText: string) {
       const body = parseSegmentBody(bodyText);
       if (!body.ok) {
-        const site = await siteOfAuthorization(deps.sites, request).catch(() => undefined);
+        // A wrong write key keeps nothing (the answer is still the 400 the body earned).
+        const site = await siteOfAuthorization(deps.sites, request).catch((error: unknown) => {
+          if (error instanceof UnauthorizedError) return undefined;
+          throw error;
+        });
         if (site) {
           const server = serverContext(request, deps.trustedProxies, deps.now());
           const detail = { field: 'body', message: body.message };
