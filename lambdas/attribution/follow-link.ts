@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { issuePath } from '../collection/bounds';
-import { serverContext, type TrustedProxies } from '../collection/client-context';
+import { servedHost, serverContext, type TrustedProxies } from '../collection/client-context';
 import type { SiteRegistry } from '../collection/site-registry';
 import { NotFoundError, ValidationError } from '../core/errors';
 import { header } from '../core/http/request';
@@ -119,7 +119,7 @@ export async function followTrackedLink(
     { clickId, linkId: link.id, subIds },
     {
       maxAgeDays: link.cookieWindowDays,
-      domain: cookieDomain(site.domain, header(request, 'host')),
+      domain: cookieDomain(site.domain, servedHost(request, deps.trustedProxies)),
       secure: isHttps(request),
     },
   );

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ORIGIN_VERIFY_HEADER } from '../core/config';
+import { ORIGIN_VERIFY_HEADER, VIEWER_HOST_HEADER } from '../core/config';
 import { header } from '../core/http/request';
 import type { ServerContext } from './collected-event';
 
@@ -66,6 +66,24 @@ export function clientIp(event: APIGatewayProxyEventV2, trusted: TrustedProxies)
     .filter((h): h is string => h !== undefined);
   while (current && isTrusted(trusted, current) && hops.length > 0) current = hops.pop();
   return current;
+}
+
+/**
+ * The host name the visitor's browser sent the request to, from a source that cannot be forged
+ * through the path the request took: through CloudFront, the viewer host its function copied
+ * (`VIEWER_HOST_HEADER`); from a trusted proxy, its `X-Forwarded-Host`; otherwise `Host`, which a
+ * browser always sets to the host it connected to. Behind CloudFront, `Host` names the API origin,
+ * so a request that bypassed the distribution is never taken for the customer's domain.
+ *
+ * @example
+ * servedHost(event, parseTrustedProxies('cloudfront', secret)); // 't.shop.example'
+ */
+export function servedHost(event: APIGatewayProxyEventV2, trusted: TrustedProxies): string | undefined {
+  if (viaCloudFront(event, trusted)) return header(event, VIEWER_HOST_HEADER);
+  const peer = normalizeIp(event.requestContext.http.sourceIp);
+  const forwarded = header(event, 'x-forwarded-host')?.split(',')[0]?.trim();
+  if (forwarded && peer && isTrusted(trusted, peer)) return forwarded;
+  return header(event, 'host');
 }
 
 /** Server context for an event: time, IP, user agent, CloudFront geo headers, privacy signals. */

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { PayloadTooLargeError, UnauthorizedError, ValidationError } from '../core/errors';
+import { UnauthorizedError, ValidationError } from '../core/errors';
+import { header } from '../core/http/request';
 import { truncateIp } from '../enrichment/ip-truncation';
 import type { EventStream } from '../ports/event-stream';
 import { issuePath } from './bounds';
@@ -133,22 +134,32 @@ export function createCollector(deps: CollectorDeps) {
       } satisfies CollectResult;
     },
 
-    /** `POST /v1/{batch|track|identify|page|screen|group|alias}`: Segment's HTTP tracking API. */
+    /**
+     * `POST /v1/{batch|track|identify|page|screen|group|alias}`: Segment's HTTP tracking API. A body
+     * over 500 KB or not a JSON object is refused with a 400 naming `body` (as Segment answers
+     * them), and kept as a failure when the `Authorization` header names the site.
+     */
     async collectSegment(request: APIGatewayProxyEventV2, pathType: 'batch' | SegmentType, bodyText: string) {
-      if (Buffer.byteLength(bodyText) > SEGMENT_LIMITS.batchBytes) {
-        throw new PayloadTooLargeError('batch exceeds 500 KB', SEGMENT_LIMITS.batchBytes);
+      const body = parseSegmentBody(bodyText);
+      if (!body.ok) {
+        // A wrong write key keeps nothing (the answer is still the 400 the body earned).
+        const site = await siteOfAuthorization(deps.sites, request).catch((error: unknown) => {
+          if (error instanceof UnauthorizedError) return undefined;
+          throw error;
+        });
+        if (site) {
+          const server = serverContext(request, deps.trustedProxies, deps.now());
+          const detail = { field: 'body', message: body.message };
+          await deps.events.put(
+            envelopeRecords([
+              failure(site, 'segment', server, body.reason, detail, bodyText.slice(0, FAILED_PAYLOAD_BYTES)),
+            ]),
+          );
+        }
+        throw new ValidationError(body.message, 'body');
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(bodyText);
-      } catch (error) {
-        throw new ValidationError('body is not valid JSON', 'body', { cause: error });
-      }
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        throw new ValidationError('body must be a JSON object', 'body');
-      }
-      const site = await authenticateWriteKey(deps.sites, request, body as Record<string, unknown>);
-      return this.collectSegmentForSite(site, request, pathType, body as Record<string, unknown>);
+      const site = await authenticateWriteKey(deps.sites, request, body.value);
+      return this.collectSegmentForSite(site, request, pathType, body.value);
     },
 
     /** Segment messages for a site already authenticated (the write key checked, or a replay). */
@@ -184,10 +195,10 @@ export function createCollector(deps: CollectorDeps) {
           envelopes.push(failure(site, 'segment', server, 'schema_violation', detail, merged));
           return;
         }
-        envelopes.push(envelope(site, 'segment', server, segmentToNormalized(message.data, deps.newId())));
+        envelopes.push(envelope(site, 'segment', server, segmentToNormalized(message.data, deps.newId(), site.domain)));
       });
       if (pathType !== 'batch' && rejected.length > 0) {
-        // A single-event call answers its one error directly, as Segment does; the failure is still kept.
+        // A single-event call answers its error as a 400 naming the field (Segment would say 200); the failure is kept.
         await deps.events.put(envelopeRecords(envelopes));
         const [first] = rejected;
         throw new ValidationError(first?.message ?? 'invalid', first?.field ?? 'body');
@@ -236,22 +247,52 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+type SegmentBody =
+  | { readonly ok: true; readonly value: Record<string, unknown> }
+  | { readonly ok: false; readonly reason: FailureReason; readonly message: string };
+
+function parseSegmentBody(text: string): SegmentBody {
+  if (Buffer.byteLength(text) > SEGMENT_LIMITS.batchBytes) {
+    return { ok: false, reason: 'size_violation', message: 'body exceeds 500 KB' };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'invalid_json', message: 'body is not valid JSON' };
+  }
+  return isObject(value)
+    ? { ok: true, value }
+    : { ok: false, reason: 'schema_violation', message: 'body must be a JSON object' };
+}
+
+/** The write key of an HTTP Basic `Authorization` header (its user name), if there is one. */
+function basicWriteKey(request: APIGatewayProxyEventV2): string | undefined {
+  const authorization = header(request, 'authorization');
+  if (!authorization?.toLowerCase().startsWith('basic ')) return undefined;
+  return Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8').split(':')[0];
+}
+
+/** The site whose write key the `Authorization` header carries; throws `UnauthorizedError` naming the field. */
+async function siteOfAuthorization(sites: SiteRegistry, request: APIGatewayProxyEventV2) {
+  const writeKey = basicWriteKey(request);
+  return writeKey === undefined ? undefined : siteOfWriteKey(sites, writeKey, 'authorization');
+}
+
+async function siteOfWriteKey(sites: SiteRegistry, writeKey: string, field: 'authorization' | 'writeKey') {
+  if (!writeKey || writeKey.length > 128) throw new UnauthorizedError('write key is not valid', { field });
+  const site = await sites.byWriteKey(writeKey);
+  if (!site) throw new UnauthorizedError('write key is not valid', { field });
+  return site;
+}
+
 async function authenticateWriteKey(
   sites: SiteRegistry,
   request: APIGatewayProxyEventV2,
   body: Record<string, unknown>,
-) {
-  const authorization = request.headers?.authorization ?? request.headers?.Authorization;
-  let writeKey: string | undefined;
-  if (authorization?.toLowerCase().startsWith('basic ')) {
-    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
-    writeKey = decoded.split(':')[0];
-  } else if (typeof body.writeKey === 'string') {
-    writeKey = body.writeKey;
-  }
-  if (!writeKey) throw new UnauthorizedError('a write key is required (HTTP Basic username or writeKey)');
-  if (writeKey.length > 128) throw new UnauthorizedError('write key is not valid');
-  const site = await sites.byWriteKey(writeKey);
-  if (!site) throw new UnauthorizedError('write key is not valid');
-  return site;
+): Promise<SiteRecord> {
+  const site = await siteOfAuthorization(sites, request);
+  if (site) return site;
+  if (typeof body.writeKey === 'string') return siteOfWriteKey(sites, body.writeKey, 'writeKey');
+  throw new UnauthorizedError('a write key is required (HTTP Basic username or writeKey)', { field: 'writeKey' });
 }

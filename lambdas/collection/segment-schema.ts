@@ -2,8 +2,16 @@ import { z } from 'zod';
 import { LIMITS } from './bounds';
 import type { NormalizedEvent } from './collected-event';
 
-/** Segment's documented HTTP API limits. */
-export const SEGMENT_LIMITS = { eventBytes: 32 * 1024, batchBytes: 500 * 1024, batchEvents: 2_500 } as const;
+/**
+ * Segment's documented HTTP API limits, and how much of a body the collector reads at all
+ * (`readBytes`: a larger one is refused unread, and not recorded).
+ */
+export const SEGMENT_LIMITS = {
+  eventBytes: 32 * 1024,
+  batchBytes: 500 * 1024,
+  batchEvents: 2_500,
+  readBytes: 1024 * 1024,
+} as const;
 
 export const SEGMENT_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
 export type SegmentType = (typeof SEGMENT_TYPES)[number];
@@ -71,12 +79,21 @@ export const segmentMessageSchema = z
 
 export type SegmentMessage = z.infer<typeof segmentMessageSchema>;
 
-/** Maps a Segment message onto the columns the tracker's own fields use. */
-export function segmentToNormalized(message: SegmentMessage, fallbackId: string): NormalizedEvent {
+/**
+ * Maps a Segment message onto the columns the tracker's own fields use. Without a URL, a
+ * `properties.path` or `context.page.path` (with `search`) becomes a URL on the site's domain, so
+ * the lake's `path` (and campaign parameters in `search`) are filled as for a URL.
+ *
+ * @example
+ * segmentToNormalized({ type: 'page', userId: 'u', properties: { path: '/a' } }, id, 'shop.example').url;
+ * // 'https://shop.example/a'
+ */
+export function segmentToNormalized(message: SegmentMessage, fallbackId: string, siteDomain: string): NormalizedEvent {
   const page = message.context?.page ?? {};
   const props = message.properties ?? {};
   const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  const url = str(props.url) ?? page.url;
+  const url =
+    str(props.url) ?? page.url ?? urlOfPath(siteDomain, str(props.path) ?? page.path, str(props.search) ?? page.search);
   const referrer = str(props.referrer) ?? page.referrer;
   const title = str(props.title) ?? page.title;
   const time = message.timestamp ?? message.originalTimestamp;
@@ -106,6 +123,18 @@ export function segmentToNormalized(message: SegmentMessage, fallbackId: string)
     ...(message.context?.ip ? { clientIp: message.context.ip } : {}),
     ...(message.context?.userAgent ? { clientUserAgent: message.context.userAgent } : {}),
   };
+}
+
+/** `https://<site domain><path><search>`, or undefined when there is no path or it would leave the site's host. */
+function urlOfPath(siteDomain: string, path: string | undefined, search: string | undefined): string | undefined {
+  if (!path) return undefined;
+  const query = search ? (search.startsWith('?') ? search : `?${search}`) : '';
+  const text = `https://${siteDomain}${path.startsWith('/') ? '' : '/'}${path}${query}`.slice(0, LIMITS.url);
+  try {
+    return new URL(text).hostname === siteDomain.toLowerCase() ? text : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Segment's `context.campaign.name` is utm_campaign; the rest map by name. */

@@ -32,6 +32,13 @@ export const ENV = {
 /** The header CloudFront adds to origin requests to prove a request passed through it. */
 export const ORIGIN_VERIFY_HEADER = 'x-sightline-origin-verify';
 
+/**
+ * The host name the viewer asked CloudFront for, copied by a viewer-request function (CloudFront
+ * forwards every viewer header but `Host`, which names the API origin). Believed only with
+ * `ORIGIN_VERIFY_HEADER`.
+ */
+export const VIEWER_HOST_HEADER = 'x-sightline-viewer-host';
+
 export type EnvName = (typeof ENV)[keyof typeof ENV];
 
 /** Reads a variable once; throws a `ConfigError` naming it when it is missing or empty. */

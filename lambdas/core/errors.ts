@@ -39,10 +39,13 @@ export class NotFoundError extends SightlineError {
   }
 }
 
+/** Credentials are missing or wrong; `field` names where they were expected (e.g. `writeKey`), when one place does. */
 export class UnauthorizedError extends SightlineError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly field?: string;
+  constructor(message: string, options?: { cause?: unknown; field?: string }) {
     super(message, options);
     this.name = 'UnauthorizedError';
+    if (options?.field !== undefined) this.field = options.field;
   }
 }
 

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { LIMITS } from '../collection/bounds';
-import { parseTrustedProxies } from '../collection/client-context';
+import { parseTrustedProxies, servedHost } from '../collection/client-context';
 import { type Collector, createCollector } from '../collection/collector';
 import { pixelToTrackerPayload, TRANSPARENT_GIF } from '../collection/pixel';
 import { SEGMENT_LIMITS, SEGMENT_TYPES, type SegmentType } from '../collection/segment-schema';
 import { firstPartyCookie, landingClickCookie, publicSiteConfig } from '../collection/site-config';
 import { createSiteRegistry, type SiteRegistry } from '../collection/site-registry';
 import { ENV, optionalEnv } from '../core/config';
-import { NotFoundError, ValidationError } from '../core/errors';
+import { NotFoundError, PayloadTooLargeError, ValidationError } from '../core/errors';
 import { httpResponseForError } from '../core/http/error-handler';
 import { bodyText, header, jsonBody } from '../core/http/request';
 import { type HttpResponse, jsonResponse } from '../core/http/responses';
@@ -33,10 +33,11 @@ export interface CollectHandlerDeps {
  */
 export function makeCollectHandler(deps: CollectHandlerDeps) {
   const now = deps.now ?? Date.now;
+  const trustedProxies = parseTrustedProxies(deps.trustedProxies, deps.originVerifySecret);
   const collector: Collector = createCollector({
     sites: deps.sites,
     events: deps.events,
-    trustedProxies: parseTrustedProxies(deps.trustedProxies, deps.originVerifySecret),
+    trustedProxies,
     now,
     newId: randomUUID,
   });
@@ -49,7 +50,8 @@ export function makeCollectHandler(deps: CollectHandlerDeps) {
       if (path === '/e' && method === 'OPTIONS') return { statusCode: 204, headers: { ...cors, ...PREFLIGHT } };
       if (path === '/e' && method === 'POST') {
         const result = await collector.collectTracker(event, 'tracker', jsonBody(event, LIMITS.trackerBodyBytes));
-        const host = header(event, 'host');
+        // The host the browser sent this to, as the edge vouches for it: the collector's domain.
+        const host = servedHost(event, trustedProxies);
         const origin = header(event, 'origin');
         const cookies = [
           firstPartyCookie(result.site, host, origin, result.anonymousId),
@@ -61,10 +63,18 @@ export function makeCollectHandler(deps: CollectHandlerDeps) {
         };
       }
       if (path === '/e.gif' && (method === 'GET' || method === 'HEAD')) {
-        await collector.collectTracker(event, 'pixel', pixelToTrackerPayload(event, randomUUID, now()));
+        const result = await collector.collectTracker(event, 'pixel', pixelToTrackerPayload(event, randomUUID, now()));
+        // An image must always render (a broken one shows in e-mail): a rejected beacon event is still
+        // answered with the GIF, kept as a failure, and named in a header instead of a 4xx.
+        const [rejected] = result.rejected;
         return {
           statusCode: 200,
-          headers: { 'content-type': 'image/gif', 'cache-control': 'no-store, max-age=0', ...cors },
+          headers: {
+            'content-type': 'image/gif',
+            'cache-control': 'no-store, max-age=0',
+            ...(rejected ? { [PIXEL_REJECTED_HEADER]: rejected.field } : {}),
+            ...cors,
+          },
           body: TRANSPARENT_GIF.toString('base64'),
           isBase64Encoded: true,
         };
@@ -81,8 +91,14 @@ export function makeCollectHandler(deps: CollectHandlerDeps) {
         if (type !== 'batch' && !(SEGMENT_TYPES as readonly string[]).includes(type)) {
           throw new NotFoundError(`no Segment endpoint ${path}`);
         }
-        const text = bodyText(event, SEGMENT_LIMITS.batchBytes);
-        await collector.collectSegment(event, type as 'batch' | SegmentType, text);
+        const result = await collector.collectSegment(event, type as 'batch' | SegmentType, segmentBody(event));
+        const [first] = result.rejected;
+        if (first) {
+          // Our rule over Segment's "200 for everything": a rejected event is a 400 naming its field;
+          // the batch's other events are kept (`accepted`), so a client that drops 4xx batches loses none.
+          const error = { code: 'validation_error', message: first.message, field: first.field };
+          return jsonResponse(400, { error, accepted: result.accepted, rejected: result.rejected }, cors);
+        }
         return jsonResponse(200, { success: true }, cors);
       }
       throw new NotFoundError(`no route for ${method} ${path}`);
@@ -95,6 +111,23 @@ export function makeCollectHandler(deps: CollectHandlerDeps) {
 
   return middy<APIGatewayProxyEventV2, HttpResponse>(collect);
 }
+
+/**
+ * A Segment body as text. Up to `SEGMENT_LIMITS.readBytes` is read so the collector can answer (and
+ * record) one over Segment's 500 KB with a 400 naming `body`, as Segment answers it; past that too.
+ */
+function segmentBody(event: APIGatewayProxyEventV2): string {
+  try {
+    return bodyText(event, SEGMENT_LIMITS.readBytes);
+  } catch (error) {
+    if (error instanceof PayloadTooLargeError)
+      throw new ValidationError('body exceeds 500 KB', 'body', { cause: error });
+    throw error;
+  }
+}
+
+/** Names the field of a beacon event that was rejected (the answer is a GIF all the same). */
+export const PIXEL_REJECTED_HEADER = 'x-sightline-rejected';
 
 const PREFLIGHT = {
   'access-control-allow-methods': 'POST, GET, OPTIONS',

@@ -22,6 +22,8 @@ export interface PostbackHandlerDeps {
   readonly keyWrapper: DataKeyWrapper;
   /** `cloudfront` and/or CIDRs (see `parseTrustedProxies`): whose forwarded address the IP allow-list believes. */
   readonly trustedProxies: string;
+  /** Proof that a request came through our CloudFront distribution (`ORIGIN_VERIFY_HEADER`): without it CloudFront's viewer headers are not believed. */
+  readonly originVerifySecret?: string;
   readonly now?: () => number;
 }
 
@@ -43,7 +45,7 @@ export function makePostbackHandler(deps: PostbackHandlerDeps) {
     settings: createPostbackSettingsStore(deps.sql, deps.keyWrapper, { now }),
     events: deps.events,
     keyValue: deps.keyValue,
-    trustedProxies: parseTrustedProxies(deps.trustedProxies),
+    trustedProxies: parseTrustedProxies(deps.trustedProxies, deps.originVerifySecret),
     now,
   };
   const postback = async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
@@ -72,5 +74,6 @@ export const handler = lazyHandler(async () => {
     keyValue: deps.keyValue,
     keyWrapper: createKmsDataKeyWrapper({ keyId: requireEnv(ENV.kmsKeyId) }),
     trustedProxies: optionalEnv(ENV.trustedProxies) ?? 'cloudfront',
+    originVerifySecret: optionalEnv(ENV.originVerifySecret),
   });
 });

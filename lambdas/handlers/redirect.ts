@@ -18,6 +18,8 @@ export interface RedirectHandlerDeps {
   readonly keyValue: KeyValue;
   /** `cloudfront` and/or CIDRs (see `parseTrustedProxies`). */
   readonly trustedProxies: string;
+  /** Proof that a request came through our CloudFront distribution (`ORIGIN_VERIFY_HEADER`): without it CloudFront's viewer headers are not believed. */
+  readonly originVerifySecret?: string;
   readonly now?: () => number;
 }
 
@@ -34,7 +36,7 @@ export function makeRedirectHandler(deps: RedirectHandlerDeps) {
     sites: deps.sites,
     events: deps.events,
     keyValue: deps.keyValue,
-    trustedProxies: parseTrustedProxies(deps.trustedProxies),
+    trustedProxies: parseTrustedProxies(deps.trustedProxies, deps.originVerifySecret),
     now: deps.now ?? Date.now,
     newId: randomUUID,
   };
@@ -66,5 +68,6 @@ export const handler = lazyHandler(async () => {
     events: deps.events,
     keyValue: deps.keyValue,
     trustedProxies: optionalEnv(ENV.trustedProxies) ?? 'cloudfront',
+    originVerifySecret: optionalEnv(ENV.originVerifySecret),
   });
 });

@@ -52,11 +52,11 @@ export function createLocalHttpServer(options: LocalHttpServerOptions): Server {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBodyBytes) {
       req.resume();
-      return send(res, jsonError(413, 'payload_too_large', `body exceeds ${maxBodyBytes} bytes`), false, true);
+      return send(res, jsonError(413, 'payload_too_large', `body exceeds ${maxBodyBytes} bytes`, 'body'), false, true);
     }
     const body = await readBody(req, maxBodyBytes);
     if (body === 'too-large') {
-      return send(res, jsonError(413, 'payload_too_large', `body exceeds ${maxBodyBytes} bytes`), false, true);
+      return send(res, jsonError(413, 'payload_too_large', `body exceeds ${maxBodyBytes} bytes`, 'body'), false, true);
     }
 
     const event = toApiGatewayEvent(req, body, {
@@ -135,11 +135,11 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too
   });
 }
 
-function jsonError(statusCode: number, code: string, message: string): HttpReply {
+function jsonError(statusCode: number, code: string, message: string, field?: string): HttpReply {
   return {
     statusCode,
     headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: Buffer.from(JSON.stringify({ error: { code, message } })),
+    body: Buffer.from(JSON.stringify({ error: { code, message, ...(field ? { field } : {}) } })),
   };
 }
 

@@ -5,8 +5,14 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ENV, ORIGIN_VERIFY_HEADER } from '../../lambdas/core/config';
-import { API_PATHS, apiBehaviorDefaults, SCRIPT_PATHS, scriptBehaviorDefaults } from '../defaults/cdn-defaults';
+import { ENV, ORIGIN_VERIFY_HEADER, VIEWER_HOST_HEADER } from '../../lambdas/core/config';
+import {
+  API_PATHS,
+  apiBehaviorDefaults,
+  SCRIPT_PATHS,
+  scriptBehaviorDefaults,
+  viewerHostFunctionCode,
+} from '../defaults/cdn-defaults';
 import { acceptCdnFindings } from '../nag';
 
 export interface CdnProps {
@@ -73,8 +79,15 @@ export class Cdn extends Construct {
 
     const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
     for (const path of SCRIPT_PATHS) additionalBehaviors[path] = scriptBehaviorDefaults(scriptOrigin);
-    for (const { path, redirectHttp } of API_PATHS) {
-      additionalBehaviors[path] = apiBehaviorDefaults(apiOrigin, redirectHttp);
+    // The collector sets the first-party cookie only for a host on the site's domain: it needs the host
+    // the browser asked for, which Host no longer names once CloudFront forwards to the API.
+    const viewerHost = new cloudfront.Function(this, 'ViewerHost', {
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: `Copy the viewer's Host into ${VIEWER_HOST_HEADER} for the collector`,
+      code: cloudfront.FunctionCode.fromInline(viewerHostFunctionCode(VIEWER_HOST_HEADER)),
+    });
+    for (const { path, redirectHttp, viewerHost: needsHost } of API_PATHS) {
+      additionalBehaviors[path] = apiBehaviorDefaults(apiOrigin, redirectHttp, needsHost ? viewerHost : undefined);
     }
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {

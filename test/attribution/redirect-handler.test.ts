@@ -3,6 +3,7 @@ import { parseClickCookie } from '../../lambdas/attribution/click-cookie';
 import { findClick } from '../../lambdas/attribution/click-records';
 import { createLinkRegistry, createTrackedLink, saveAffiliate } from '../../lambdas/attribution/tracked-links';
 import type { CollectedEventEnvelope } from '../../lambdas/collection/collected-event';
+import { ORIGIN_VERIFY_HEADER, VIEWER_HOST_HEADER } from '../../lambdas/core/config';
 import { ValidationError } from '../../lambdas/core/errors';
 import type { HttpResponse } from '../../lambdas/core/http/responses';
 import { makeRedirectHandler } from '../../lambdas/handlers/redirect';
@@ -110,6 +111,34 @@ describe('tracked-link redirect', () => {
     // Assess
     expect(byAffiliate.cookies?.[0]).toContain(`Max-Age=${7 * DAY};`);
     expect(byLink.cookies?.[0]).toContain(`Max-Age=${14 * DAY};`);
+  });
+
+  it('behind CloudFront, takes the site’s domain for the cookie from the viewer host it vouches for', async () => {
+    // Prepare: the redirect as deployed, CloudFront forwarding every viewer header but Host.
+    const { id } = await link();
+    const behindCloudFront = makeRedirectHandler({
+      links: createLinkRegistry(fx.sql, { ttlMs: 0 }),
+      sites: fx.sites,
+      events: fx.events,
+      keyValue: fx.keyValue,
+      trustedProxies: 'cloudfront',
+      originVerifySecret: 'stack-guid',
+      now: () => NOW,
+    });
+    const headers = { host: 'abc123.execute-api.eu-west-1.amazonaws.com', [VIEWER_HOST_HEADER]: 'go.shop.example.com' };
+    const request = (extra: Record<string, string>) =>
+      behindCloudFront(
+        apiEvent({ path: `/r/${id}`, pathParameters: { linkId: id }, headers: { ...headers, ...extra } }),
+        {} as Context,
+      );
+
+    // Act
+    const through = await request({ [ORIGIN_VERIFY_HEADER]: 'stack-guid' });
+    const direct = await request({});
+
+    // Assess
+    expect(through.cookies?.[0]).toContain('; Domain=shop.example.com;');
+    expect(direct.cookies?.[0]).not.toContain('Domain=');
   });
 
   it('sets a host-only cookie when the collector is not on the site’s domain', async () => {

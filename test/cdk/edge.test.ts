@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ENV, ORIGIN_VERIFY_HEADER } from '../../lambdas/core/config';
+import { ENV, ORIGIN_VERIFY_HEADER, VIEWER_HOST_HEADER } from '../../lambdas/core/config';
 import { TrackerScript } from '../../lib/constructs/tracker-script';
 import { API_PATHS, SCRIPT_PATHS } from '../../lib/defaults/cdn-defaults';
 import { COLLECT_ROUTES } from '../../lib/stacks/function-wiring';
@@ -16,6 +16,12 @@ const customDomain = {
   customDomain: 't.example.com',
   certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
 };
+
+/** The code of the CloudFront Function a behavior's association points at. */
+function functionCodeOf(template: ReturnType<typeof deploy>['template'], association: { FunctionARN: unknown }) {
+  const [id] = (association.FunctionARN as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+  return template.findResources('AWS::CloudFront::Function')[id]?.Properties.FunctionCode as string;
+}
 
 function distributionConfig(template: ReturnType<typeof deploy>['template']) {
   const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
@@ -93,6 +99,30 @@ describe('edge: CloudFront and the collection API', () => {
     for (const behavior of apiBehaviors) {
       expect(behavior.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac'); // AllViewerExceptHostHeader
     }
+  });
+
+  it('tells the collector which host the viewer asked for on the paths that set first-party cookies', () => {
+    const { template } = deploy(customDomain);
+
+    const behaviors = distributionConfig(template).CacheBehaviors as {
+      PathPattern: string;
+      FunctionAssociations?: { EventType: string; FunctionARN: unknown }[];
+    }[];
+    const collect = behaviors.find((b) => b.PathPattern === '/e');
+    const [association] = collect?.FunctionAssociations ?? [];
+    expect(association?.EventType).toBe('viewer-request');
+    const code = functionCodeOf(template, association as { FunctionARN: unknown });
+    // Run it as CloudFront would: the viewer's Host is copied, a header the viewer forged is replaced.
+    const handler = new Function(`${code}; return handler;`)() as (e: {
+      request: { headers: Record<string, { value: string }> };
+    }) => { headers: Record<string, { value: string }> };
+    const request = {
+      headers: { host: { value: 't.example.com' }, [VIEWER_HOST_HEADER]: { value: 'forged.example' } },
+    };
+    expect(handler({ request }).headers[VIEWER_HOST_HEADER]).toEqual({ value: 't.example.com' });
+    // Of the API paths, only those setting cookies on the site's domain pay for the function.
+    const withFunction = behaviors.filter((b) => b.FunctionAssociations?.length).map((b) => b.PathPattern);
+    expect(withFunction.sort()).toEqual(['/e', '/r/*']);
   });
 
   it('serves a custom domain with its certificate and TLS 1.2 (2021) at minimum', () => {
@@ -197,8 +227,7 @@ describe('edge: CloudFront and the collection API', () => {
     const config = distributionConfig(template);
     const [association] = config.DefaultCacheBehavior.FunctionAssociations;
     expect(association.EventType).toBe('viewer-request');
-    const [fn] = Object.values(template.findResources('AWS::CloudFront::Function'));
-    const code = fn?.Properties.FunctionCode as string;
+    const code = functionCodeOf(template, association);
     // Run the function's code as CloudFront would, on a route and on a file.
     const handler = new Function(`${code}; return handler;`)() as (e: { request: { uri: string } }) => { uri: string };
     expect(handler({ request: { uri: '/visitors/42' } }).uri).toBe('/index.html');

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { clientIp, parseTrustedProxies, serverContext } from '../../lambdas/collection/client-context';
-import { ORIGIN_VERIFY_HEADER } from '../../lambdas/core/config';
+import { clientIp, parseTrustedProxies, servedHost, serverContext } from '../../lambdas/collection/client-context';
+import { ORIGIN_VERIFY_HEADER, VIEWER_HOST_HEADER } from '../../lambdas/core/config';
 
 const request = (sourceIp: string, headers: Record<string, string>) =>
   ({ headers, requestContext: { http: { sourceIp } } }) as unknown as APIGatewayProxyEventV2;
@@ -39,5 +39,21 @@ describe('client IP and server context', () => {
   it('records GPC and DNT signals', () => {
     const context = serverContext(request('192.0.2.1', { 'sec-gpc': '1', dnt: '1' }), parseTrustedProxies(''), 5);
     expect(context).toMatchObject({ receivedAt: 5, gpc: true, dnt: true, ip: '192.0.2.1' });
+  });
+
+  it('takes the served host from CloudFront’s viewer-host header only with the origin secret', () => {
+    const trusted = parseTrustedProxies('cloudfront', 'stack-guid');
+    const headers = { host: 'abc123.execute-api.eu-west-1.amazonaws.com', [VIEWER_HOST_HEADER]: 't.shop.example' };
+    const through = request('130.176.1.1', { ...headers, [ORIGIN_VERIFY_HEADER]: 'stack-guid' });
+    const direct = request('203.0.113.66', headers);
+    expect(servedHost(through, trusted)).toBe('t.shop.example');
+    expect(servedHost(direct, trusted)).toBe('abc123.execute-api.eu-west-1.amazonaws.com');
+  });
+
+  it('takes X-Forwarded-Host from a trusted proxy, and Host from anyone else', () => {
+    const trusted = parseTrustedProxies('10.0.0.0/8');
+    const headers = { host: 'collector.internal:8787', 'x-forwarded-host': 't.shop.example, proxy.internal' };
+    expect(servedHost(request('10.0.0.5', headers), trusted)).toBe('t.shop.example');
+    expect(servedHost(request('203.0.113.9', headers), trusted)).toBe('collector.internal:8787');
   });
 });

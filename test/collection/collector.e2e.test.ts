@@ -67,6 +67,26 @@ describe('collector, end to end into the lake', () => {
     });
   });
 
+  it('takes the client IP and user agent from the connection, never from a tracker payload', async () => {
+    const id = randomUUID();
+    const forged = {
+      ...pageEvent(id),
+      ip: '203.0.113.99',
+      clientIp: '203.0.113.99',
+      userAgent: 'Googlebot/2.1',
+      clientUserAgent: 'Googlebot/2.1',
+      ctx: { ip: '203.0.113.99', userAgent: 'Googlebot/2.1', lang: 'en' },
+    };
+    const response = await post(
+      '/e',
+      { site: stack.siteKey, ip: '203.0.113.99', userAgent: 'Googlebot/2.1', events: [forged] },
+      { 'x-forwarded-for': '81.2.69.142' },
+    );
+    expect(response.status).toBe(202);
+    const [row] = await lake('select ip, user_agent, browser, is_bot from events where event_id = ?', [id]);
+    expect(row).toEqual({ ip: '81.2.69.0', user_agent: CHROME, browser: 'Chrome', is_bot: false });
+  });
+
   it('keeps the good events of a batch and records the bad one as a failure naming its field', async () => {
     const good = randomUUID();
     const bad = { ...pageEvent(randomUUID()), title: 'x'.repeat(600) };
@@ -252,11 +272,13 @@ describe('collector, end to end into the lake', () => {
       expect(await lake('select event_id from events where event_id = ?', [messageId])).toHaveLength(1);
     });
 
-    it('refuses a call without a write key, or with a wrong one, with 401', async () => {
-      expect((await post('/v1/track', { userId: 'u', event: 'x' })).status).toBe(401);
-      expect((await post('/v1/track', { userId: 'u', event: 'x' }, { authorization: basic('sk_wrong') })).status).toBe(
-        401,
-      );
+    it('refuses a call without a write key, or with a wrong one, with 401 naming the field', async () => {
+      const missing = await post('/v1/track', { userId: 'u', event: 'x' });
+      const wrong = await post('/v1/track', { userId: 'u', event: 'x' }, { authorization: basic('sk_wrong') });
+      expect(missing.status).toBe(401);
+      expect(await missing.json()).toMatchObject({ error: { field: 'writeKey' } });
+      expect(wrong.status).toBe(401);
+      expect(await wrong.json()).toMatchObject({ error: { field: 'authorization' } });
     });
 
     it('answers a single invalid call with a 400 naming the field', async () => {
@@ -265,7 +287,7 @@ describe('collector, end to end into the lake', () => {
       expect(await response.json()).toMatchObject({ error: { field: 'event' } });
     });
 
-    it('records an event over 32 KB as a size violation and keeps the rest of the batch', async () => {
+    it('answers a batch with an event over 32 KB with 400, records it as a size violation and keeps the rest', async () => {
       const ok = randomUUID();
       const response = await post('/v1/batch', {
         writeKey: stack.writeKey,
@@ -280,14 +302,15 @@ describe('collector, end to end into the lake', () => {
           },
         ],
       });
-      expect(response.status).toBe(200);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { field: 'batch[1]' }, accepted: 1 });
       expect(await lake('select event_id from events where event_id = ?', [ok])).toHaveLength(1);
       expect(await lake("select field from failed_events where reason = 'size_violation'")).toContainEqual({
         field: 'batch[1]',
       });
     });
 
-    it('refuses a batch over 500 KB with 413', async () => {
+    it('refuses a batch over 500 KB with 400 naming body, as Segment does', async () => {
       const batch = Array.from({ length: 30 }, () => ({
         type: 'track',
         userId: 'u',
@@ -295,7 +318,56 @@ describe('collector, end to end into the lake', () => {
         properties: { b: 'y'.repeat(20_000) },
       }));
       const response = await post('/v1/batch', { writeKey: stack.writeKey, batch });
-      expect(response.status).toBe(413);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { field: 'body' } });
+    });
+
+    it('fills the path column from properties.path or context.page.path when a call has no url', async () => {
+      const fromProperties = randomUUID();
+      const fromContext = randomUUID();
+      const response = await post(
+        '/v1/batch',
+        {
+          batch: [
+            { type: 'page', messageId: fromProperties, userId: 'u', properties: { path: '/docs/setup' } },
+            {
+              type: 'track',
+              messageId: fromContext,
+              userId: 'u',
+              event: 'Viewed',
+              context: { page: { path: '/pricing', search: '?utm_source=partner&utm_medium=referral' } },
+            },
+          ],
+        },
+        { authorization: basic(stack.writeKey) },
+      );
+      expect(response.status).toBe(200);
+      const rows = await lake('select event_id, path, utm_source from events where event_id in (?, ?)', [
+        fromProperties,
+        fromContext,
+      ]);
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          { event_id: fromProperties, path: '/docs/setup', utm_source: null },
+          { event_id: fromContext, path: '/pricing', utm_source: 'partner' },
+        ]),
+      );
+    });
+
+    it('takes context.userAgent of a write-key call over the connection’s User-Agent', async () => {
+      const messageId = randomUUID();
+      const iphone =
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+      const response = await post(
+        '/v1/track',
+        { writeKey: stack.writeKey, messageId, userId: 'u', event: 'Opened', context: { userAgent: iphone } },
+        { 'user-agent': 'analytics-node/6.0.0' },
+      );
+      expect(response.status).toBe(200);
+      const [row] = await lake('select user_agent, browser, os, device_type from events where event_id = ?', [
+        messageId,
+      ]);
+      expect(row).toEqual({ user_agent: iphone, browser: 'Mobile Safari', os: 'iOS', device_type: 'mobile' });
     });
   });
 });

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { saveClick } from '../../lambdas/attribution/click-records';
 import type { CollectedEventEnvelope, FailedEventEnvelope } from '../../lambdas/collection/collected-event';
+import { ORIGIN_VERIFY_HEADER } from '../../lambdas/core/config';
 import type { HttpResponse } from '../../lambdas/core/http/responses';
 import { withOrganization } from '../../lambdas/db/tenant';
 import { makePostbackHandler } from '../../lambdas/handlers/postback';
@@ -381,6 +382,39 @@ describe('postback endpoint', () => {
       // Assess
       expect([outside.statusCode, spoofed.statusCode, proxied.statusCode]).toEqual([403, 403, 200]);
     });
+  });
+
+  it('believes CloudFront’s viewer address for the allow-list only with the origin secret', async () => {
+    // Prepare: the handler as deployed behind CloudFront.
+    const tenant = await fx.createTenant();
+    const { token } = await configurePostbacks(fx.sql, fx.keyWrapper, { ...tenant, ipAllowList: ['52.1.2.0/24'] });
+    const behindCloudFront = makePostbackHandler({
+      sql: fx.sql,
+      sites: fx.sites,
+      events: fx.events,
+      keyValue: fx.keyValue,
+      keyWrapper: fx.keyWrapper,
+      trustedProxies: 'cloudfront',
+      originVerifySecret: 'stack-guid',
+      now: () => NOW,
+    });
+    const send = (transactionId: string, headers: Record<string, string>) =>
+      behindCloudFront(
+        apiEvent({
+          path: `/postback/everflow?${query({ sl_site: tenant.siteKey, sl_token: token ?? '', transaction_id: transactionId })}`,
+          pathParameters: { network: 'everflow' },
+          sourceIp: '198.51.100.7',
+          headers: { 'cloudfront-viewer-address': '52.1.2.3:443', ...headers },
+        }),
+        {} as Context,
+      );
+
+    // Act
+    const forged = await send('cf-1', {});
+    const through = await send('cf-2', { [ORIGIN_VERIFY_HEADER]: 'stack-guid' });
+
+    // Assess
+    expect([forged.statusCode, through.statusCode]).toEqual([403, 200]);
   });
 
   describe('invalid postbacks', () => {

@@ -15,7 +15,15 @@ export const cfg = {
   pats: [] as string[],
   /** The site config has answered (or failed): delivery may decide on DNT/GPC and sampling. */
   ready: false,
+  /** The collector is same-site with the page (first-party serving): it may set the id cookie. */
+  fp: false,
 };
+
+/**
+ * The site of a host name: its last two labels (an IP address whole). Near enough without the
+ * public suffix list: under `co.uk` two sites look like one, and the collector still decides.
+ */
+const siteOf = (host: string): string => (/^[\d.]+$|:/.test(host) ? host : host.split('.').slice(-2).join('.'));
 
 let script: Element | null = null;
 const readyHooks: (() => void)[] = [];
@@ -39,6 +47,7 @@ export const init = (): boolean => {
   if (!site) return false;
   cfg.site = site;
   cfg.ep = (attr('endpoint') || new URL((script as HTMLScriptElement).src, location.href).origin).replace(/\/+$/, '');
+  cfg.fp = siteOf(new URL(cfg.ep, location.href).hostname) === siteOf(location.hostname);
   // The tag has the last word over the site config, and holds before it arrives.
   const rate = Number.parseFloat(attr('sample-rate') || '');
   if (rate >= 0) cfg.rate = rate;

@@ -2,7 +2,7 @@ import { id, touch } from './identity';
 import { consent, pageIgnored } from './privacy';
 import { push, volatile } from './transport';
 import type { Context, TrackedEvent } from './types';
-import { clip, now, rid } from './util';
+import { cleanProps, clip, now, rid } from './util';
 
 const context = (): Context => {
   const c: Context = {
@@ -36,6 +36,9 @@ export const emit = (type: TrackedEvent['type'], fields: Partial<TrackedEvent>, 
   }
   // Fields win: `{ uid: undefined }` leaves the user id out.
   Object.assign(e, fields);
+  // A browser driven by automation says so (WebDriver spec); enrichment flags it `headless`. First,
+  // so the 50-property bound drops one of the page's props, never the signal.
+  if (navigator.webdriver) e.props = cleanProps(Object.assign({ $webdriver: true }, e.props));
   e.ctx = context();
   if (keepOut) volatile.add(e);
   push(e);

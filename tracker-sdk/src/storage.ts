@@ -48,8 +48,16 @@ export const writeCookie = (name: string, value: string, maxAge = YEAR_SECONDS):
   }`;
 };
 
-/** Forgets everything the tracker stored: used when analytics consent is withdrawn. */
+/**
+ * Forgets everything the tracker stored: used when analytics consent is withdrawn. The collector's
+ * `_sl_aid` is set on the site's domain, one of this host's parent domains: each is tried.
+ */
 export const wipe = (): void => {
   for (const k of Object.keys(KEYS) as (keyof typeof KEYS)[]) remove(KEYS[k]);
   writeCookie(KEYS.aid, '', 0);
+  const labels = location.hostname.split('.');
+  for (let i = 0; i < labels.length; i++) {
+    // biome-ignore lint/suspicious/noDocumentCookie: as in writeCookie.
+    document.cookie = `${KEYS.aid}=;path=/;max-age=0;domain=${labels.slice(i).join('.')}`;
+  }
 };

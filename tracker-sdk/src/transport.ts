@@ -1,6 +1,6 @@
 import { cfg, onReady } from './config';
 import { id } from './identity';
-import { optedOut } from './privacy';
+import { consent, optedOut } from './privacy';
 import { backoff, bounded, settled } from './retry';
 import { KEYS, read, remove, write } from './storage';
 import type { TrackedEvent } from './types';
@@ -63,7 +63,10 @@ const deliver = (events: TrackedEvent[], leaving?: boolean): Promise<boolean> =>
     );
   }
   if (leaving && navigator.sendBeacon?.(url, body)) return Promise.resolve(true);
-  return fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' }).then(
+  // Credentials only to a same-site collector and with consent: its Set-Cookie then stores the id as
+  // a server-set first-party cookie, which ITP does not cut to 7 days as it does script-set ones.
+  const credentials = cfg.fp && consent.a ? 'include' : 'omit';
+  return fetch(url, { method: 'POST', body, keepalive: true, credentials }).then(
     (r) => settled(r.status),
     () => false,
   );

@@ -14,7 +14,7 @@ import { errorResponse, type HttpResponse } from './responses';
 export function httpResponseForError(error: unknown): HttpResponse {
   if (error instanceof ValidationError) return errorResponse(400, 'validation_error', error.message, error.field);
   if (error instanceof PayloadTooLargeError) return errorResponse(413, 'payload_too_large', error.message);
-  if (error instanceof UnauthorizedError) return errorResponse(401, 'unauthorized', error.message);
+  if (error instanceof UnauthorizedError) return errorResponse(401, 'unauthorized', error.message, error.field);
   if (error instanceof ForbiddenError) return errorResponse(403, 'forbidden', error.message);
   if (error instanceof NotFoundError) return errorResponse(404, 'not_found', error.message);
   if (error instanceof ConflictError) return errorResponse(409, 'conflict', error.message);

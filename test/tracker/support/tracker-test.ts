@@ -43,6 +43,10 @@ export function setUpTrackerTest(): TrackerTest {
     t.collector.setDefaultStatus(202);
     context = await t.browser.createBrowserContext();
     t.page = await context.newPage();
+    // These tests measure what a person's browser sends. Puppeteer's Chromium reports
+    // navigator.webdriver, which makes the tracker mark every event `$webdriver` (and enrichment
+    // call it a bot); hidden here, as a person's browser has it. `bot-signal.e2e.test.ts` keeps it.
+    await t.page.evaluateOnNewDocument(() => Object.defineProperty(navigator, 'webdriver', { get: () => false }));
     t.pageErrors = [];
     t.page.on('pageerror', (error) => t.pageErrors.push(error as Error));
   });
