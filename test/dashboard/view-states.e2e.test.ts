@@ -394,6 +394,7 @@ sightline('identify', '${visitor.userId}', { email: '${visitor.email}', name: '$
       await page.setViewport(PHONE);
       await page.goto(`${stack.url}/${siteQuery}`, { waitUntil: 'networkidle0' });
     }, 120_000);
+    afterEach(() => interceptor.pass());
 
     /** Opens a view the way a phone user does: through the drawer, or a row's link on the list before it. */
     const reach = async (view: ViewCase) => {
@@ -437,6 +438,32 @@ sightline('identify', '${visitor.userId}', { email: '${visitor.email}', name: '$
         expect(await page.$('.state-error')).toBeNull();
       }, 60_000);
     }
+
+    it('scrolls a cohort grid too wide for the phone inside its box, with a hint, the week column kept in view', async () => {
+      // Prepare: a year of weekly cohorts (this site has one week of visits, so the grid is stood in for)
+      const cohorts = Array.from({ length: 12 }, (_, c) => ({
+        week: `2026-0${1 + Math.floor(c / 4)}-${String(5 + (c % 4) * 7).padStart(2, '0')}`,
+        size: 100 - c,
+        weeks: Array.from({ length: 12 - c }, (_, n) => ({ weekNumber: n, visitors: 50 - n, retention: 1 / (n + 1) })),
+      }));
+      interceptor.answer((path) => path.endsWith('/stats/retention'), { cohorts, range: { from: '2026-01-05' } });
+
+      // Act
+      await page.goto(`${stack.url}/retention${siteQuery}&period=90d`, { waitUntil: 'networkidle0' });
+      await page.waitForSelector('table[aria-label=Cohorts]');
+      await page.waitForSelector('.scroll-hint', { visible: true });
+      const before = await page.$eval('table[aria-label=Cohorts] td', (td) => td.getBoundingClientRect().left);
+      await page.$eval('.table-wrap', (box) => box.scrollBy({ left: 400 }));
+      const after = await page.$eval('table[aria-label=Cohorts] td', (td) => td.getBoundingClientRect().left);
+      const layout = await phoneLayout(page);
+      await screenshot(page, `${SHOTS}/phone-retention-wide`);
+
+      // Assess
+      expect(layout.overflow).toBeLessThanOrEqual(0);
+      expect(layout.clipped).toEqual([]);
+      expect(await page.$eval('.scroll-hint', (p) => p.textContent)).toContain('Scroll sideways for later weeks');
+      expect(after).toBe(before);
+    }, 60_000);
 
     it('shows the breakdown’s priority columns on the phone and every column at 1280 px', async () => {
       // Act

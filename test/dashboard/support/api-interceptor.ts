@@ -6,6 +6,8 @@ export type ApiMatcher = (path: string) => boolean;
 export interface ApiInterceptor {
   /** Answers matching requests with a 500 and the API's error body, until `pass()`. */
   fail(match: ApiMatcher): void;
+  /** Answers matching requests with `body` (200, JSON), until `pass()`. */
+  answer(match: ApiMatcher, body: unknown): void;
   /** Keeps matching requests waiting, until `release()`. */
   hold(match: ApiMatcher): void;
   /** Lets held requests go on, and every later one. */
@@ -26,7 +28,10 @@ export interface ApiInterceptor {
  * api.fail((path) => path.includes('/stats/'));
  */
 export async function interceptApi(page: Page): Promise<ApiInterceptor> {
-  let mode: { kind: 'pass' } | { kind: 'fail' | 'hold'; match: ApiMatcher } = { kind: 'pass' };
+  let mode:
+    | { kind: 'pass' }
+    | { kind: 'fail' | 'hold'; match: ApiMatcher }
+    | { kind: 'answer'; match: ApiMatcher; body: unknown } = { kind: 'pass' };
   let waiting: HTTPRequest[] = [];
   const go = (request: HTTPRequest) => void request.continue().catch(() => undefined); // the page may have moved on
   await page.setRequestInterception(true);
@@ -34,6 +39,11 @@ export async function interceptApi(page: Page): Promise<ApiInterceptor> {
     const path = new URL(request.url()).pathname;
     if (mode.kind === 'pass' || !mode.match(path)) return go(request);
     if (mode.kind === 'hold') return void waiting.push(request);
+    if (mode.kind === 'answer') {
+      return void request
+        .respond({ status: 200, contentType: 'application/json', body: JSON.stringify(mode.body) })
+        .catch(() => undefined);
+    }
     void request
       .respond({
         status: 500,
@@ -52,6 +62,10 @@ export async function interceptApi(page: Page): Promise<ApiInterceptor> {
     fail: (match) => {
       release();
       mode = { kind: 'fail', match };
+    },
+    answer: (match, body) => {
+      release();
+      mode = { kind: 'answer', match, body };
     },
     hold: (match) => {
       release();
