@@ -1,6 +1,7 @@
 import { lazy } from 'react';
 import { createBrowserRouter, Navigate, Outlet, RouterProvider } from 'react-router-dom';
 import { SessionProvider, useSession } from './auth/SessionProvider';
+import { RouteError } from './components/RouteError';
 import { ErrorState, Loading } from './components/States';
 import { AppShell } from './layout/AppShell';
 import { SitesProvider } from './state/SitesProvider';
@@ -48,23 +49,29 @@ const router = createBrowserRouter([
       {
         element: <AppShell />,
         children: [
-          { index: true, element: <Overview /> },
-          { path: 'realtime', element: <Realtime /> },
-          { path: 'pages', element: <Pages /> },
-          { path: 'sources', element: <Sources /> },
-          { path: 'geography', element: <Geography /> },
-          { path: 'devices', element: <Devices /> },
-          { path: 'attribution', element: <Attribution /> },
-          { path: 'funnels', element: <Funnels /> },
-          { path: 'retention', element: <Retention /> },
-          { path: 'visitors', element: <Visitors /> },
-          { path: 'visitors/:personId', element: <Person /> },
-          { path: 'companies', element: <Companies /> },
-          { path: 'companies/:companyId', element: <Company /> },
-          { path: 'sites', element: <Sites /> },
-          { path: 'team', element: <Team /> },
-          { path: 'settings', element: <Settings /> },
-          { path: '*', element: <Navigate to="/" replace /> },
+          {
+            // A view that fails to load or render shows an error inside the shell, never a blank page.
+            errorElement: <RouteError />,
+            children: [
+              { index: true, element: <Overview /> },
+              { path: 'realtime', element: <Realtime /> },
+              { path: 'pages', element: <Pages /> },
+              { path: 'sources', element: <Sources /> },
+              { path: 'geography', element: <Geography /> },
+              { path: 'devices', element: <Devices /> },
+              { path: 'attribution', element: <Attribution /> },
+              { path: 'funnels', element: <Funnels /> },
+              { path: 'retention', element: <Retention /> },
+              { path: 'visitors', element: <Visitors /> },
+              { path: 'visitors/:personId', element: <Person /> },
+              { path: 'companies', element: <Companies /> },
+              { path: 'companies/:companyId', element: <Company /> },
+              { path: 'sites', element: <Sites /> },
+              { path: 'team', element: <Team /> },
+              { path: 'settings', element: <Settings /> },
+              { path: '*', element: <Navigate to="/" replace /> },
+            ],
+          },
         ],
       },
     ],

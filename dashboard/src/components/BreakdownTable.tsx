@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Breakdown, Cell } from '../api/types';
 import { formatNumber, formatPercent, heading } from '../format';
+import { TableWrap } from './TableWrap';
 
 const SHARE_KEYS = new Set(['exitRate', 'conversionRate', 'retention', 'bounceRate']);
 
@@ -8,6 +9,16 @@ function show(key: string, value: Cell): ReactNode {
   if (value === null) return <span className="muted">(none)</span>;
   if (typeof value === 'number') return SHARE_KEYS.has(key) ? formatPercent(value) : formatNumber(value);
   return value;
+}
+
+/**
+ * The columns a phone shows, as Plausible's lists do: every dimension and the leading metrics, three
+ * columns in all (at least one metric); the others appear from tablet width up.
+ */
+export function narrowColumns(columns: Breakdown['columns']): ReadonlySet<string> {
+  const dimensions = columns.filter((c) => c.kind === 'dimension').map((c) => c.key);
+  const metrics = columns.filter((c) => c.kind === 'metric').map((c) => c.key);
+  return new Set([...dimensions, ...metrics.slice(0, Math.max(1, 3 - dimensions.length))]);
 }
 
 /**
@@ -23,13 +34,15 @@ export function BreakdownTable({
 }) {
   const first = data.columns.find((c) => c.kind === 'metric')?.key;
   const max = Math.max(1, ...data.rows.map((r) => (first ? Number(r[first] ?? 0) : 0)));
+  const narrow = narrowColumns(data.columns);
+  const priority = (key: string) => (narrow.has(key) ? '' : ' wide-only');
   return (
-    <div className="table-wrap">
+    <TableWrap>
       <table className="table breakdown">
         <thead>
           <tr>
             {data.columns.map((c) => (
-              <th key={c.key} className={c.kind === 'metric' ? 'num' : ''} scope="col">
+              <th key={c.key} className={`${c.kind === 'metric' ? 'num' : ''}${priority(c.key)}`} scope="col">
                 {heading(c.key)}
               </th>
             ))}
@@ -44,7 +57,7 @@ export function BreakdownTable({
                 .join('\u0000')}
             >
               {data.columns.map((c, j) => (
-                <td key={c.key} className={c.kind === 'metric' ? 'num' : ''}>
+                <td key={c.key} className={`${c.kind === 'metric' ? 'num' : ''}${priority(c.key)}`}>
                   {j === 0 && first ? (
                     <span
                       className="bar"
@@ -63,6 +76,6 @@ export function BreakdownTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

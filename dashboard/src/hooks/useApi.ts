@@ -47,7 +47,15 @@ export function useApi<T>(path: string | null, query: Query = {}, options: { pol
     return () => clearInterval(timer);
   }, [options.pollMs, path]);
 
-  const reload = useCallback(() => setTick((t) => t + 1), []);
+  // Trying again after an error shows the loading state again (kept data stays), not the old error.
+  const reload = useCallback(() => {
+    setState((previous) =>
+      previous.error
+        ? { key: previous.key, ...(previous.data !== undefined ? { data: previous.data } : {}) }
+        : previous,
+    );
+    setTick((t) => t + 1);
+  }, []);
   const current = state.key === key;
   return {
     data: current ? state.data : undefined,

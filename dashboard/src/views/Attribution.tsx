@@ -3,6 +3,7 @@ import type { AttributionModel, AttributionRow, Site } from '../api/types';
 import { Async } from '../components/Async';
 import { Card, PageTitle } from '../components/Card';
 import { RequireSite } from '../components/RequireSite';
+import { TableWrap } from '../components/TableWrap';
 import { Tabs } from '../components/Tabs';
 import { useApi } from '../hooks/useApi';
 import { useFilters } from '../state/useFilters';
@@ -65,8 +66,8 @@ function AttributionOf({ site }: { site: Site }) {
         emptyHint="Conversions arrive from postbacks and mobile measurement partners."
       >
         {(a) => (
-          <div className="table-wrap">
-            <table className="table">
+          <TableWrap>
+            <table className="table cards" aria-label="Attributed conversions">
               <thead>
                 <tr>
                   <th scope="col">Channel</th>
@@ -83,10 +84,12 @@ function AttributionOf({ site }: { site: Site }) {
                 {a.rows.map((row) => (
                   <tr key={`${row.channel}\u0000${row.campaign ?? ''}\u0000${row.currency ?? ''}`}>
                     <td>{row.channel}</td>
-                    {groupBy === 'campaign' ? <td>{row.campaign}</td> : null}
-                    {multiCurrency ? <td>{row.currency ?? <span className="muted">(none)</span>}</td> : null}
+                    {groupBy === 'campaign' ? <td data-label="Campaign">{row.campaign}</td> : null}
+                    {multiCurrency ? (
+                      <td data-label="Currency">{row.currency ?? <span className="muted">(none)</span>}</td>
+                    ) : null}
                     {MODELS.map((m) => (
-                      <td key={m.key} className="num">
+                      <td key={m.key} className="num" data-label={m.label}>
                         {measure === 'conversions'
                           ? credit.format(row.conversions[m.key])
                           : money(row.revenue[m.key], row.currency)}
@@ -96,7 +99,7 @@ function AttributionOf({ site }: { site: Site }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </Async>
     </Card>

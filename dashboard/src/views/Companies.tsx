@@ -6,6 +6,7 @@ import { Card, PageTitle } from '../components/Card';
 import { Pager } from '../components/Pager';
 import { RequireSite } from '../components/RequireSite';
 import { RoleGate } from '../components/RoleGate';
+import { TableWrap } from '../components/TableWrap';
 import { formatNumber, formatTime } from '../format';
 import { useApi } from '../hooks/useApi';
 
@@ -46,8 +47,8 @@ function CompaniesOf({ site }: { site: Site }) {
       >
         {(p) => (
           <>
-            <div className="table-wrap">
-              <table className="table" aria-label="Companies">
+            <TableWrap>
+              <table className="table cards" aria-label="Companies">
                 <thead>
                   <tr>
                     <th scope="col">Company</th>
@@ -66,14 +67,18 @@ function CompaniesOf({ site }: { site: Site }) {
                           {c.name ?? c.domain ?? c.id.slice(0, 8)}
                         </Link>
                       </td>
-                      <td>{c.domain ?? '–'}</td>
-                      <td className="num">{formatNumber(c.persons)}</td>
-                      <td className="nowrap">{formatTime(c.firstSeenAt)}</td>
+                      <td data-label="Domain">{c.domain ?? '–'}</td>
+                      <td className="num" data-label="Visitors">
+                        {formatNumber(c.persons)}
+                      </td>
+                      <td className="nowrap" data-label="First seen">
+                        {formatTime(c.firstSeenAt)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
             <Pager offset={p.offset} limit={p.limit} hasMore={p.hasMore} onChange={setOffset} />
           </>
         )}

@@ -19,6 +19,14 @@ interface CompanyAnswer {
   readonly persons: Page<PersonSummary>;
 }
 
+/** The Visitors list filtered to this company (everyone, identified or not), keeping the site and range. */
+function visitorsOf(companyId: string): string {
+  const params = new URLSearchParams(location.search);
+  params.set('company', companyId);
+  params.set('identified', 'false');
+  return `?${params}`;
+}
+
 function CompanyOf({ site, companyId }: { site: Site; companyId: string }) {
   const [offset, setOffset] = useState(0);
   const state = useApi<CompanyAnswer>(`/api/sites/${site.id}/companies/${companyId}`, { limit: 25, offset });
@@ -27,7 +35,12 @@ function CompanyOf({ site, companyId }: { site: Site; companyId: string }) {
       {({ company, persons }) => (
         <>
           <PageTitle title={company.name ?? company.domain ?? 'Company'}>{company.domain}</PageTitle>
-          <Card title="Visitors">
+          <Card
+            title="Visitors"
+            actions={
+              <Link to={{ pathname: '/visitors', search: visitorsOf(company.id) }}>Filter Visitors by it →</Link>
+            }
+          >
             {persons.rows.length === 0 ? (
               <p className="muted">No visitors of this site at this company.</p>
             ) : (

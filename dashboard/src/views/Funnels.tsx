@@ -4,6 +4,7 @@ import { Async } from '../components/Async';
 import { Card, PageTitle } from '../components/Card';
 import { RequireSite } from '../components/RequireSite';
 import { Loading } from '../components/States';
+import { TableWrap } from '../components/TableWrap';
 import { formatNumber, formatPercent } from '../format';
 import { useApi } from '../hooks/useApi';
 import { useFilters } from '../state/useFilters';
@@ -89,30 +90,32 @@ function FunnelOf({ site }: { site: Site }) {
                     data={f.steps.map((s) => ({ name: `${s.step}. ${s.key ?? ''}`, value: s.visitors }))}
                   />
                 </Suspense>
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Step</th>
-                      <th scope="col" className="num">
-                        Visitors
-                      </th>
-                      <th scope="col" className="num">
-                        Of step 1
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {f.steps.map((s) => (
-                      <tr key={s.step}>
-                        <td>
-                          {s.step}. {s.key}
-                        </td>
-                        <td className="num">{formatNumber(s.visitors)}</td>
-                        <td className="num">{formatPercent(s.conversionRate)}</td>
+                <TableWrap>
+                  <table className="table" aria-label="Funnel steps">
+                    <thead>
+                      <tr>
+                        <th scope="col">Step</th>
+                        <th scope="col" className="num">
+                          Visitors
+                        </th>
+                        <th scope="col" className="num">
+                          Of step 1
+                        </th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {f.steps.map((s) => (
+                        <tr key={s.step}>
+                          <td>
+                            {s.step}. {s.key}
+                          </td>
+                          <td className="num">{formatNumber(s.visitors)}</td>
+                          <td className="num">{formatPercent(s.conversionRate)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableWrap>
               </>
             )}
           </Async>

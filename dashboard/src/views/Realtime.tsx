@@ -2,6 +2,7 @@ import type { Realtime as RealtimeData, Site } from '../api/types';
 import { Async } from '../components/Async';
 import { Card, PageTitle } from '../components/Card';
 import { RequireSite } from '../components/RequireSite';
+import { TableWrap } from '../components/TableWrap';
 import { flag, formatAgo, formatNumber } from '../format';
 import { useApi } from '../hooks/useApi';
 
@@ -42,8 +43,8 @@ function RealtimeOf({ site }: { site: Site }) {
             {r.events.length === 0 ? (
               <p className="muted">No events in the last 5 minutes. Open a page with the snippet to see it here.</p>
             ) : (
-              <div className="table-wrap">
-                <table className="table" aria-label="Live events">
+              <TableWrap>
+                <table className="table cards" aria-label="Live events">
                   <thead>
                     <tr>
                       <th scope="col">When</th>
@@ -58,16 +59,20 @@ function RealtimeOf({ site }: { site: Site }) {
                     {r.events.map((e) => (
                       <tr key={e.eventId ?? `${e.receivedAt}`}>
                         <td className="nowrap">{formatAgo(e.receivedAt)}</td>
-                        <td>{e.name ? `${e.type}: ${e.name}` : e.type}</td>
-                        <td className="cell">{e.path}</td>
-                        <td>{e.referrerHost ?? e.channel ?? '–'}</td>
-                        <td>{[flag(e.country), e.city ?? e.country].filter(Boolean).join(' ') || '–'}</td>
-                        <td>{[e.browser, e.os].filter(Boolean).join(' · ') || '–'}</td>
+                        <td data-label="Event">{e.name ? `${e.type}: ${e.name}` : e.type}</td>
+                        <td className="cell" data-label="Page">
+                          {e.path}
+                        </td>
+                        <td data-label="Source">{e.referrerHost ?? e.channel ?? '–'}</td>
+                        <td data-label="Where">
+                          {[flag(e.country), e.city ?? e.country].filter(Boolean).join(' ') || '–'}
+                        </td>
+                        <td data-label="Device">{[e.browser, e.os].filter(Boolean).join(' · ') || '–'}</td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             )}
           </Card>
         </>

@@ -2,6 +2,7 @@ import type { RetentionCohort, Site } from '../api/types';
 import { Async } from '../components/Async';
 import { Card, PageTitle } from '../components/Card';
 import { RequireSite } from '../components/RequireSite';
+import { TableWrap } from '../components/TableWrap';
 import { formatNumber, formatPercent } from '../format';
 import { useApi } from '../hooks/useApi';
 import { useFilters } from '../state/useFilters';
@@ -18,48 +19,50 @@ function RetentionOf({ site }: { site: Site }) {
         {(r) => {
           const weeks = Array.from({ length: Math.max(...r.cohorts.map((c) => c.weeks.length)) }, (_, n) => n);
           return (
-            <div className="table-wrap">
-              <table className="table cohort">
-                <thead>
-                  <tr>
-                    <th scope="col">First seen (week of)</th>
-                    <th scope="col" className="num">
-                      Visitors
-                    </th>
-                    {weeks.map((n) => (
-                      <th key={`w${n}`} scope="col" className="num">
-                        Week {n}
+            <>
+              <TableWrap hint="Scroll sideways for later weeks">
+                <table className="table cohort" aria-label="Cohorts">
+                  <thead>
+                    <tr>
+                      <th scope="col">First seen (week of)</th>
+                      <th scope="col" className="num">
+                        Visitors
                       </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.cohorts.map((c) => (
-                    <tr key={c.week}>
-                      <td className="nowrap">{c.week}</td>
-                      <td className="num">{formatNumber(c.size)}</td>
-                      {weeks.map((n) => {
-                        const week = c.weeks.find((w) => w.weekNumber === n);
-                        const share = week?.retention ?? null;
-                        return (
-                          <td
-                            key={`w${n}`}
-                            className="num heat"
-                            style={
-                              share === null ? undefined : { background: `rgba(79, 70, 229, ${0.08 + share * 0.6})` }
-                            }
-                            title={week ? `${formatNumber(week.visitors)} visitors` : undefined}
-                          >
-                            {share === null ? '' : formatPercent(share)}
-                          </td>
-                        );
-                      })}
+                      {weeks.map((n) => (
+                        <th key={`w${n}`} scope="col" className="num">
+                          Week {n}
+                        </th>
+                      ))}
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {r.cohorts.map((c) => (
+                      <tr key={c.week}>
+                        <td className="nowrap">{c.week}</td>
+                        <td className="num">{formatNumber(c.size)}</td>
+                        {weeks.map((n) => {
+                          const week = c.weeks.find((w) => w.weekNumber === n);
+                          const share = week?.retention ?? null;
+                          return (
+                            <td
+                              key={`w${n}`}
+                              className="num heat"
+                              style={
+                                share === null ? undefined : { background: `rgba(79, 70, 229, ${0.08 + share * 0.6})` }
+                              }
+                              title={week ? `${formatNumber(week.visitors)} visitors` : undefined}
+                            >
+                              {share === null ? '' : formatPercent(share)}
+                            </td>
+                          );
+                        })}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableWrap>
               <p className="muted small">Weeks start on Monday (UTC); the range starts on {r.range.from}.</p>
-            </div>
+            </>
           );
         }}
       </Async>

@@ -6,6 +6,7 @@ import { Async } from '../components/Async';
 import { Card, PageTitle } from '../components/Card';
 import { CopyButton } from '../components/CopyButton';
 import { RoleGate } from '../components/RoleGate';
+import { TableWrap } from '../components/TableWrap';
 import { formatTime } from '../format';
 import { useApi } from '../hooks/useApi';
 
@@ -84,8 +85,8 @@ function TeamView() {
         {({ members, invitations }) => (
           <>
             <Card title="Members">
-              <div className="table-wrap">
-                <table className="table" aria-label="Members">
+              <TableWrap>
+                <table className="table cards" aria-label="Members">
                   <thead>
                     <tr>
                       <th scope="col">E-mail</th>
@@ -100,7 +101,7 @@ function TeamView() {
                         <td>
                           {m.email} {m.you ? <span className="muted small">(you)</span> : null}
                         </td>
-                        <td>
+                        <td data-label="Role">
                           <select
                             aria-label={`Role of ${m.email}`}
                             value={m.role}
@@ -118,8 +119,10 @@ function TeamView() {
                             ))}
                           </select>
                         </td>
-                        <td className="nowrap">{formatTime(m.createdAt)}</td>
-                        <td>
+                        <td className="nowrap" data-label="Since">
+                          {formatTime(m.createdAt)}
+                        </td>
+                        <td className="row-actions">
                           {!m.you ? (
                             <button
                               type="button"
@@ -138,7 +141,7 @@ function TeamView() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             </Card>
             <Card title="Pending invitations">
               {invitations.length === 0 ? (
