@@ -1,6 +1,12 @@
 import type { IdentifierType } from './identifier-types';
 import { type IdentityRules, priorityOf } from './identity-rules';
 
+/**
+ * The event id of a link a reviewer recorded by accepting a soft link (`soft-link-review.ts`): its
+ * merges are audited as `manual_review`. Observations may not use it (`observation.ts`).
+ */
+export const MANUAL_REVIEW_EVENT_PREFIX = 'manual_review:';
+
 export interface StitchIdentifier {
   readonly id: number;
   readonly type: IdentifierType;
@@ -223,7 +229,9 @@ function applyLinks(
       continue;
     }
     const target = survivor ?? newCluster(kept[0] as number, link.observedAt);
-    const rule = `hard:${[...new Set(kept.map((id) => rank(id).type))].join('+')}`;
+    const rule = link.eventId.startsWith(MANUAL_REVIEW_EVENT_PREFIX)
+      ? 'manual_review'
+      : `hard:${[...new Set(kept.map((id) => rank(id).type))].join('+')}`;
     for (const cluster of touched) {
       if (cluster === target) continue;
       for (const id of cluster.members) join(target, id);
