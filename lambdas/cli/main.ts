@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { createDuckDbAnalytics } from '../adapters/local/duckdb-analytics';
 import { attributionQueries, loadAttributionQuery } from '../attribution/attribution-queries';
 import {
@@ -116,6 +116,38 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(async (personId: string) => {
       console.log(
         JSON.stringify(await runDatabaseCommand(dataDirFromEnv(), { command: 'persons.erase', personId }), null, 2),
+      );
+    });
+
+  persons
+    .command('soft-links')
+    .description('list soft links (pairs of persons weak signals say may be one) for review (JSON)')
+    .addOption(new Option('--status <status>', 'which ones').choices(['open', 'accepted', 'rejected']).default('open'))
+    .option('--site <siteId>', 'only this site')
+    .action(async (opts: { status: 'open' | 'accepted' | 'rejected'; site?: string }) => {
+      const result = await runDatabaseCommand(dataDirFromEnv(), {
+        command: 'persons.softLinks',
+        status: opts.status,
+        ...(opts.site ? { siteId: opts.site } : {}),
+      });
+      console.log(JSON.stringify(result, null, 2));
+    });
+  persons
+    .command('review-link')
+    .description('accept (merge, as the stitching rules allow) or reject (never propose again) an open soft link')
+    .argument('<linkId>', 'the soft link id', (value: string) => {
+      const id = Number(value);
+      if (!Number.isSafeInteger(id) || id < 1) throw new InvalidArgumentError('a positive integer');
+      return id;
+    })
+    .addArgument(new Argument('<decision>', 'accept or reject').choices(['accept', 'reject']))
+    .action(async (linkId: number, decision: 'accept' | 'reject') => {
+      console.log(
+        JSON.stringify(
+          await runDatabaseCommand(dataDirFromEnv(), { command: 'persons.reviewLink', linkId, decision }),
+          null,
+          2,
+        ),
       );
     });
 

@@ -22,7 +22,9 @@ export interface Extension {
  * - the person, with every new identifier the batch adds to it, stays within each per-type limit,
  *   the merge cap and the region cap (so no later merge in the region is refused where it was not);
  * - new logins or addresses join only a person that has none (else two identified persons could
- *   meet later, where the stitching rules would keep them apart).
+ *   meet later, where the stitching rules would keep them apart);
+ * - the region holds one identified person at most (two are kept apart by a conflict, and a device
+ *   seen with both is a shared device, whose new click ids stitching leaves alone).
  * Returns the indexes of the extensions that qualify.
  */
 export async function qualifyingExtensions(
@@ -72,10 +74,14 @@ export async function qualifyingExtensions(
     const fresh = group.flatMap((e) => e.fresh);
     for (const f of fresh) counts.set(f.type, (counts.get(f.type) ?? 0) + 1);
     const identified = members.some((m) => rules.identifying.includes(m.type));
+    const identifiedPersons = new Set(
+      seedRegion.filter((r) => rules.identifying.includes(r.type)).map((r) => r.person_id),
+    );
     const ok =
       group.every((e) => !contended.has(e.via.id) && isPlacedBefore(earliest.get(e.via.id), e.item)) &&
       [...counts].every(([type, n]) => n <= rules.limits[type as PreparedIdentifier['type']]) &&
       !(identified && fresh.some((f) => rules.identifying.includes(f.type))) &&
+      identifiedPersons.size <= 1 &&
       members.length + fresh.length <= rules.mergeCap &&
       seedRegion.length + fresh.length <= rules.regionCap;
     if (ok) for (const e of group) qualifying.add(e.item.index);

@@ -15,4 +15,5 @@ export { linksIdentities, observationFromEnvelope } from './observation-from-env
 export type { PersonProfile } from './person-profile';
 export { type RawEventInput, storeRawEvent } from './raw-events';
 export { createResolver, type Resolution, type Resolver } from './resolver';
+export { reviewSoftLink, type SoftLinkDecision, type SoftLinkReview } from './soft-link-review';
 export { listSoftLinks, type SoftLinkView } from './soft-links';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/errors';
 import { IDENTIFIER_TYPES, type IdentifierInput } from './identifier-types';
+import { MANUAL_REVIEW_EVENT_PREFIX } from './stitching';
 
 /** A trait value as Segment and the tracker send them: any JSON. */
 export type TraitValue = string | number | boolean | null | TraitValue[] | { [key: string]: TraitValue };
@@ -51,7 +52,14 @@ export const identityObservationSchema = z
     v: z.literal(1),
     organizationId: z.uuid(),
     siteId: z.uuid(),
-    eventId: z.string().min(1).max(128),
+    eventId: z
+      .string()
+      .min(1)
+      .max(128)
+      // Reserved for the links reviewers record (`soft-link-review.ts`).
+      .refine((id) => !id.startsWith(MANUAL_REVIEW_EVENT_PREFIX), {
+        message: `must not start with ${MANUAL_REVIEW_EVENT_PREFIX}`,
+      }),
     observedAt: z.number().int().min(0).max(8_640_000_000_000_000),
     identifiers: z.array(z.object({ type: z.enum(IDENTIFIER_TYPES), value: z.string().max(2_048) })).max(20),
     traits: z.object({ $set: traits.optional(), $set_once: traits.optional() }).optional(),

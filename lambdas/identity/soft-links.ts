@@ -139,7 +139,8 @@ export interface SoftLinkView {
 
 /**
  * Soft links waiting for review (or with another status), best first, between persons that are still
- * distinct and not erased.
+ * distinct and not erased; an open link of a pair rejected before is left out. Reviewed with
+ * `reviewSoftLink`.
  *
  * @example
  * const { links } = await listSoftLinks(sql, { organizationId, siteId });
@@ -172,6 +173,9 @@ export async function listSoftLinks(
         and (${query.siteId ?? null}::uuid is null or l.site_id = ${query.siteId ?? null}::uuid)
         and a.erased_at is null and b.erased_at is null
         and coalesce(a.merged_into, a.id) <> coalesce(b.merged_into, b.id)
+        -- A pair a reviewer rejected is not proposed again, by this signal or another.
+        and (l.status <> 'open' or not exists (select 1 from soft_links r where r.site_id = l.site_id
+          and r.person_a = l.person_a and r.person_b = l.person_b and r.status = 'rejected'))
       order by l.score desc, l.created_at
       limit ${Math.min(query.limit ?? 100, 1_000)}`.execute(trx);
     return rows;

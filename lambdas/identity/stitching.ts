@@ -1,6 +1,12 @@
 import type { IdentifierType } from './identifier-types';
 import { type IdentityRules, priorityOf } from './identity-rules';
 
+/**
+ * The event id of a link a reviewer recorded by accepting a soft link (`soft-link-review.ts`): its
+ * merges are audited as `manual_review`. Observations may not use it (`observation.ts`).
+ */
+export const MANUAL_REVIEW_EVENT_PREFIX = 'manual_review:';
+
 export interface StitchIdentifier {
   readonly id: number;
   readonly type: IdentifierType;
@@ -36,7 +42,7 @@ export interface StitchConflict {
   readonly linkId: number;
   /** The identifier dropped from the link so that no limit broke. */
   readonly identifierId: number;
-  /** `limit:<type>`, `identified` (two identified persons glued by a cookie) or `merge_cap`. */
+  /** `limit:<type>`, `identified` (two identified persons glued by a cookie), `shared_device` (see `stitch`) or `merge_cap`. */
   readonly reason: string;
   /** Creators of the clusters the link touched when it was applied. */
   readonly creatorIds: readonly number[];
@@ -63,6 +69,13 @@ interface Cluster {
  * (observed time, then event id, then content), each link merging the clusters it touches unless
  * that would break a limit; then its lowest-priority identifier is dropped and the link retried.
  *
+ * Then shared devices: a cookie, device or click id that those rules left linked with the logins or
+ * addresses of two persons (a family computer) is re-stitched as a shared device. It stays with the
+ * person who identified on it first, but ties nothing else to anyone: a later login of someone else
+ * does not take it, and the click ids and other anonymous identifiers seen with it stand alone
+ * instead of going to its person (whose they may not be). PostHog treats a distinct id identified as
+ * two people the same way; Segment Unify and RudderStack leave such a device with one profile.
+ *
  * A pure function of the links as a set: the same links give the same persons (and the same
  * creators, hence person ids) whatever order they arrived in. That is what makes resolution
  * safe to run on many workers over a shuffled queue.
@@ -75,6 +88,51 @@ export function stitch(
   identifiers: readonly StitchIdentifier[],
   links: readonly StitchLink[],
   rules: IdentityRules,
+): StitchResult {
+  const first = applyLinks(identifiers, links, rules, new Set());
+  const devices = sharedDevices(identifiers, links, first, rules);
+  if (devices.size === 0) return first;
+  const second = applyLinks(identifiers, links, rules, devices);
+  // Where the other rules already refused the device (a second user id), their reason says more.
+  const reasonOf = new Map(first.conflicts.map((c) => [`${c.linkId}:${c.identifierId}`, c.reason]));
+  const conflicts = second.conflicts.map((c) =>
+    c.reason === 'shared_device' ? { ...c, reason: reasonOf.get(`${c.linkId}:${c.identifierId}`) ?? c.reason } : c,
+  );
+  return { ...second, conflicts };
+}
+
+/**
+ * The identifiers of other types than `rules.identifying` that a link shows with a login or an
+ * address of another person than their own, in a stitching without shared devices.
+ */
+function sharedDevices(
+  identifiers: readonly StitchIdentifier[],
+  links: readonly StitchLink[],
+  first: StitchResult,
+  rules: IdentityRules,
+): Set<number> {
+  const identifying = new Set(identifiers.filter((i) => rules.identifying.includes(i.type)).map((i) => i.id));
+  const devices = new Set<number>();
+  for (const link of links) {
+    const persons = new Set(
+      link.identifierIds.filter((id) => identifying.has(id)).map((id) => first.creatorOf.get(id)),
+    );
+    if (persons.size === 0) continue;
+    for (const id of link.identifierIds) {
+      if (identifying.has(id)) continue;
+      const own = first.creatorOf.get(id);
+      if (persons.size > 1 || !persons.has(own)) devices.add(id);
+    }
+  }
+  return devices;
+}
+
+/** One stitching pass; `devices` are the shared devices (see `stitch`). */
+function applyLinks(
+  identifiers: readonly StitchIdentifier[],
+  links: readonly StitchLink[],
+  rules: IdentityRules,
+  devices: ReadonlySet<number>,
 ): StitchResult {
   const byId = new Map(identifiers.map((i) => [i.id, i]));
   const rank = (id: number) => {
@@ -118,10 +176,41 @@ export function stitch(
     const type = rank(id).type;
     cluster.counts.set(type, (cluster.counts.get(type) ?? 0) + 1);
   };
+  // A dropped identifier not placed before stands alone from this link on.
+  const recordDrops = (link: StitchLink, dropped: readonly { id: number; reason: string; touched: Cluster[] }[]) => {
+    for (const drop of dropped) {
+      if (!owner.has(drop.id)) join(newCluster(drop.id, link.observedAt), drop.id);
+      conflicts.push({
+        linkId: link.id,
+        identifierId: drop.id,
+        reason: drop.reason,
+        creatorIds: drop.touched.map((c) => c.creatorId).sort((a, b) => a - b),
+      });
+    }
+  };
+
+  const identifies = (id: number) => rules.identifying.includes(rank(id).type);
+  const isIdentified = (cluster: Cluster | undefined) =>
+    cluster !== undefined && rules.identifying.some((type) => (cluster.counts.get(type) ?? 0) > 0);
 
   for (const { link } of ordered) {
     const kept = [...new Set(link.identifierIds)].sort(compareIdentifiers);
     const dropped: { id: number; reason: string; touched: Cluster[] }[] = [];
+    if (devices.size > 0) {
+      // A shared device goes only with the first person identified on it, and brings nobody else.
+      const identifying = kept.filter(identifies);
+      const at = clustersOf(kept, owner);
+      for (const device of kept.filter((id) => devices.has(id))) {
+        const cluster = owner.get(device);
+        const keep =
+          identifying.length > 0
+            ? !isIdentified(cluster) || identifying.some((id) => owner.get(id) === cluster)
+            : kept.length === 1;
+        if (keep) continue;
+        kept.splice(kept.indexOf(device), 1);
+        dropped.push({ id: device, reason: 'shared_device', touched: at });
+      }
+    }
     let touched = clustersOf(kept, owner);
     let violation = violationOf(kept, touched, owner, rules, rank);
     while (violation !== undefined && kept.length > 1) {
@@ -135,8 +224,14 @@ export function stitch(
       (a, c) => (a === undefined || c.seq < a.seq ? c : a),
       undefined,
     );
+    if (kept.length === 0) {
+      recordDrops(link, dropped);
+      continue;
+    }
     const target = survivor ?? newCluster(kept[0] as number, link.observedAt);
-    const rule = `hard:${[...new Set(kept.map((id) => rank(id).type))].join('+')}`;
+    const rule = link.eventId.startsWith(MANUAL_REVIEW_EVENT_PREFIX)
+      ? 'manual_review'
+      : `hard:${[...new Set(kept.map((id) => rank(id).type))].join('+')}`;
     for (const cluster of touched) {
       if (cluster === target) continue;
       for (const id of cluster.members) join(target, id);
@@ -145,15 +240,7 @@ export function stitch(
     }
     for (const id of kept) if (!owner.has(id)) join(target, id);
 
-    for (const drop of dropped) {
-      if (!owner.has(drop.id)) join(newCluster(drop.id, link.observedAt), drop.id);
-      conflicts.push({
-        linkId: link.id,
-        identifierId: drop.id,
-        reason: drop.reason,
-        creatorIds: drop.touched.map((c) => c.creatorId).sort((a, b) => a - b),
-      });
-    }
+    recordDrops(link, dropped);
   }
 
   // An identifier no link mentions (its links were erased) stands alone.

@@ -7,6 +7,8 @@ import { httpResponseForError } from '../core/http/error-handler';
 import { header, jsonBody } from '../core/http/request';
 import { type HttpResponse, jsonResponse } from '../core/http/responses';
 import { createOrganizationKeyring, erasePerson, exportPerson, type LookupQuery, lookupPerson } from '../identity';
+import { reviewSoftLink } from '../identity/soft-link-review';
+import { listSoftLinks } from '../identity/soft-links';
 import { runDailyMaintenance } from '../lifecycle/daily-maintenance';
 import type { FailedEventFilter, ReplayOutcome } from '../pipeline/failed-events';
 import type { DataKeyWrapper } from '../ports/key-wrapper';
@@ -30,6 +32,16 @@ const commandSchema = z.discriminatedUnion('command', [
   }),
   z.object({ command: z.literal('persons.export'), personId: z.string().min(1).max(64) }),
   z.object({ command: z.literal('persons.erase'), personId: z.string().min(1).max(64) }),
+  z.object({
+    command: z.literal('persons.softLinks'),
+    status: z.enum(['open', 'accepted', 'rejected']).optional(),
+    siteId: z.string().uuid().optional(),
+  }),
+  z.object({
+    command: z.literal('persons.reviewLink'),
+    linkId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    decision: z.enum(['accept', 'reject']),
+  }),
   z.object({ command: z.literal('maintain.daily') }),
   z.object({
     command: z.literal('failed.replay'),
@@ -101,6 +113,17 @@ export async function runControlCommand(deps: ControlDeps, command: ControlComma
         return exportPerson(access, { organizationId, personId: command.personId });
       return erasePerson(access, { organizationId, personId: command.personId });
     }
+    case 'persons.softLinks':
+      return listSoftLinks(sql, {
+        organizationId: deps.defaultOrganizationId,
+        ...(command.status ? { status: command.status } : {}),
+        ...(command.siteId ? { siteId: command.siteId } : {}),
+      });
+    case 'persons.reviewLink':
+      return reviewSoftLink(
+        { sql },
+        { organizationId: deps.defaultOrganizationId, linkId: command.linkId, decision: command.decision },
+      );
     case 'maintain.daily':
       return runDailyMaintenance(
         { sql, lake: deps.lake, keyring: createOrganizationKeyring(sql, deps.keyWrapper) },

@@ -33,6 +33,11 @@ describe('roles', () => {
       allowed: ['analyst', 'admin', 'owner'],
       request: () => [`/api/sites/${api.siteId}/companies`, {}],
     },
+    {
+      name: 'list soft links',
+      allowed: ['analyst', 'admin', 'owner'],
+      request: () => [`/api/sites/${api.siteId}/soft-links`, {}],
+    },
     { name: 'see the team', allowed: ['admin', 'owner'], request: () => ['/api/team', {}] },
     {
       name: 'change settings',

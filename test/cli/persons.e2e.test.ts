@@ -77,4 +77,45 @@ describe('sightline persons, end to end from the tracker wire', () => {
     const exportedAfter = JSON.stringify(await cli(['persons', 'export', person?.id as string]));
     expect(exportedAfter).not.toContain('ada@example-corp.com');
   }, 90_000);
+
+  it('lists a soft link between two spellings of one inbox and merges its persons when accepted', async () => {
+    // Prepare: one Gmail inbox given in two spellings from two browsers.
+    const visit = (anonymousId: string, email: string) => ({
+      id: randomUUID(),
+      type: 'identify',
+      ts: Date.now(),
+      aid: anonymousId,
+      url: 'http://localhost/newsletter',
+      traits: { email },
+    });
+    const first = `anon-${randomUUID()}`;
+    const second = `anon-${randomUUID()}`;
+    const response = await fetch(`${stack.url}/e`, {
+      method: 'POST',
+      body: JSON.stringify({
+        site: stack.siteKey,
+        events: [visit(first, 'grace.hopper@gmail.com'), visit(second, 'gracehopper+news@gmail.com')],
+      }),
+    });
+    expect(response.status).toBe(202);
+    await stack.settle();
+    const personOf = async (anonymousId: string) =>
+      ((await cli(['persons', 'lookup', '--type', 'anonymous_id', '--value', anonymousId])) as { persons: Profile[] })
+        .persons[0]?.id;
+    const pair = [await personOf(first), await personOf(second)].sort();
+    const { links } = (await cli(['persons', 'soft-links'])) as {
+      links: { id: number; personA: string; personB: string; rule: string }[];
+    };
+    const link = links.find((l) => [l.personA, l.personB].sort().join() === pair.join());
+    expect(link?.rule).toBe('email_variant');
+
+    // Act
+    const review = (await cli(['persons', 'review-link', String(link?.id), 'accept'])) as { status: string };
+
+    // Assess
+    expect(review.status).toBe('accepted');
+    expect(await personOf(first)).toBe(await personOf(second));
+    const open = (await cli(['persons', 'soft-links'])) as { links: { id: number }[] };
+    expect(open.links.map((l) => l.id)).not.toContain(link?.id);
+  }, 90_000);
 });

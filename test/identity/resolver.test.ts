@@ -109,6 +109,34 @@ describe.each(ENGINES)('identity resolution on %s', (engine) => {
     expect(conflicts).toEqual([{ reason: 'limit:user_id', person_ids: [ada.personId] }]);
   });
 
+  it.each(['one by one', 'in a batch'])(
+    'leaves an ad click on a computer two people sign in on with neither of them (%s)',
+    async (mode) => {
+      // Prepare: Ada's family computer, on which Bob, known from his phone, signs in too.
+      const tenant = await createTenant(sql);
+      const pc = { type: 'anonymous_id', value: 'family-pc' } as const;
+      await resolver.resolve(observationOf(tenant, [pc, { type: 'user_id', value: 'ada' }]));
+      await resolver.resolve(
+        observationOf(tenant, [
+          { type: 'anonymous_id', value: 'bob-phone' },
+          { type: 'user_id', value: 'bob' },
+        ]),
+      );
+      await resolver.resolve(observationOf(tenant, [pc, { type: 'user_id', value: 'bob' }]));
+      const click = observationOf(tenant, [pc, { type: 'gclid', value: `click-${mode}` }]);
+
+      // Act
+      if (mode === 'one by one') await resolver.resolve(click);
+      else expect((await resolver.resolveBatch([click])).map((o) => o.ok)).toEqual([true]);
+
+      // Assess
+      const ada = await personOf(tenant.siteId, 'user_id', 'ada');
+      expect(await personOf(tenant.siteId, 'anonymous_id', 'family-pc')).toBe(ada);
+      const clicker = await personOf(tenant.siteId, 'gclid', `click-${mode}`);
+      expect([ada, await personOf(tenant.siteId, 'user_id', 'bob')]).not.toContain(clicker);
+    },
+  );
+
   it('refuses blocked values instead of merging everyone who sent them', async () => {
     // Prepare
     const tenant = await createTenant(sql);

@@ -1,4 +1,7 @@
+import { ConflictError, NotFoundError } from '../../lambdas/core/errors';
+import type { IdentifierType } from '../../lambdas/identity/identifier-types';
 import { createResolver, type Resolver } from '../../lambdas/identity/resolver';
+import { reviewSoftLink } from '../../lambdas/identity/soft-link-review';
 import { canonicalInbox, listSoftLinks } from '../../lambdas/identity/soft-links';
 import type { Sql } from '../../lambdas/ports/sql';
 import { createTenant, createTestKeyring, ENGINES, observationOf, openDatabase } from './support/identity-fixture';
@@ -132,4 +135,128 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     expect(outcomes.every((o) => o.ok)).toBe(true);
     expect(links).toEqual([]);
   });
+
+  const proposeInboxPair = async (
+    tenant: { organizationId: string; siteId: string },
+    first: string,
+    second: string,
+  ) => {
+    const a = await resolver.resolve(observationOf(tenant, first.split(' ').map(identifier)));
+    const b = await resolver.resolve(observationOf(tenant, second.split(' ').map(identifier)));
+    const { links } = await listSoftLinks(sql, { organizationId: tenant.organizationId, siteId: tenant.siteId });
+    return { a: a.personId as string, b: b.personId as string, link: links[0]?.id as number };
+  };
+
+  it('merges the two persons of an accepted soft link, audited as a manual review', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const { a, b, link } = await proposeInboxPair(
+      tenant,
+      'anonymous_id:rev-1 email:ada.byron@gmail.com',
+      'user_id:ada-7 email:adabyron+shop@gmail.com',
+    );
+
+    // Act
+    const review = await reviewSoftLink(
+      { sql },
+      { organizationId: tenant.organizationId, linkId: link, decision: 'accept' },
+    );
+
+    // Assess
+    expect(review.status).toBe('accepted');
+    expect([a, b]).toContain(review.personId);
+    const merges = await sql.db
+      .selectFrom('person_merges')
+      .select(['from_person_id', 'into_person_id', 'rule'])
+      .where('site_id', '=', tenant.siteId)
+      .execute();
+    expect(merges).toEqual([
+      { from_person_id: review.personId === a ? b : a, into_person_id: review.personId, rule: 'manual_review' },
+    ]);
+    const persons = await sql.db
+      .selectFrom('identifiers')
+      .select('person_id')
+      .distinct()
+      .where('site_id', '=', tenant.siteId)
+      .execute();
+    expect(persons.map((p) => p.person_id)).toEqual([review.personId]);
+    const open = await listSoftLinks(sql, { organizationId: tenant.organizationId, siteId: tenant.siteId });
+    expect(open.links).toEqual([]);
+  });
+
+  it('refuses to accept a soft link between two persons with different user ids, and leaves it open', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const { a, b, link } = await proposeInboxPair(
+      tenant,
+      'user_id:grace-1 email:grace.h@gmail.com',
+      'user_id:grace-2 email:graceh@gmail.com',
+    );
+
+    // Act
+    const accepting = reviewSoftLink(
+      { sql },
+      { organizationId: tenant.organizationId, linkId: link, decision: 'accept' },
+    );
+
+    // Assess
+    await expect(accepting).rejects.toThrow(ConflictError);
+    await expect(accepting).rejects.toThrow(/limit:user_id/);
+    const { links } = await listSoftLinks(sql, { organizationId: tenant.organizationId, siteId: tenant.siteId });
+    expect(links.map((l) => [l.id, l.status])).toEqual([[link, 'open']]);
+    const merges = await sql.db.selectFrom('person_merges').select('id').where('site_id', '=', tenant.siteId).execute();
+    expect(merges).toEqual([]);
+    expect(a).not.toBe(b);
+  });
+
+  it('never proposes a rejected pair again, by the same signal or another', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const net = { ip: '198.51.100.77', userAgent: 'Mozilla/5.0 (X11)' };
+    const t0 = Date.UTC(2026, 10, 8, 9);
+    const { link } = await proposeInboxPair(
+      tenant,
+      'anonymous_id:rj-1 email:linus.t@gmail.com',
+      'anonymous_id:rj-2 email:linust@gmail.com',
+    );
+
+    // Act
+    const review = await reviewSoftLink(
+      { sql },
+      { organizationId: tenant.organizationId, linkId: link, decision: 'reject' },
+    );
+    await resolver.resolve(observationOf(tenant, [identifier('anonymous_id:rj-1')], { ...net, observedAt: t0 }));
+    await resolver.resolve(
+      observationOf(tenant, [identifier('anonymous_id:rj-2')], { ...net, observedAt: t0 + 60_000 }),
+    );
+    await resolver.resolve(observationOf(tenant, [identifier('email:linus.t+again@gmail.com')]));
+
+    // Assess
+    expect(review).toEqual({ id: link, status: 'rejected' });
+    const open = await listSoftLinks(sql, { organizationId: tenant.organizationId, siteId: tenant.siteId });
+    const rejected = await listSoftLinks(sql, { ...tenant, status: 'rejected' });
+    expect(open.links.filter((l) => l.rule === 'ip_user_agent' || l.id === link)).toEqual([]);
+    expect(rejected.links.map((l) => l.id)).toEqual([link]);
+    await expect(
+      reviewSoftLink({ sql }, { organizationId: tenant.organizationId, linkId: link, decision: 'accept' }),
+    ).rejects.toThrow(ConflictError);
+  });
+
+  it("finds no soft link of another organization's", async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const other = await createTenant(sql);
+    const { link } = await proposeInboxPair(tenant, 'email:ken.t@gmail.com', 'email:kent@gmail.com');
+
+    // Act
+    const review = reviewSoftLink({ sql }, { organizationId: other.organizationId, linkId: link, decision: 'reject' });
+
+    // Assess
+    await expect(review).rejects.toThrow(NotFoundError);
+  });
 });
+
+function identifier(spec: string) {
+  const at = spec.indexOf(':');
+  return { type: spec.slice(0, at) as IdentifierType, value: spec.slice(at + 1) };
+}

@@ -51,7 +51,7 @@ describe('stitching', () => {
     expect(result.creatorOf.get(r.idOf('user_id:ada'))).toBe(r.idOf('anonymous_id:laptop'));
   });
 
-  it('gives the computer to the user who signed in on it first, by event time, and records the other as a conflict', () => {
+  it('gives a shared computer to the user who signed in on it first, by event time, and records the other as a conflict', () => {
     // Prepare
     const r = region([
       [1, 'anonymous_id:family-pc'],
@@ -115,6 +115,38 @@ describe('stitching', () => {
     ]);
     expect(result.conflicts.map((c) => [c.identifierId, c.reason])).toEqual([
       [r.idOf('anonymous_id:family-pc'), 'identified'],
+    ]);
+  });
+
+  it('gives the ad clicks seen on a computer two people sign in on to neither of them', () => {
+    // Prepare: Ada's family computer, on which her guest Bob (known from his phone) also signs in.
+    const r = region([
+      [1, 'anonymous_id:family-pc', 'gclid:before'],
+      [2, 'anonymous_id:family-pc', 'user_id:ada'],
+      [3, 'anonymous_id:bob-phone', 'user_id:bob'],
+      [4, 'anonymous_id:family-pc', 'gclid:between'],
+      [5, 'anonymous_id:family-pc', 'user_id:bob'],
+      [6, 'anonymous_id:family-pc', 'gclid:after'],
+      [7, 'anonymous_id:family-pc', 'user_id:ada'],
+      [8, 'anonymous_id:family-pc'],
+    ]);
+
+    // Act
+    const result = stitch(r.identifiers, r.links, DEFAULT_IDENTITY_RULES);
+
+    // Assess
+    expect(groups(result, r.nameOf)).toEqual([
+      ['anonymous_id:bob-phone', 'user_id:bob'],
+      ['anonymous_id:family-pc', 'user_id:ada'],
+      ['gclid:after'],
+      ['gclid:before'],
+      ['gclid:between'],
+    ]);
+    expect(result.conflicts.map((c) => [r.nameOf.get(c.identifierId), c.reason])).toEqual([
+      ['anonymous_id:family-pc', 'shared_device'],
+      ['anonymous_id:family-pc', 'shared_device'],
+      ['anonymous_id:family-pc', 'limit:user_id'],
+      ['anonymous_id:family-pc', 'shared_device'],
     ]);
   });
 

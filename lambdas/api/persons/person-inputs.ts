@@ -23,3 +23,18 @@ export const personListQuery = z
 export const companyListQuery = z
   .object({ q: z.string().trim().min(1).max(253).optional().describe('the start of a domain or name'), ...pageShape })
   .strict();
+
+export const softLinkListQuery = z
+  .object({
+    status: z.enum(['open', 'accepted', 'rejected']).default('open').describe('open ones wait for review'),
+    limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  })
+  .strict();
+
+export const softLinkDecisionBody = z
+  .object({
+    decision: z
+      .enum(['accept', 'reject'])
+      .describe('accept merges the two persons as the stitching rules allow; reject never proposes the pair again'),
+  })
+  .strict();

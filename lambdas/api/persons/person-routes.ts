@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { reviewSoftLink } from '../../identity/soft-link-review';
+import { listSoftLinks } from '../../identity/soft-links';
 import type { ApiDeps } from '../api-deps';
 import { type ApiRoute, defineRoute } from '../http/api-route';
 import { siteParams } from '../http/common-schemas';
 import { assertSiteAccess } from '../sites/site-access';
 import { listCompanies, loadCompany } from './company-list';
 import { personDetail } from './person-detail';
-import { companyListQuery, personListQuery } from './person-inputs';
+import { companyListQuery, personListQuery, softLinkDecisionBody, softLinkListQuery } from './person-inputs';
 import { listPersons } from './person-list';
 
 /** Visitors (identified persons) and companies: personal data, so analysts and up only. */
@@ -90,6 +92,55 @@ export function personRoutes(deps: ApiDeps): ApiRoute[] {
           offset: query.offset,
         });
         return { body: { company, persons } };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/sites/{siteId}/soft-links',
+      access: 'analyst',
+      tag: 'Visitors',
+      summary: 'Soft links: pairs of persons that weak signals (same inbox, same network and browser) say may be one',
+      params: siteParams,
+      query: softLinkListQuery,
+      response: { description: 'Soft links, best score first' },
+      async handle({ principal, params, query }) {
+        await assertSiteAccess(deps.sql, principal, params.siteId);
+        return {
+          body: await listSoftLinks(deps.sql, {
+            organizationId: principal.organizationId,
+            siteId: params.siteId,
+            status: query.status,
+            limit: query.limit,
+          }),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/sites/{siteId}/soft-links/{linkId}',
+      access: 'analyst',
+      tag: 'Visitors',
+      summary: 'Accept (merge) or reject an open soft link',
+      description:
+        'Accept merges the two persons through the stitching rules, audited as rule `manual_review`; ' +
+        'a merge they refuse (two user ids, say) is a 409 and changes nothing. Reject closes the link ' +
+        'and the pair is not proposed again.',
+      params: siteParams.extend({ linkId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+      body: softLinkDecisionBody,
+      response: { description: 'The link as decided, with the person both are when accepted' },
+      async handle({ principal, params, body }) {
+        await assertSiteAccess(deps.sql, principal, params.siteId);
+        return {
+          body: await reviewSoftLink(
+            { sql: deps.sql },
+            {
+              organizationId: principal.organizationId,
+              siteId: params.siteId,
+              linkId: params.linkId,
+              decision: body.decision,
+            },
+          ),
+        };
       },
     }),
   ];

@@ -1,0 +1,109 @@
+import type { IdentifierInput } from '../../lambdas/identity/identifier-types';
+import { createResolver } from '../../lambdas/identity/resolver';
+import { type ApiFixture, createApiFixture } from './support/api-fixture';
+
+/** Soft links listed for review and decided through the API. */
+describe('soft link review', () => {
+  let api: ApiFixture;
+  let n = 0;
+
+  const observe = async (identifiers: IdentifierInput[]) => {
+    n++;
+    const resolver = createResolver({ sql: api.sql, keyring: api.deps.keyring });
+    const { personId } = await resolver.resolve({
+      v: 1,
+      organizationId: api.organizationId,
+      siteId: api.siteId,
+      eventId: `sl-${n}`,
+      observedAt: Date.UTC(2026, 2, 1, 10, n),
+      identifiers,
+    });
+    return personId as string;
+  };
+  const openLinks = async () =>
+    (await api.call(`/api/sites/${api.siteId}/soft-links`, { as: api.members.analyst })).body.links as {
+      id: number;
+      personA: string;
+      personB: string;
+      rule: string;
+    }[];
+  const decide = (linkId: number, decision: string, as = api.members.analyst) =>
+    api.call(`/api/sites/${api.siteId}/soft-links/${linkId}`, { method: 'POST', body: { decision }, as });
+
+  beforeAll(async () => {
+    api = await createApiFixture();
+  }, 60_000);
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('merges the persons of an accepted link and shows the merge in the person', async () => {
+    // Prepare
+    const a = await observe([
+      { type: 'anonymous_id', value: 'api-sl-1' },
+      { type: 'email', value: 'margaret.h@gmail.com' },
+    ]);
+    const b = await observe([
+      { type: 'user_id', value: 'u-margaret' },
+      { type: 'email', value: 'margareth+news@gmail.com' },
+    ]);
+    const [link] = (await openLinks()).filter((l) => [l.personA, l.personB].sort().join() === [a, b].sort().join());
+
+    // Act
+    const answer = await decide(link?.id as number, 'accept');
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ id: link?.id, status: 'accepted', personId: expect.any(String) });
+    const person = await api.call(`/api/persons/${answer.body.personId}`, { as: api.members.analyst });
+    expect(person.body.person.merges).toEqual(
+      expect.arrayContaining([expect.objectContaining({ rule: 'manual_review' })]),
+    );
+    expect((await openLinks()).map((l) => l.id)).not.toContain(link?.id);
+  });
+
+  it('answers 409 when the stitching rules refuse the merge, and 404 for a link it does not know', async () => {
+    // Prepare
+    await observe([
+      { type: 'user_id', value: 'u-dennis-1' },
+      { type: 'email', value: 'dennis.r@gmail.com' },
+    ]);
+    await observe([
+      { type: 'user_id', value: 'u-dennis-2' },
+      { type: 'email', value: 'dennisr@gmail.com' },
+    ]);
+    const link = (await openLinks()).find((l) => l.rule === 'email_variant');
+
+    // Act
+    const refused = await decide(link?.id as number, 'accept');
+    const unknown = await decide(999_999_999, 'reject');
+
+    // Assess
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/limit:user_id/);
+    expect((await openLinks()).map((l) => l.id)).toContain(link?.id);
+    expect(unknown.status).toBe(404);
+  });
+
+  it('rejects a link for good, and refuses a viewer or a decision it does not know', async () => {
+    // Prepare
+    const link = (await openLinks())[0];
+
+    // Act
+    const asViewer = await decide(link?.id as number, 'reject', api.members.viewer);
+    const invalid = await decide(link?.id as number, 'merge');
+    const rejected = await decide(link?.id as number, 'reject');
+    const again = await decide(link?.id as number, 'accept');
+
+    // Assess
+    expect(asViewer.status).toBe(403);
+    expect(invalid.status).toBe(400);
+    expect(rejected.body).toEqual({ id: link?.id, status: 'rejected' });
+    expect(again.status).toBe(409);
+    const listed = await api.call(`/api/sites/${api.siteId}/soft-links`, {
+      query: { status: 'rejected' },
+      as: api.members.analyst,
+    });
+    expect(listed.body.links.map((l: { id: number }) => l.id)).toEqual([link?.id]);
+  });
+});
