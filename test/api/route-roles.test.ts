@@ -43,6 +43,8 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'GET /api/persons/{personId}': 'analyst',
   'GET /api/sites/{siteId}/companies': 'analyst',
   'GET /api/sites/{siteId}/companies/{companyId}': 'analyst',
+  'GET /api/sites/{siteId}/soft-links': 'analyst',
+  'POST /api/sites/{siteId}/soft-links/{linkId}': 'analyst',
   'GET /api/team': 'admin',
   'POST /api/team/invitations': 'admin',
   'DELETE /api/team/invitations/{invitationId}': 'admin',
