@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { PayloadTooLargeError, UnauthorizedError, ValidationError } from '../core/errors';
+import { storedFailurePayload } from '../enrichment/failure-payload';
 import { truncateIp } from '../enrichment/ip-truncation';
 import type { EventStream } from '../ports/event-stream';
 import { issuePath } from './bounds';
@@ -50,8 +51,6 @@ export class OriginNotAllowedError extends ValidationError {
   }
 }
 
-const FAILED_PAYLOAD_BYTES = 32 * 1024;
-
 /** Failures that name no site we know are kept under this pseudo-site. */
 const UNKNOWN_SITE = { id: UNKNOWN_SITE_ID, organizationId: '' } as const;
 
@@ -78,7 +77,7 @@ export function createCollector(deps: CollectorDeps) {
     reason,
     ...(detail.field ? { field: detail.field } : {}),
     message: detail.message,
-    payload: JSON.stringify(payload ?? null).slice(0, FAILED_PAYLOAD_BYTES),
+    payload: storedFailurePayload(payload, site.settings),
     context: replayContext(server, site.settings),
   });
 
