@@ -66,15 +66,21 @@ const condition = z
 /** Validates channel rules where a site's settings are edited, so a bad one never reaches enrichment. */
 export const channelRulesSchema = z
   .array(
-    z.object({
-      channel: z.string().min(1).max(100),
-      when: z
-        .object({ source: condition, medium: condition, referrerHost: condition, campaign: condition })
-        .partial()
-        .refine((when) => Object.keys(when).length > 0, { message: 'a rule needs at least one condition' }),
-    }),
+    z
+      .object({
+        channel: z.string().trim().min(1).max(100),
+        when: z
+          .object({ source: condition, medium: condition, referrerHost: condition, campaign: condition })
+          .partial()
+          .strict()
+          .refine((when) => Object.keys(when).length > 0, { message: 'a rule needs at least one condition' }),
+      })
+      .strict(),
   )
-  .max(100);
+  .max(100)
+  .describe(
+    'rules evaluated in order before the default channel grouping, first match wins; each condition an exact value (any case) or a `/regex/flags`',
+  );
 
 export interface CompiledChannelRules {
   /** The channel of the first matching rule, or null. */

@@ -18,10 +18,17 @@ export function settingsView(settings: DashboardSiteSettings): SettingsView {
     honorDnt: settings.honorDnt ?? true,
     honorGpc: settings.honorGpc ?? true,
     consentDefault: settings.consentDefault ?? 'withheld',
+    channelRules: settings.channelRules ?? [],
+    affiliatePatterns: settings.affiliatePatterns ?? [],
   };
 }
 
-/** A site's privacy settings: retention, consent default, IP truncation, DNT / GPC. */
+/**
+ * A site's settings: retention, consent default, IP truncation, DNT / GPC, channel rules and
+ * affiliate link patterns. The collector and the enricher read them through the site registry,
+ * which caches a site for a minute in AWS (5 s in `npm start`): a change applies to events
+ * enriched after that.
+ */
 export function siteSettingsRoutes(deps: ApiDeps): ApiRoute[] {
   return [
     defineRoute({
@@ -29,7 +36,7 @@ export function siteSettingsRoutes(deps: ApiDeps): ApiRoute[] {
       path: '/api/sites/{siteId}/settings',
       access: 'viewer',
       tag: 'Settings',
-      summary: "A site's retention, consent default and IP truncation",
+      summary: "A site's retention, consent default, IP truncation, channel rules and affiliate patterns",
       params: siteParams,
       response: { description: 'The settings in effect', schema: siteSettingsSchema },
       async handle({ principal, params }) {
