@@ -47,10 +47,21 @@ function compileCondition(text: string): Condition {
   return (value) => value !== null && value.toLowerCase() === expected;
 }
 
+/**
+ * A group holding a quantifier that is itself quantified (`(a+)+`, `(x|y*)*`, `(a{2,}){3,}`):
+ * the shape whose backtracking grows exponentially with the input, which would stall every
+ * batch of the site's stream shard. A heuristic on the pattern's text (escaped characters
+ * skipped) for the common shape, not a proof: `((a+))+` or overlapping alternatives `(a|a)*` pass.
+ */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*(?:[+*]|\{\d+,\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\d*\})/;
+
 const condition = z
   .string()
   .min(1)
   .max(MAX_CONDITION_LENGTH)
+  .refine((text) => !(REGEX_FORM.test(text) && NESTED_QUANTIFIER.test(text)), {
+    message: 'a regular expression may not repeat a group that repeats, e.g. (a+)+: it can take exponential time',
+  })
   .refine(
     (text) => {
       try {

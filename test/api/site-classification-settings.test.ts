@@ -70,6 +70,11 @@ describe('site settings: channel rules and affiliate patterns', () => {
       { channelRules: [{ channel: 'P', when: { medium: 'm'.repeat(501) } }] },
       'channelRules.0.when.medium',
     ],
+    [
+      'a regex repeating a group that repeats',
+      { channelRules: [{ channel: 'P', when: { campaign: '/^(a+)+$/' } }] },
+      'channelRules.0.when.campaign',
+    ],
     ['more than 100 rules', { channelRules: Array.from({ length: 101 }, () => RULES[1]) }, 'channelRules'],
     ['a pattern of wildcards only', { affiliatePatterns: ['amzn.to/*', '**'] }, 'affiliatePatterns.1'],
     ['a pattern with a #fragment', { affiliatePatterns: ['shop.example/#ref'] }, 'affiliatePatterns.0'],
