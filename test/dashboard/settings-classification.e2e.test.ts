@@ -2,6 +2,7 @@ import type { Page } from 'puppeteer-core';
 import { type LocalStack, startLocalStack } from '../support/local-stack';
 import { type LaunchedBrowser, launchChromium } from '../tracker/support/browser';
 import { clickButton, fill, signIn, waitForText } from './support/dashboard-page';
+import { screenshot } from './support/screenshots';
 
 /** The Settings view's channel-rule and affiliate-pattern editors, in real Chromium against `npm start`. */
 describe('dashboard settings: channel rules and affiliate links', () => {
@@ -52,6 +53,7 @@ describe('dashboard settings: channel rules and affiliate links', () => {
     });
     await page.reload({ waitUntil: 'networkidle0' });
     expect(await page.$eval('::-p-aria(Channel)', (el) => (el as HTMLInputElement).value)).toBe('Partners');
+    await screenshot(page, 'settings-classification-saved');
   }, 60_000);
 
   it('names the rule and condition the server refused, keeping what was stored', async () => {
@@ -65,6 +67,7 @@ describe('dashboard settings: channel rules and affiliate links', () => {
     // Assess
     const alert = await page.waitForSelector('[role=alert]');
     expect(await alert?.evaluate((el) => el.textContent)).toMatch(/^Channel rule 1, source: /);
+    await screenshot(page, 'settings-classification-refused');
     expect((await stored()).channelRules).toEqual([
       { channel: 'Partners', when: { source: '/^partner-(a|b)$/i', medium: 'referral' } },
     ]);
