@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { NotFoundError } from '../../core/errors';
 import { withOrganization } from '../../db/tenant';
+import { changeSiteSettings } from '../../sites/change-site-settings';
 import type { ApiDeps } from '../api-deps';
 import { type ApiRoute, defineRoute } from '../http/api-route';
 import { siteParams } from '../http/common-schemas';
@@ -57,23 +58,12 @@ export function siteSettingsRoutes(deps: ApiDeps): ApiRoute[] {
       body: siteSettingsBody,
       response: { description: 'The settings in effect', schema: siteSettingsSchema },
       async handle({ principal, params, body }) {
-        const settings = await withOrganization(deps.sql, principal.organizationId, async (trx) => {
-          // Read and write in one transaction, locking the row, so two edits do not lose each other's fields.
-          const row = await trx
-            .selectFrom('sites')
-            .select('settings')
-            .where('id', '=', params.siteId)
-            .forUpdate()
-            .executeTakeFirst();
-          if (!row) throw new NotFoundError(`site ${params.siteId} not found`);
-          const merged: DashboardSiteSettings = { ...row.settings, ...body };
-          await trx
-            .updateTable('sites')
-            .set({ settings: JSON.stringify(merged) })
-            .where('id', '=', params.siteId)
-            .execute();
-          return merged;
-        });
+        const settings = await changeSiteSettings<DashboardSiteSettings>(
+          deps.sql,
+          principal.organizationId,
+          params.siteId,
+          body,
+        );
         return { body: settingsView(settings) };
       },
     }),
