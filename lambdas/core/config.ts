@@ -25,6 +25,8 @@ export const ENV = {
   trustedProxies: 'SIGHTLINE_TRUSTED_PROXIES',
   originVerifySecret: 'SIGHTLINE_ORIGIN_VERIFY_SECRET',
   geoipCityPath: 'SIGHTLINE_GEOIP_CITY',
+  /** A separate IPv6 City database (DB-IP ships one per family); with it, the City path serves IPv4. */
+  geoipCityIpv6Path: 'SIGHTLINE_GEOIP_CITY_IPV6',
   geoipAsnPath: 'SIGHTLINE_GEOIP_ASN',
   geoipAnonymousIpPath: 'SIGHTLINE_GEOIP_ANONYMOUS_IP',
 } as const;

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * A site's affiliate URL patterns: globs matched case-insensitively against a link's URL without
  * its scheme (`host/path?query`), where `*` matches any run of characters, including none. The
@@ -8,6 +10,38 @@ export interface AffiliateMatcher {
   /** The first pattern (in the site's order, as written) matching the URL, or null. */
   match(url: string | null | undefined): string | null;
 }
+
+/** The benchmarked load (README: 500 patterns, ≤ 0.05 ms per link). */
+const MAX_PATTERNS = 500;
+const MAX_PATTERN_LENGTH = 300;
+/** `host/path?query` with `*` wildcards: visible characters only, no fragment (targets carry none). */
+const PATTERN_TEXT = /^[^\s#]+$/;
+
+/**
+ * Validates a site's affiliate URL patterns where its settings are edited. A pattern is written
+ * like the URLs it matches, without or with `http(s)://`; it needs something besides `*`, and
+ * no spaces or `#` (a link's fragment is dropped before matching, so such a pattern never matches).
+ *
+ * @example
+ * affiliatePatternsSchema.parse(['amzn.to/*', 'https://go.example.com/ref?id=*']); // ok
+ * affiliatePatternsSchema.safeParse(['*']).success;                                // false
+ */
+export const affiliatePatternsSchema = z
+  .array(
+    z
+      .string()
+      .min(1)
+      .max(MAX_PATTERN_LENGTH)
+      .regex(PATTERN_TEXT, 'a URL pattern has no spaces and no #fragment')
+      .refine((pattern) => /[^*]/.test(stripScheme(pattern.toLowerCase())), {
+        message: 'a URL pattern needs more than wildcards (e.g. amzn.to/*)',
+      })
+      .refine((pattern) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(pattern) || /^https?:\/\//i.test(pattern), {
+        message: 'only http(s) links are matched',
+      }),
+  )
+  .max(MAX_PATTERNS)
+  .describe('affiliate link patterns, `host/path?query` globs with `*` (e.g. `amzn.to/*`), first match wins');
 
 interface CompiledPattern {
   readonly index: number;

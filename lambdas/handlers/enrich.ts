@@ -4,9 +4,10 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 import type { CollectedEventEnvelope, FailedEventEnvelope } from '../collection/collected-event';
 import type { SiteRecord, SiteRegistry } from '../collection/site-registry';
 import type { Enricher } from '../enrichment/enrich-event';
+import { storedFailurePayload } from '../enrichment/failure-payload';
 import { eventsTable, failedEventsTable } from '../lake/tables';
 import { decodeEnvelopes, failureRow } from '../pipeline/decode-envelopes';
-import { claimFirstDeliveries } from '../pipeline/dedupe';
+import { claimFirstDeliveries, releaseClaims } from '../pipeline/dedupe';
 import type { KeyValue } from '../ports/key-value';
 import type { LakeSink } from '../ports/lake-sink';
 import type { Queue } from '../ports/queue';
@@ -54,23 +55,24 @@ export function makeEnrichHandler(deps: EnrichHandlerDeps) {
       const site = await deps.sites.byId(id);
       if (site) sites.set(id, site);
     }
-    const fresh = await claimFirstDeliveries(
-      deps.keyValue,
-      events,
-      (e) => `${e.siteId}#${e.event.eventId}`,
-      (_, i) => recordIds[i] as string,
-    );
+    const dedupeKey = (e: CollectedEventEnvelope) => `${e.siteId}#${e.event.eventId}`;
+    const fresh = await claimFirstDeliveries(deps.keyValue, events, dedupeKey, (_, i) => recordIds[i] as string);
+    const refused: CollectedEventEnvelope[] = [];
     const rows = deps.enricher.enrichBatch(
       fresh,
       (id) => sites.get(id),
       (failure) => {
         const envelope = fresh[failure.index];
-        failures.push(enrichmentFailure(envelope, failure.reason, failure.message));
+        if (envelope) refused.push(envelope);
+        const site = envelope ? sites.get(envelope.siteId) : undefined;
+        failures.push(enrichmentFailure(envelope, site?.settings, failure.reason, failure.message));
       },
     );
     await deps.lakeSink.write(eventsTable, rows, fileId);
     const failureRows = failures.map((f, i) => failureRow(f, hashId(`${fileId}#${i}`)));
     await deps.lakeSink.write(failedEventsTable, failureRows, fileId);
+    // A refused event was filed as a failure, not delivered: its replay must not count as a resend.
+    await releaseClaims(deps.keyValue, refused, dedupeKey);
     if (deps.identityQueue && deps.observe) {
       const messages = fresh.flatMap((e) => {
         const observation = deps.observe?.(e);
@@ -99,8 +101,10 @@ async function markSitesActive(sql: Sql, events: readonly CollectedEventEnvelope
   }
 }
 
+/** A failure for an envelope enrichment could not use, its IPs truncated as the site's (or by default). */
 function enrichmentFailure(
   envelope: CollectedEventEnvelope | undefined,
+  settings: SiteRecord['settings'] | undefined,
   reason: FailedEventEnvelope['reason'],
   message: string,
 ): FailedEventEnvelope {
@@ -113,7 +117,7 @@ function enrichmentFailure(
     receivedAt: envelope?.server.receivedAt ?? Date.now(),
     reason,
     message,
-    payload: JSON.stringify(envelope ?? null).slice(0, 32 * 1024),
+    payload: storedFailurePayload(envelope, settings),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import type { CollectedEventEnvelope, FailedEventEnvelope, StreamEnvelope } from '../collection/collected-event';
 import { envelopesOf } from '../collection/stream-records';
+import { storedFailureText } from '../enrichment/failure-payload';
 
 export interface DecodedBatch {
   readonly events: CollectedEventEnvelope[];
@@ -52,7 +53,7 @@ function unknownVersion(record: KinesisStreamRecord, payload: string, now: numbe
     receivedAt: Math.round(record.kinesis.approximateArrivalTimestamp * 1000) || now,
     reason: 'unknown_version',
     message: `stream record ${record.kinesis.sequenceNumber} is not a known envelope`,
-    payload: payload.slice(0, 32 * 1024),
+    payload: storedFailureText(payload),
   };
 }
 

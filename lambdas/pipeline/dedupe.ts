@@ -30,3 +30,11 @@ export async function claimFirstDeliveries<T>(
   );
   return items.filter((_, i) => verdicts[i]);
 }
+
+/**
+ * Forgets the claims of items that were not delivered after all (enrichment refused them and
+ * filed them as failures), so that replaying such a failure is a first delivery again.
+ */
+export async function releaseClaims<T>(keyValue: KeyValue, items: readonly T[], keyOf: (item: T) => string) {
+  await Promise.all(items.map((item) => keyValue.delete(`dedupe#${keyOf(item)}`)));
+}

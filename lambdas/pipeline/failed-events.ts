@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { FailureReason } from '../collection/collected-event';
+import type { CollectedEventEnvelope, FailureReason } from '../collection/collected-event';
 import type { Collector } from '../collection/collector';
 import type { SegmentType } from '../collection/segment-schema';
 import type { SiteRegistry } from '../collection/site-registry';
-import { envelopesOf } from '../collection/stream-records';
+import { envelopeRecords, envelopesOf } from '../collection/stream-records';
 import { ValidationError } from '../core/errors';
 import type { Analytics } from '../ports/analytics';
 import type { EventStream, StreamRecordInput } from '../ports/event-stream';
@@ -107,7 +107,7 @@ export async function replayFailedEvents(deps: ReplayDeps, filter: FailedEventFi
         throw new Error('a replay capture has no consumers');
       },
     };
-    const outcome = await recollect(failure, deps.makeCollector(capture), deps.sites).catch(
+    const outcome = await recollect(failure, deps.makeCollector(capture), capture, deps.sites).catch(
       (error: Error): ReplayOutcome => ({
         failureId: failure.failure_id,
         status: 'still_failing',
@@ -132,7 +132,12 @@ export async function replayFailedEvents(deps: ReplayDeps, filter: FailedEventFi
   return outcomes;
 }
 
-async function recollect(failure: FailedEventRow, collector: Collector, sites: SiteRegistry): Promise<ReplayOutcome> {
+async function recollect(
+  failure: FailedEventRow,
+  collector: Collector,
+  capture: EventStream,
+  sites: SiteRegistry,
+): Promise<ReplayOutcome> {
   const failureId = failure.failure_id;
   let payload: unknown;
   try {
@@ -143,6 +148,15 @@ async function recollect(failure: FailedEventRow, collector: Collector, sites: S
   const context = failure.context
     ? (JSON.parse(failure.context) as { ip?: string; userAgent?: string; origin?: string })
     : {};
+  if (isEventEnvelope(payload)) {
+    // Enrichment refused an envelope the collector had accepted: it goes back on the stream as it
+    // was stored (IPs truncated), to be enriched again.
+    if (!(await sites.byId(payload.siteId))) {
+      return { failureId, status: 'not_replayable', detail: 'its site no longer exists' };
+    }
+    await capture.put(envelopeRecords([payload]));
+    return { failureId, status: 'replayed' };
+  }
   const request = syntheticRequest(context);
   if (failure.source === 'tracker' || failure.source === 'pixel') {
     const isBody = typeof payload === 'object' && payload !== null && 'events' in payload;
@@ -164,6 +178,17 @@ async function recollect(failure: FailedEventRow, collector: Collector, sites: S
     status: 'not_replayable',
     detail: `failures from ${failure.source} are replayed by their sender`,
   };
+}
+
+function isEventEnvelope(value: unknown): value is CollectedEventEnvelope {
+  const envelope = value as Partial<CollectedEventEnvelope> | null;
+  return (
+    envelope?.kind === 'event' &&
+    envelope.v === 1 &&
+    typeof envelope.siteId === 'string' &&
+    typeof envelope.event === 'object' &&
+    typeof envelope.server === 'object'
+  );
 }
 
 /** The request a replayed event arrives on: its stored context, from a trusted local hop. */

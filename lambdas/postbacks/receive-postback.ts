@@ -3,6 +3,7 @@ import { clientIp, type TrustedProxies } from '../collection/client-context';
 import type { FailedEventEnvelope } from '../collection/collected-event';
 import type { SiteRecord, SiteRegistry } from '../collection/site-registry';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../core/errors';
+import { storedFailurePayload } from '../enrichment/failure-payload';
 import type { EventStream } from '../ports/event-stream';
 import type { KeyValue } from '../ports/key-value';
 import type { Sql } from '../ports/sql';
@@ -30,8 +31,6 @@ export interface ReceivePostbackDeps {
 export interface PostbackResult extends RecordOutcome {
   readonly network: PostbackNetwork;
 }
-
-const FAILED_PAYLOAD_BYTES = 32 * 1024;
 
 /**
  * `GET|POST /postback/<network>`: authenticates the postback for its site (token, HMAC, IP
@@ -113,7 +112,7 @@ async function authenticate(
   return { site, settings };
 }
 
-/** A failed postback on the stream, as the collector records failed events (secrets were never in `fields`). */
+/** A failed postback on the stream, as the collector records failed events (secrets were never in `fields`; an `ip` field is truncated). */
 async function recordFailure(
   events: EventStream,
   site: SiteRecord,
@@ -132,7 +131,7 @@ async function recordFailure(
     reason: 'schema_violation',
     field: error.field,
     message: `${network}: ${error.message}`,
-    payload: JSON.stringify({ network, fields: request.fields }).slice(0, FAILED_PAYLOAD_BYTES),
+    payload: storedFailurePayload({ network, fields: request.fields }, site.settings),
   };
   await events.put([{ partitionKey: `${site.id}:failed`, data: Buffer.from(JSON.stringify(failure)) }]);
 }

@@ -2,6 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { sql as raw } from 'kysely';
 import { z } from 'zod';
+import { parseInput } from '../api/http/validation';
+import { siteSettingsBody } from '../api/sites/site-inputs';
+import { settingsView } from '../api/sites/site-settings-routes';
+import type { DashboardSiteSettings } from '../api/sites/site-view';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../core/errors';
 import { httpResponseForError } from '../core/http/error-handler';
 import { header, jsonBody } from '../core/http/request';
@@ -14,6 +18,7 @@ import type { FailedEventFilter, ReplayOutcome } from '../pipeline/failed-events
 import type { DataKeyWrapper } from '../ports/key-wrapper';
 import type { ObjectStore } from '../ports/object-store';
 import type { Sql } from '../ports/sql';
+import { changeSiteSettings } from '../sites/change-site-settings';
 import { createSite } from '../sites/create-site';
 
 const commandSchema = z.discriminatedUnion('command', [
@@ -22,6 +27,12 @@ const commandSchema = z.discriminatedUnion('command', [
     organizationId: z.string().uuid().optional(),
     domain: z.string().min(1).max(253),
     name: z.string().min(1).max(200).optional(),
+  }),
+  z.object({
+    command: z.literal('sites.settings'),
+    siteId: z.string().uuid(),
+    /** Validated by the command itself (the API's schema), so its error names the field. */
+    change: z.record(z.string(), z.unknown()).optional(),
   }),
   z.object({ command: z.literal('sql.query'), sql: z.string().min(1).max(100_000) }),
   z.object({
@@ -96,6 +107,12 @@ export async function runControlCommand(deps: ControlDeps, command: ControlComma
         domain: command.domain,
         ...(command.name ? { name: command.name } : {}),
       });
+    case 'sites.settings': {
+      const organizationId = deps.defaultOrganizationId;
+      const change = parseInput(siteSettingsBody, command.change ?? {}, 'body');
+      const settings = await changeSiteSettings<DashboardSiteSettings>(sql, organizationId, command.siteId, change);
+      return settingsView(settings);
+    }
     case 'sql.query': {
       const result = await raw.raw<Record<string, unknown>>(command.sql).execute(sql.db);
       return { rows: result.rows };

@@ -109,6 +109,8 @@ export class SightlineStack extends Stack {
       city: settings.geoipCity,
       asn: settings.geoipAsn,
       anonymousIp: settings.geoipAnonymousIp,
+      layerArn: settings.geoipLayerArn,
+      defaultCityAssetPath: fromRepoRoot(settings.geoipDefaultCityAssetPath),
     });
     this.auth = new Auth(this, 'Auth');
     this.api = new CollectionApi(this, 'CollectionApi', {

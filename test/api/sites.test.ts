@@ -124,6 +124,8 @@ describe('sites', () => {
       honorDnt: true,
       honorGpc: true,
       consentDefault: 'withheld',
+      channelRules: [],
+      affiliatePatterns: [],
     });
     expect(second.body).toEqual({
       retentionDays: 395,
@@ -132,6 +134,8 @@ describe('sites', () => {
       honorDnt: false,
       honorGpc: true,
       consentDefault: 'granted',
+      channelRules: [],
+      affiliatePatterns: [],
     });
     expect(snippet.body.snippet).toContain('data-consent="granted"');
   });

@@ -96,36 +96,3 @@ describe('lake tables and their delivery', () => {
     expect(firehose.allowsAnywhere('glue:UpdateTable')).toBe(false);
   });
 });
-
-describe('GeoIP databases', () => {
-  it('gives enrich each configured database location and read access to that object only', () => {
-    const { stack, template } = deploy({
-      geoipCity: 's3://geo-bucket/GeoLite2-City.mmdb',
-      geoipAsn: 's3://geo-bucket/GeoLite2-ASN.mmdb',
-    });
-
-    const variables =
-      template.toJSON().Resources[logicalId(stack.functions.enrich.function)].Properties.Environment.Variables;
-    expect(variables).toMatchObject({
-      SIGHTLINE_GEOIP_CITY: 's3://geo-bucket/GeoLite2-City.mmdb',
-      SIGHTLINE_GEOIP_ASN: 's3://geo-bucket/GeoLite2-ASN.mmdb',
-    });
-    expect(variables.SIGHTLINE_GEOIP_ANONYMOUS_IP).toBeUndefined();
-    const reads = permissionsOf(template, stack.functions.enrich.function)
-      .statements.filter((s) => s.Action === 's3:GetObject')
-      .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
-    const objectArn = (key: string) => ({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::geo-bucket/${key}`]],
-    });
-    expect(reads).toHaveLength(2);
-    expect(reads).toEqual(expect.arrayContaining([objectArn('GeoLite2-City.mmdb'), objectArn('GeoLite2-ASN.mmdb')]));
-  });
-
-  it('sets no GeoIP variable when none is configured', () => {
-    const { stack, template } = deploy();
-
-    const variables =
-      template.toJSON().Resources[logicalId(stack.functions.enrich.function)].Properties.Environment.Variables;
-    expect(Object.keys(variables).filter((name) => name.startsWith('SIGHTLINE_GEOIP'))).toEqual([]);
-  });
-});

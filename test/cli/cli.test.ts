@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalObjectStore } from '../../lambdas/adapters/local/local-object-store';
 import { createParquetLakeSink } from '../../lambdas/adapters/local/parquet-lake-sink';
@@ -34,6 +35,49 @@ describe('sightline CLI', () => {
       expect(result.code).not.toBe(0);
       expect(result.stderr).toContain('not a domain');
     }, 30_000);
+
+    it("changes a site's channel rules and affiliate patterns from files, keeping its other settings", async () => {
+      // Prepare
+      const site = JSON.parse(
+        (await runCli(['sites', 'create', '--domain', 'rules.example.com'], { SIGHTLINE_DATA_DIR: dir })).stdout,
+      ) as { id: string };
+      const rules = join(dir, 'rules.json');
+      const patterns = join(dir, 'patterns.txt');
+      writeFileSync(rules, JSON.stringify([{ channel: 'Partners', when: { source: '/^partner-(a|b)$/i' } }]));
+      writeFileSync(patterns, 'amzn.to/*\n\n*.awin1.com/cread.php*\n');
+
+      // Act
+      const result = await runCli(
+        ['sites', 'settings', site.id, '--channel-rules', rules, '--affiliate-patterns', patterns],
+        { SIGHTLINE_DATA_DIR: dir },
+      );
+
+      // Assess
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        ipv4PrefixBits: 24,
+        channelRules: [{ channel: 'Partners', when: { source: '/^partner-(a|b)$/i' } }],
+        affiliatePatterns: ['amzn.to/*', '*.awin1.com/cread.php*'],
+      });
+    }, 60_000);
+
+    it('refuses a channel rule whose regular expression does not compile, naming its path', async () => {
+      // Prepare
+      const site = JSON.parse(
+        (await runCli(['sites', 'create', '--domain', 'broken.example.com'], { SIGHTLINE_DATA_DIR: dir })).stdout,
+      ) as { id: string };
+      const rules = join(dir, 'broken.json');
+      writeFileSync(rules, JSON.stringify([{ channel: 'Partners', when: { medium: '/(/' } }]));
+
+      // Act
+      const result = await runCli(['sites', 'settings', site.id, '--channel-rules', rules], {
+        SIGHTLINE_DATA_DIR: dir,
+      });
+
+      // Assess
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain('channelRules.0.when.medium');
+    }, 60_000);
 
     it('prints PostgreSQL rows as one JSON array', async () => {
       const result = await runCli(

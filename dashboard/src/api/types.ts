@@ -201,6 +201,17 @@ export interface SiteSettings {
   readonly honorDnt: boolean;
   readonly honorGpc: boolean;
   readonly consentDefault: 'granted' | 'withheld';
+  readonly channelRules: readonly ChannelRule[];
+  readonly affiliatePatterns: readonly string[];
+}
+
+/** What a channel rule can test: each an exact value (any case) or a `/regex/flags`. */
+export type ChannelRuleCondition = 'source' | 'medium' | 'referrerHost' | 'campaign';
+
+/** A site's own channel, given to events whose traffic matches every condition set. */
+export interface ChannelRule {
+  readonly channel: string;
+  readonly when: Readonly<Partial<Record<ChannelRuleCondition, string>>>;
 }
 
 /** The attribution models, in the order the API and the dashboard show them. */

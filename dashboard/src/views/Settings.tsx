@@ -6,27 +6,52 @@ import { Async } from '../components/Async';
 import { Card, PageTitle } from '../components/Card';
 import { RequireSite } from '../components/RequireSite';
 import { useApi } from '../hooks/useApi';
+import { ChannelRulesEditor } from '../settings/ChannelRulesEditor';
+import {
+  type EditableRule,
+  editableRules,
+  fieldLabel,
+  patternsText,
+  savedPatterns,
+  savedRules,
+} from '../settings/classification-fields';
 
 function SettingsForm({ site, initial }: { site: Site; initial: SiteSettings }) {
   const admin = useCan('admin');
   const [form, setForm] = useState(initial);
+  const [rules, setRules] = useState<EditableRule[]>(() => editableRules(initial.channelRules));
+  const [patterns, setPatterns] = useState(() => patternsText(initial.affiliatePatterns));
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
-  useEffect(() => setForm(initial), [initial]);
+  const show = (settings: SiteSettings) => {
+    setForm(settings);
+    setRules(editableRules(settings.channelRules));
+    setPatterns(patternsText(settings.affiliatePatterns));
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `show` only sets state
+  useEffect(() => show(initial), [initial]);
   const set = <K extends keyof SiteSettings>(key: K, value: SiteSettings[K]) => setForm({ ...form, [key]: value });
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      const { retentionDays, ...rest } = form;
+      const { retentionDays, channelRules: _, affiliatePatterns: __, ...rest } = form;
       const saved = await api<SiteSettings>(`/api/sites/${site.id}/settings`, {
         method: 'PATCH',
-        body: { ...rest, ...(retentionDays === null ? {} : { retentionDays }) },
+        body: {
+          ...rest,
+          ...(retentionDays === null ? {} : { retentionDays }),
+          channelRules: savedRules(rules),
+          affiliatePatterns: savedPatterns(patterns),
+        },
       });
-      setForm(saved);
+      show(saved);
       setMessage({ kind: 'ok', text: 'Saved.' });
     } catch (e) {
       setMessage({
         kind: 'error',
-        text: e instanceof ApiError && e.field ? `${e.field}: ${e.message}` : (e as Error).message,
+        text:
+          e instanceof ApiError && e.field
+            ? `${fieldLabel(e.field)}: ${e.message.replace(`${e.field}: `, '')}`
+            : (e as Error).message,
       });
     }
   };
@@ -88,6 +113,19 @@ function SettingsForm({ site, initial }: { site: Site; initial: SiteSettings }) 
             </label>
           </div>
         </Card>
+        <Card title="Channel rules">
+          <ChannelRulesEditor rules={rules} onChange={setRules} />
+        </Card>
+        <Card title="Affiliate links">
+          <label className="field">
+            <span>
+              Link patterns, one a line: the URL without <code>https://</code>, <code>*</code> for any run of characters
+              (e.g. <code>amzn.to/*</code>, <code>*.awin1.com/cread.php*</code>). Clicks on matching links are affiliate
+              clicks.
+            </span>
+            <textarea rows={5} value={patterns} spellCheck={false} onChange={(e) => setPatterns(e.target.value)} />
+          </label>
+        </Card>
         {admin ? (
           <button type="submit" className="button primary">
             Save settings
@@ -116,7 +154,7 @@ function SettingsOf({ site }: { site: Site }) {
 export function Settings() {
   return (
     <>
-      <PageTitle title="Settings">Privacy and retention of the chosen site.</PageTitle>
+      <PageTitle title="Settings">Privacy, retention and traffic classification of the chosen site.</PageTitle>
       <RequireSite>{(site) => <SettingsOf site={site} />}</RequireSite>
     </>
   );

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { affiliatePatternsSchema } from '../../enrichment/affiliate';
+import { channelRulesSchema } from '../../enrichment/channel-rules';
 
 const ORIGIN = /^(\*|\*\.[a-z0-9.-]{1,253}|https?:\/\/[a-z0-9.-]{1,253}(:\d{1,5})?|[a-z0-9.-]{1,253})$/i;
 
@@ -27,7 +29,7 @@ export const rotateKeyBody = z
   })
   .strict();
 
-/** Privacy and retention settings of a site; omitted fields keep their value. */
+/** Privacy, retention and classification settings of a site; omitted fields keep their value. */
 export const siteSettingsBody = z
   .object({
     retentionDays: z.number().int().min(30).max(3650).describe('days events and persons are kept'),
@@ -36,6 +38,8 @@ export const siteSettingsBody = z
     honorDnt: z.boolean().describe('treat Do Not Track as an objection'),
     honorGpc: z.boolean().describe('treat Global Privacy Control as an objection'),
     consentDefault: z.enum(['granted', 'withheld']).describe('whether the snippet starts with consent granted'),
+    channelRules: channelRulesSchema,
+    affiliatePatterns: affiliatePatternsSchema,
   })
   .partial()
   .strict();
@@ -47,4 +51,16 @@ export const siteSettingsSchema = z.object({
   honorDnt: z.boolean(),
   honorGpc: z.boolean(),
   consentDefault: z.enum(['granted', 'withheld']),
+  channelRules: z.array(
+    z.object({
+      channel: z.string(),
+      when: z.object({
+        source: z.string().optional(),
+        medium: z.string().optional(),
+        referrerHost: z.string().optional(),
+        campaign: z.string().optional(),
+      }),
+    }),
+  ),
+  affiliatePatterns: z.array(z.string()),
 });

