@@ -58,7 +58,7 @@ describe('site settings: channel rules and affiliate patterns', () => {
     [
       'a rule with an unknown field',
       { channelRules: [{ channel: 'P', when: { source: 'a' }, match: 'x' }] },
-      'channelRules.0',
+      'channelRules.0.match',
     ],
     [
       'a channel name over 100 characters',
