@@ -1,5 +1,6 @@
 import { type Kysely, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
+import type { RegionRow } from './identifier-rows';
 import type { IdentifierType } from './identifier-types';
 import { bigintArray, jsonb } from './sql-values';
 
@@ -61,13 +62,12 @@ export async function findLinks(
   }));
 }
 
-/** A member of the region (identifiers connected by links) around a seed identifier. */
-export interface SeededRegionRow {
+/**
+ * A member of the region (identifiers connected by links) around a seed identifier, with the live
+ * person it created (if any), as `regionOf` reads it.
+ */
+export interface SeededRegionRow extends RegionRow {
   readonly seed: number;
-  readonly id: number;
-  readonly type: IdentifierType;
-  readonly value: string;
-  readonly person_id: string | null;
 }
 
 /** The regions around these identifiers, each member tagged with its seed; at most `limit` rows in all. */
@@ -78,9 +78,13 @@ export async function regionsAround(
 ): Promise<SeededRegionRow[]> {
   if (seeds.length === 0) return [];
   const { rows } = await raw<SeededRegionRow>`
-    select r.seed, i.id, i.type, i.value, i.person_id
+    select r.seed, i.id, i.type, i.value, i.person_id, i.first_seen_at, i.value_cipher is not null as has_cipher,
+      false as fresh, p.id as created_person_id, p.merged_into as created_person_merged_into
     from identity_regions(${bigintArray(seeds)}, ${limit}::integer) r
-    cross join lateral (select * from identifiers where id = r.id limit 1) i`.execute(db);
+    cross join lateral (select * from identifiers where id = r.id limit 1) i
+    left join lateral (
+      select id, merged_into from persons where creator_identifier_id = i.id and erased_at is null limit 1
+    ) p on true`.execute(db);
   return rows.map((r) => ({ ...r, seed: Number(r.seed), id: Number(r.id) }));
 }
 
