@@ -1,7 +1,7 @@
 import { type Kysely, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import { companyDomain, isFreeMailDomain } from './free-mail-domains';
-import { jsonb } from './sql-values';
+import { jsonb, recordset } from './sql-values';
 
 export interface CompanyInput {
   readonly domain?: string;
@@ -128,7 +128,7 @@ export async function linkEmailDomainsOfMany(
   await raw`
     insert into person_companies (person_id, company_id, organization_id, source, first_seen_at)
     select x.person_id, c.id, ${organizationId}::uuid, 'email_domain', x.first_seen_at
-    from jsonb_to_recordset(${jsonb(rows)}) as x(person_id uuid, domain text, first_seen_at timestamptz)
+    from ${recordset(rows, 'person_id uuid, domain text, first_seen_at timestamptz')} as x
     join companies c on c.organization_id = ${organizationId}::uuid and c.domain = x.domain
     order by x.person_id, c.id
     on conflict (person_id, company_id) do update set first_seen_at = least(person_companies.first_seen_at, excluded.first_seen_at)`.execute(

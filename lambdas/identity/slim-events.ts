@@ -2,6 +2,7 @@ import { type Kysely, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Scope } from './identifier-rows';
 import type { ObservedEvent } from './observation';
+import { recordset } from './sql-values';
 
 /**
  * Records an event with the person it resolved to (kept as given: later merges are followed through
@@ -85,8 +86,10 @@ export async function recordSlimEvents(
   }));
   await raw`
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(site_id uuid, event_id text,
-        occurred_at timestamptz, person_id uuid, session_id text, type text, name text, url text, referrer text)
+      select * from ${recordset(
+        input,
+        'site_id uuid, event_id text, occurred_at timestamptz, person_id uuid, session_id text, type text, name text, url text, referrer text',
+      )} as x
     ),
     inserted as (
       insert into events (organization_id, site_id, event_id, occurred_at, person_id, session_id, type, name, url, referrer)

@@ -4,7 +4,7 @@ import { blindIndex } from './crypto/blind-index';
 import { sealText } from './crypto/pii-cipher';
 import type { Traits } from './observation';
 import { isPiiTrait } from './pii-traits';
-import { jsonb } from './sql-values';
+import { jsonb, recordset } from './sql-values';
 
 export interface TraitContext {
   readonly organizationId: string;
@@ -71,8 +71,8 @@ export async function applyTraitsOfMany(
       case when x.cipher is null then coalesce(x.value, 'null'::jsonb) end,
       decode(x.cipher, 'base64'), case when x.cipher is null then null else x.person_id end,
       x.digest, x.observed_at
-    from jsonb_to_recordset(${jsonb(rows)})
-      as x(person_id uuid, key text, mode text, value jsonb, cipher text, digest text, observed_at timestamptz)
+    from ${recordset(rows, 'person_id uuid, key text, mode text, value jsonb, cipher text, digest text, observed_at timestamptz')}
+      as x
     ${KEEP_BETTER}`.execute(db);
 }
 
