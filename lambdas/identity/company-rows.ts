@@ -79,22 +79,28 @@ async function companyBy(
   return rows[0]?.id;
 }
 
-/** Moves merged persons' company links into the persons they were merged into. */
+/** Moves merged persons' company links into the persons they were merged into, in one statement. */
 export async function moveCompanyLinks(
   db: Kysely<Database>,
   moves: readonly { readonly from: string; readonly into: string }[],
 ): Promise<void> {
-  const input = jsonb(moves.map((m) => ({ from_id: m.from, into_id: m.into })));
+  const input = recordset(
+    moves.map((m) => ({ from_id: m.from, into_id: m.into })),
+    'from_id uuid, into_id uuid',
+  );
   await raw`
+    with moves as ${input},
+    moved as (
+      delete from person_companies pc using moves m where pc.person_id = m.from_id
+      returning m.into_id, pc.company_id, pc.organization_id, pc.source, pc.first_seen_at
+    )
     insert into person_companies (person_id, company_id, organization_id, source, first_seen_at)
-    select distinct on (m.into_id, pc.company_id) m.into_id, pc.company_id, pc.organization_id, pc.source, pc.first_seen_at
-    from person_companies pc join jsonb_to_recordset(${input}) as m(from_id uuid, into_id uuid) on pc.person_id = m.from_id
-    order by m.into_id, pc.company_id, pc.first_seen_at
+    select distinct on (pc.into_id, pc.company_id) pc.into_id, pc.company_id, pc.organization_id, pc.source, pc.first_seen_at
+    from moved pc
+    order by pc.into_id, pc.company_id, pc.first_seen_at
     on conflict (person_id, company_id) do update set first_seen_at = least(person_companies.first_seen_at, excluded.first_seen_at)`.execute(
     db,
   );
-  await raw`delete from person_companies
-    where person_id in (select (x->>'from_id')::uuid from jsonb_array_elements(${input}) x)`.execute(db);
 }
 
 /**

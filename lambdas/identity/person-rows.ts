@@ -41,17 +41,3 @@ export async function insertPersons(
   const inserted = new Set(rows.map((r) => r.id));
   return new Set(persons.filter((p) => !inserted.has(p.id)).map((p) => p.id));
 }
-
-/** Points each person at its new target (`null`: it stands on its own again). */
-export async function setMergedInto(
-  db: Kysely<Database>,
-  changes: readonly { readonly id: string; readonly mergedInto: string | null }[],
-): Promise<void> {
-  if (changes.length === 0) return;
-  const input = changes.map((c) => ({ id: c.id, merged_into: c.mergedInto }));
-  await raw`
-    update persons p set merged_into = x.merged_into,
-      merged_at = case when x.merged_into is null then null else now() end
-    from ${recordset(input, 'id uuid, merged_into uuid')} as x
-    where p.id = x.id`.execute(db);
-}

@@ -1,11 +1,11 @@
-import { type Kysely, sql as raw } from 'kysely';
+import { type Kysely, type RawBuilder, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import { moveCompanyLinks } from './company-rows';
 import type { RegionRow, Scope } from './identifier-rows';
 import type { IdentityRules } from './identity-rules';
 import type { LinkWithConflicts } from './link-rows';
 import { personIdFor } from './person-id';
-import { insertPersons, type NewPerson, type PersonRow, personsOfRegion, setMergedInto } from './person-rows';
+import { insertPersons, type NewPerson, type PersonRow, personsOfRegion } from './person-rows';
 import { jsonb, recordset } from './sql-values';
 import { type StitchResult, stitch } from './stitching';
 import { moveTraits } from './trait-rows';
@@ -123,22 +123,34 @@ async function rewritePersons(
     }
   }
 
-  await setMergedInto(db, changes);
+  // The persons re-pointed, merges reversed and merges audited: one statement.
+  const writes: RawBuilder<unknown>[] = [];
+  if (changes.length > 0) {
+    writes.push(raw`pointed as (
+      update persons p set merged_into = x.merged_into,
+        merged_at = case when x.merged_into is null then null else now() end
+      from ${recordset(
+        changes.map((c) => ({ id: c.id, merged_into: c.mergedInto })),
+        'id uuid, merged_into uuid',
+      )} as x
+      where p.id = x.id)`);
+  }
   if (reversed.length > 0) {
-    await raw`update person_merges set reversed_at = now()
-      where reversed_at is null and from_person_id in (select value::uuid from jsonb_array_elements_text(${jsonb(reversed)}))`.execute(
-      db,
-    );
+    writes.push(raw`reversed as (update person_merges set reversed_at = now()
+      where reversed_at is null and from_person_id in (select value::uuid from jsonb_array_elements_text(${jsonb(reversed)}))
+    )`);
   }
   if (audited.length > 0) {
-    await raw`
+    writes.push(raw`audited as (
       insert into person_merges (organization_id, site_id, from_person_id, into_person_id, rule)
       select ${scope.organizationId}::uuid, ${scope.siteId}::uuid, x.from_id, x.into_id, x.rule
       from ${recordset(
         audited.map((a) => ({ from_id: a.from, into_id: a.into, rule: a.rule })),
         'from_id uuid, into_id uuid, rule text',
-      )}
-        as x`.execute(db);
+      )} as x)`);
+  }
+  if (writes.length > 0) await raw`with ${raw.join(writes)} select 1 as written`.execute(db);
+  if (audited.length > 0) {
     await moveTraits(db, audited);
     await moveCompanyLinks(db, audited);
   }

@@ -4,7 +4,7 @@ import { blindIndex } from './crypto/blind-index';
 import { sealText } from './crypto/pii-cipher';
 import type { Traits } from './observation';
 import { isPiiTrait } from './pii-traits';
-import { jsonb, recordset } from './sql-values';
+import { recordset } from './sql-values';
 
 export interface TraitContext {
   readonly organizationId: string;
@@ -120,22 +120,31 @@ function isBetter(row: TraitRow, than: TraitRow): boolean {
   return row.mode === 'set' ? later : earlier;
 }
 
-/** Moves merged persons' traits into the persons they were merged into, keeping the better of each. */
+/**
+ * Moves merged persons' traits into the persons they were merged into, keeping the better of each, in
+ * one statement (the rows deleted feed the insert: the persons merged into are never among those merged).
+ */
 export async function moveTraits(
   db: Kysely<Database>,
   moves: readonly { readonly from: string; readonly into: string }[],
 ): Promise<void> {
-  const input = jsonb(moves.map((m) => ({ from_id: m.from, into_id: m.into })));
+  const input = recordset(
+    moves.map((m) => ({ from_id: m.from, into_id: m.into })),
+    'from_id uuid, into_id uuid',
+  );
   await raw`
+    with moves as ${input},
+    moved as (
+      delete from person_traits t using moves m where t.person_id = m.from_id
+      returning m.into_id, t.organization_id, t.key, t.mode, t.value, t.value_cipher, t.key_person_id, t.digest, t.observed_at
+    )
     insert into person_traits (person_id, organization_id, key, mode, value, value_cipher, key_person_id, digest, observed_at)
-    select distinct on (m.into_id, t.key, t.mode) m.into_id, t.organization_id, t.key, t.mode, t.value, t.value_cipher,
+    select distinct on (t.into_id, t.key, t.mode) t.into_id, t.organization_id, t.key, t.mode, t.value, t.value_cipher,
       t.key_person_id, t.digest, t.observed_at
-    from person_traits t join jsonb_to_recordset(${input}) as m(from_id uuid, into_id uuid) on t.person_id = m.from_id
-    order by m.into_id, t.key, t.mode,
+    from moved t
+    order by t.into_id, t.key, t.mode,
       case when t.mode = 'set' then -extract(epoch from t.observed_at) else extract(epoch from t.observed_at) end,
       case when t.mode = 'set' then t.digest end desc,
       case when t.mode = 'set_once' then t.digest end
     ${KEEP_BETTER}`.execute(db);
-  await raw`delete from person_traits
-    where person_id in (select (x->>'from_id')::uuid from jsonb_array_elements(${input}) x)`.execute(db);
 }
