@@ -1,4 +1,4 @@
-import { type RawBuilder, sql as raw } from 'kysely';
+import { type Kysely, type RawBuilder, sql as raw } from 'kysely';
 
 /**
  * Values sent to PostgreSQL as one JSON parameter and unpacked in SQL (`jsonb_to_recordset`,
@@ -46,6 +46,14 @@ function columnSpec(columns: string): { names: string[]; select: RawBuilder<unkn
     specs.set(columns, spec);
   }
   return spec;
+}
+
+/**
+ * Independent writes (`name as (insert ...)` fragments, each on its own table) in one statement: one
+ * round trip instead of one each. They see the same snapshot, so none may rely on another's rows.
+ */
+export async function writeTogether<DB>(db: Kysely<DB>, writes: readonly RawBuilder<unknown>[]): Promise<void> {
+  if (writes.length > 0) await raw`with ${raw.join(writes)} select 1 as written`.execute(db);
 }
 
 /** `(select ...)` of the given UUIDs, for `in` lists. */

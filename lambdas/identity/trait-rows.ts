@@ -1,4 +1,4 @@
-import { type Kysely, sql as raw } from 'kysely';
+import { type Kysely, type RawBuilder, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import { blindIndex } from './crypto/blind-index';
 import { sealText } from './crypto/pii-cipher';
@@ -42,6 +42,11 @@ export async function applyTraits(
   await applyTraitsOfMany(db, context.organizationId, context.indexKey, [{ ...context, traits }]);
 }
 
+/** The traits of one observation of a batch, for `applyTraitsOfMany`. */
+export type ObservedTraits = Omit<TraitContext, 'organizationId' | 'indexKey'> & {
+  readonly traits: { readonly $set?: Traits; readonly $set_once?: Traits };
+};
+
 /**
  * `applyTraits` for many observations in one statement; of several values for one person's trait,
  * the batch keeps the one the table would keep (`$set` the latest, `$set_once` the earliest).
@@ -50,10 +55,18 @@ export async function applyTraitsOfMany(
   db: Kysely<Database>,
   organizationId: string,
   indexKey: Uint8Array,
-  items: readonly (Omit<TraitContext, 'organizationId' | 'indexKey'> & {
-    readonly traits: { readonly $set?: Traits; readonly $set_once?: Traits };
-  })[],
+  items: readonly ObservedTraits[],
 ): Promise<void> {
+  const write = await traitWrite(organizationId, indexKey, items);
+  if (write) await raw`with ${write} select 1 as written`.execute(db);
+}
+
+/** The `applyTraitsOfMany` upsert as a `traits as (...)` fragment for `writeTogether`; none without traits. */
+export async function traitWrite(
+  organizationId: string,
+  indexKey: Uint8Array,
+  items: readonly ObservedTraits[],
+): Promise<RawBuilder<unknown> | undefined> {
   const best = new Map<string, TraitRow>();
   for (const item of items) {
     for (const row of await traitRowsOf(indexKey, item, item.traits)) {
@@ -62,9 +75,9 @@ export async function applyTraitsOfMany(
       if (!kept || isBetter(row, kept)) best.set(key, row);
     }
   }
-  if (best.size === 0) return;
+  if (best.size === 0) return undefined;
   const rows = [...best.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
-  await raw`
+  return raw`traits as (
     insert into person_traits (person_id, organization_id, key, mode, value, value_cipher, key_person_id, digest, observed_at)
     select x.person_id, ${organizationId}::uuid, x.key, x.mode,
       -- A JSON null comes out of the recordset as SQL NULL; keep it as the JSON value null.
@@ -73,7 +86,7 @@ export async function applyTraitsOfMany(
       x.digest, x.observed_at
     from ${recordset(rows, 'person_id uuid, key text, mode text, value jsonb, cipher text, digest text, observed_at timestamptz')}
       as x
-    ${KEEP_BETTER}`.execute(db);
+    ${KEEP_BETTER})`;
 }
 
 interface TraitRow {
