@@ -19,8 +19,10 @@ export async function withOrganization<T>(
 ): Promise<T> {
   if (!UUID.test(organizationId)) throw new ValidationError('organization id must be a UUID', 'organizationId');
   return sql.db.transaction().execute(async (trx) => {
-    await raw`set local role sightline_app`.execute(trx);
-    await raw`select set_config('sightline.org_id', ${organizationId}::text, true)`.execute(trx);
+    // One round trip: `set_config('role', …, true)` is `set local role`, as PostgREST switches roles.
+    await raw`select set_config('role', 'sightline_app', true), set_config('sightline.org_id', ${organizationId}::text, true)`.execute(
+      trx,
+    );
     return work(trx);
   });
 }

@@ -4,10 +4,11 @@ import { linkCompany, linkEmailDomainsOfMany } from './company-rows';
 import type { OrganizationKeys } from './crypto/organization-keys';
 import type { IdentityObservation } from './observation';
 import type { PreparedIdentifier } from './prepared-identifiers';
-import { recordSlimEvents } from './slim-events';
+import { slimEventWrites } from './slim-events';
 import { type SoftLinkOptions, softSignalsOf } from './soft-links';
 import { recordSoftSignalsOfMany } from './soft-signal-batch';
-import { applyTraitsOfMany } from './trait-rows';
+import { writeTogether } from './sql-values';
+import { traitWrite } from './trait-rows';
 
 /** An observation of a batch and the person it resolved to. */
 export interface ResolvedObservation {
@@ -17,8 +18,8 @@ export interface ResolvedObservation {
 }
 
 /**
- * What follows resolution, for a whole batch: traits, companies, soft signals, slim events and
- * sessions, each a multi-row statement (in the order the one-observation path writes them).
+ * What follows resolution, for a whole batch: companies, then traits, soft signals, slim events and
+ * sessions in one statement, then the soft links the signals propose.
  */
 export async function applyObservationEffects(
   trx: Kysely<Database>,
@@ -29,8 +30,9 @@ export async function applyObservationEffects(
   softLinks: SoftLinkOptions | false | undefined,
 ): Promise<void> {
   const observedAt = (r: ResolvedObservation) => new Date(r.observation.observedAt);
-  await applyTraitsOfMany(
-    trx,
+  // Traits, sightings and slim events touch tables of their own: written in one statement, after the
+  // companies (whose links read the companies they create).
+  const traits = await traitWrite(
     organizationId,
     keys.indexKey,
     resolved.flatMap((r) =>
@@ -46,6 +48,17 @@ export async function applyObservationEffects(
         : [],
     ),
   );
+  const slimEvents = slimEventWrites(
+    organizationId,
+    resolved.map((r) => ({
+      siteId: r.observation.siteId,
+      personId: r.personId,
+      eventId: r.observation.eventId,
+      occurredAt: observedAt(r),
+      event: r.observation.event,
+    })),
+  );
+  const writes = [...(traits ? [traits] : []), ...slimEvents];
 
   for (const r of resolved) {
     const company = r.observation.company;
@@ -60,36 +73,26 @@ export async function applyObservationEffects(
     emails.flatMap((r) => r.emails.map((email) => ({ personId: r.personId, email, observedAt: observedAt(r) }))),
   );
 
-  if (softLinks !== false) {
-    const memo = new Map<string, string>();
-    const sightings = emails.map((r) => ({
-      siteId: r.observation.siteId,
-      personId: r.personId,
-      observedAt: observedAt(r),
-      signals: softSignalsOf(
-        keys.indexKey,
-        {
-          ip: r.observation.ip,
-          userAgent: r.observation.userAgent,
-          emails: r.emails,
-        },
-        memo,
-      ),
-    }));
-    await recordSoftSignalsOfMany(trx, organizationId, sightings, softLinks ?? {});
+  if (softLinks === false) {
+    await writeTogether(trx, writes);
+    return;
   }
-
-  await recordSlimEvents(
-    trx,
-    organizationId,
-    resolved.map((r) => ({
-      siteId: r.observation.siteId,
-      personId: r.personId,
-      eventId: r.observation.eventId,
-      occurredAt: observedAt(r),
-      event: r.observation.event,
-    })),
-  );
+  const memo = new Map<string, string>();
+  const sightings = emails.map((r) => ({
+    siteId: r.observation.siteId,
+    personId: r.personId,
+    observedAt: observedAt(r),
+    signals: softSignalsOf(
+      keys.indexKey,
+      {
+        ip: r.observation.ip,
+        userAgent: r.observation.userAgent,
+        emails: r.emails,
+      },
+      memo,
+    ),
+  }));
+  await recordSoftSignalsOfMany(trx, organizationId, sightings, softLinks ?? {}, writes);
 }
 
 function emailsOf(accepted: readonly PreparedIdentifier[]): string[] {

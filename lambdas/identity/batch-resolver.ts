@@ -40,7 +40,8 @@ export interface BatchContext {
  * const failedIndexes = outcomes.flatMap((o, i) => (o.ok ? [] : [i]));
  */
 export async function resolveObservations(context: BatchContext, inputs: readonly unknown[]): Promise<BatchOutcome[]> {
-  const outcomes: BatchOutcome[] = inputs.map(() => ({ ok: false, error: new Error('not resolved') }));
+  // Filled as observations are resolved; an Error (and its stack) made only for one left unresolved.
+  const outcomes: (BatchOutcome | undefined)[] = new Array(inputs.length);
   const byOrganization = new Map<string, { index: number; observation: IdentityObservation }[]>();
   inputs.forEach((input, index) => {
     try {
@@ -55,14 +56,14 @@ export async function resolveObservations(context: BatchContext, inputs: readonl
   for (const [organizationId, entries] of byOrganization) {
     await resolveOrganization(context, organizationId, entries, outcomes);
   }
-  return outcomes;
+  return Array.from(outcomes, (o) => o ?? { ok: false, error: new Error('not resolved') });
 }
 
 async function resolveOrganization(
   context: BatchContext,
   organizationId: string,
   entries: readonly { index: number; observation: IdentityObservation }[],
-  outcomes: BatchOutcome[],
+  outcomes: (BatchOutcome | undefined)[],
 ): Promise<void> {
   const one = async (p: { index: number; observation: IdentityObservation }) => {
     try {

@@ -17,7 +17,7 @@ import type { OrganizationKeys } from './crypto/organization-keys';
 import { personKeys } from './crypto/person-keys';
 import { sealText } from './crypto/pii-cipher';
 import { identifierAad } from './identifier-aad';
-import { regionOf } from './identifier-rows';
+import type { RegionRow } from './identifier-rows';
 import type { IdentityRules } from './identity-rules';
 import { linksTouching } from './link-rows';
 import { identifierLockKey } from './person-id';
@@ -176,9 +176,26 @@ export async function restitchTogether(
       })),
   );
 
-  // One re-stitching of the union of the regions.
-  const seedIds = [...new Set(kept.flatMap((p) => p.accepted.map(idOf)))];
-  const whole = await regionOf(trx, seedIds, rules.regionCap * seedIds.length + 40);
+  // One re-stitching of the union of the regions: the kept observations' regions as read under all
+  // their locks, and their new identifiers (their new links join nothing else).
+  const keptSeeds = new Set(kept.flatMap(seedsOf));
+  const wholeOf = new Map<number, RegionRow>();
+  for (const r of region) if (keptSeeds.has(r.seed) && !wholeOf.has(r.id)) wholeOf.set(r.id, r);
+  for (const [k, f] of fresh) {
+    const id = freshIds.get(k) as number;
+    wholeOf.set(id, {
+      id,
+      type: f.type,
+      value: f.value,
+      person_id: null,
+      first_seen_at: new Date(f.at),
+      has_cipher: false,
+      fresh: false,
+      created_person_id: null,
+      created_person_merged_into: null,
+    });
+  }
+  const whole = [...wholeOf.values()].sort((a, b) => a.id - b.id);
   const links = await linksTouching(
     trx,
     whole.map((r) => r.id),

@@ -243,6 +243,7 @@ export async function resolveRound(
   );
 
   const created = new Set(creations.filter((c) => !taken.has(c.personId)).map((c) => c.item.index));
+  const linked = new Set(linking);
   const result: RoundResult = { resolved: new Map(), failed, deferred: new Set() };
   for (const p of resolvedItems) {
     const personId = personOf.get(p.index) as string;
@@ -250,7 +251,7 @@ export async function resolveRound(
       personId,
       created: created.has(p.index) ? [personId] : [],
       merges: [],
-      linked: linking.includes(p),
+      linked: linked.has(p),
     });
   }
 

@@ -1,7 +1,8 @@
 import { type Kysely, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
+import type { RegionRow } from './identifier-rows';
 import type { IdentifierType } from './identifier-types';
-import { bigintArray, jsonb } from './sql-values';
+import { bigintArray, jsonb, recordset } from './sql-values';
 
 /** An identifier row found for a batch, with its site (a batch may span sites of one organization). */
 export interface SiteIdentifierRow {
@@ -24,9 +25,9 @@ export async function findIdentifiers(
   wanted: readonly { readonly siteId: string; readonly type: string; readonly value: string }[],
 ): Promise<SiteIdentifierRow[]> {
   if (wanted.length === 0) return [];
-  const input = jsonb(wanted.map((w) => ({ site_id: w.siteId, type: w.type, value: w.value })));
+  const input = wanted.map((w) => ({ site_id: w.siteId, type: w.type, value: w.value }));
   const { rows } = await raw<SiteIdentifierRow>`
-    select i.* from jsonb_to_recordset(${input}) as x(site_id uuid, type text, value text)
+    select i.* from ${recordset(input, 'site_id uuid, type text, value text')} as x
     cross join lateral (
       select id, site_id, type, value, person_id, first_seen_at, value_cipher is not null as has_cipher, false as fresh
       from identifiers where site_id = x.site_id and type = x.type and value = x.value
@@ -61,13 +62,12 @@ export async function findLinks(
   }));
 }
 
-/** A member of the region (identifiers connected by links) around a seed identifier. */
-export interface SeededRegionRow {
+/**
+ * A member of the region (identifiers connected by links) around a seed identifier, with the live
+ * person it created (if any), as `regionOf` reads it.
+ */
+export interface SeededRegionRow extends RegionRow {
   readonly seed: number;
-  readonly id: number;
-  readonly type: IdentifierType;
-  readonly value: string;
-  readonly person_id: string | null;
 }
 
 /** The regions around these identifiers, each member tagged with its seed; at most `limit` rows in all. */
@@ -78,9 +78,13 @@ export async function regionsAround(
 ): Promise<SeededRegionRow[]> {
   if (seeds.length === 0) return [];
   const { rows } = await raw<SeededRegionRow>`
-    select r.seed, i.id, i.type, i.value, i.person_id
+    select r.seed, i.id, i.type, i.value, i.person_id, i.first_seen_at, i.value_cipher is not null as has_cipher,
+      false as fresh, p.id as created_person_id, p.merged_into as created_person_merged_into
     from identity_regions(${bigintArray(seeds)}, ${limit}::integer) r
-    cross join lateral (select * from identifiers where id = r.id limit 1) i`.execute(db);
+    cross join lateral (select * from identifiers where id = r.id limit 1) i
+    left join lateral (
+      select id, merged_into from persons where creator_identifier_id = i.id and erased_at is null limit 1
+    ) p on true`.execute(db);
   return rows.map((r) => ({ ...r, seed: Number(r.seed), id: Number(r.id) }));
 }
 
@@ -160,8 +164,8 @@ export async function insertFreshIdentifiers(
     insert into identifiers (organization_id, site_id, type, value, person_id, first_seen_at, value_cipher, key_person_id)
     select ${organizationId}::uuid, x.site_id, x.type, x.value, x.person_id, x.first_seen_at, decode(x.cipher, 'base64'),
       case when x.cipher is null then null else x.person_id end
-    from jsonb_to_recordset(${jsonb(input)})
-      as x(site_id uuid, type text, value text, person_id uuid, first_seen_at timestamptz, cipher text)
+    from ${recordset(input, 'site_id uuid, type text, value text, person_id uuid, first_seen_at timestamptz, cipher text')}
+      as x
     returning id, site_id, type, value`.execute(db);
   return new Map(rows.map((r) => [siteIdentifierKey(r.site_id, r.type, r.value), Number(r.id)]));
 }
@@ -184,9 +188,7 @@ export async function insertLinks(
     select ${organizationId}::uuid, x.site_id,
       (select array_agg(value::bigint order by value::bigint) from jsonb_array_elements_text(x.ids)),
       x.observed_at, x.event_id
-    from jsonb_to_recordset(${jsonb(input)}) as x(site_id uuid, ids jsonb, observed_at timestamptz, event_id text)`.execute(
-    db,
-  );
+    from ${recordset(input, 'site_id uuid, ids jsonb, observed_at timestamptz, event_id text')} as x`.execute(db);
 }
 
 /** Moves links back to earlier sightings. */
@@ -198,7 +200,7 @@ export async function advanceLinks(
   const input = moves.map((m) => ({ id: m.linkId, observed_at: m.observedAt.toISOString(), event_id: m.eventId }));
   await raw`
     update identity_links l set first_observed_at = x.observed_at, first_event_id = x.event_id
-    from jsonb_to_recordset(${jsonb(input)}) as x(id bigint, observed_at timestamptz, event_id text)
+    from ${recordset(input, 'id bigint, observed_at timestamptz, event_id text')} as x
     where l.id = x.id and (x.observed_at, x.event_id) < (l.first_observed_at, l.first_event_id)`.execute(db);
 }
 
@@ -211,7 +213,7 @@ export async function sealIdentifiers(
   const input = sealed.map((s) => ({ id: s.id, person_id: s.personId, cipher: s.cipher }));
   await raw`
     update identifiers i set value_cipher = decode(x.cipher, 'base64'), key_person_id = x.person_id
-    from jsonb_to_recordset(${jsonb(input)}) as x(id bigint, person_id uuid, cipher text)
+    from ${recordset(input, 'id bigint, person_id uuid, cipher text')} as x
     where i.id = x.id and i.value_cipher is null`.execute(db);
 }
 
@@ -223,8 +225,11 @@ export async function setCreators(
   if (creators.length === 0) return;
   await raw`
     update persons p set creator_identifier_id = x.identifier_id
-    from jsonb_to_recordset(${jsonb(creators.map((c) => ({ person_id: c.personId, identifier_id: c.identifierId })))})
-      as x(person_id uuid, identifier_id bigint)
+    from ${recordset(
+      creators.map((c) => ({ person_id: c.personId, identifier_id: c.identifierId })),
+      'person_id uuid, identifier_id bigint',
+    )}
+      as x
     where p.id = x.person_id`.execute(db);
 }
 
@@ -243,7 +248,7 @@ export async function insertCreatedPersons(
   const { rows } = await raw<{ id: string }>`
     insert into persons (id, organization_id, site_id, first_seen_at)
     select x.id, ${organizationId}::uuid, x.site_id, x.first_seen_at
-    from jsonb_to_recordset(${jsonb(input)}) as x(id uuid, site_id uuid, first_seen_at timestamptz)
+    from ${recordset(input, 'id uuid, site_id uuid, first_seen_at timestamptz')} as x
     order by x.id
     on conflict (id) do nothing
     returning id`.execute(db);

@@ -1,7 +1,7 @@
 import { type Kysely, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import { companyDomain, isFreeMailDomain } from './free-mail-domains';
-import { jsonb } from './sql-values';
+import { jsonb, recordset } from './sql-values';
 
 export interface CompanyInput {
   readonly domain?: string;
@@ -79,22 +79,28 @@ async function companyBy(
   return rows[0]?.id;
 }
 
-/** Moves merged persons' company links into the persons they were merged into. */
+/** Moves merged persons' company links into the persons they were merged into, in one statement. */
 export async function moveCompanyLinks(
   db: Kysely<Database>,
   moves: readonly { readonly from: string; readonly into: string }[],
 ): Promise<void> {
-  const input = jsonb(moves.map((m) => ({ from_id: m.from, into_id: m.into })));
+  const input = recordset(
+    moves.map((m) => ({ from_id: m.from, into_id: m.into })),
+    'from_id uuid, into_id uuid',
+  );
   await raw`
+    with moves as ${input},
+    moved as (
+      delete from person_companies pc using moves m where pc.person_id = m.from_id
+      returning m.into_id, pc.company_id, pc.organization_id, pc.source, pc.first_seen_at
+    )
     insert into person_companies (person_id, company_id, organization_id, source, first_seen_at)
-    select distinct on (m.into_id, pc.company_id) m.into_id, pc.company_id, pc.organization_id, pc.source, pc.first_seen_at
-    from person_companies pc join jsonb_to_recordset(${input}) as m(from_id uuid, into_id uuid) on pc.person_id = m.from_id
-    order by m.into_id, pc.company_id, pc.first_seen_at
+    select distinct on (pc.into_id, pc.company_id) pc.into_id, pc.company_id, pc.organization_id, pc.source, pc.first_seen_at
+    from moved pc
+    order by pc.into_id, pc.company_id, pc.first_seen_at
     on conflict (person_id, company_id) do update set first_seen_at = least(person_companies.first_seen_at, excluded.first_seen_at)`.execute(
     db,
   );
-  await raw`delete from person_companies
-    where person_id in (select (x->>'from_id')::uuid from jsonb_array_elements(${input}) x)`.execute(db);
 }
 
 /**
@@ -128,7 +134,7 @@ export async function linkEmailDomainsOfMany(
   await raw`
     insert into person_companies (person_id, company_id, organization_id, source, first_seen_at)
     select x.person_id, c.id, ${organizationId}::uuid, 'email_domain', x.first_seen_at
-    from jsonb_to_recordset(${jsonb(rows)}) as x(person_id uuid, domain text, first_seen_at timestamptz)
+    from ${recordset(rows, 'person_id uuid, domain text, first_seen_at timestamptz')} as x
     join companies c on c.organization_id = ${organizationId}::uuid and c.domain = x.domain
     order by x.person_id, c.id
     on conflict (person_id, company_id) do update set first_seen_at = least(person_companies.first_seen_at, excluded.first_seen_at)`.execute(

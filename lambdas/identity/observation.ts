@@ -83,9 +83,24 @@ export const identityObservationSchema = z
       .optional(),
   })
   // PostgreSQL text and jsonb cannot hold NUL: refuse it here, by name, rather than fail in SQL.
-  .refine((o) => !JSON.stringify(o).includes('\\u0000'), {
+  .refine((o) => !hasNulInJson(o), {
     message: 'must not contain NUL characters',
   }) satisfies z.ZodType<IdentityObservation>;
+
+/**
+ * Whether `JSON.stringify(value)` would contain `\u0000`: a string (key or value) holding NUL, or the
+ * six characters `\u0000` themselves (escaped to `\\u0000`, which contains them). Walks the value
+ * instead of serializing every message just to search it.
+ */
+function hasNulInJson(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000') || value.includes('\\u0000');
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(hasNulInJson);
+  for (const [key, v] of Object.entries(value)) {
+    if (v !== undefined && (hasNulInJson(key) || hasNulInJson(v))) return true;
+  }
+  return false;
+}
 
 /**
  * A queue message as an observation, or a `ValidationError` naming the first field that is wrong.

@@ -1,7 +1,7 @@
 import { type Kysely, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import type { RegionRow } from './identifier-rows';
-import { jsonb } from './sql-values';
+import { recordset } from './sql-values';
 
 export interface PersonRow {
   readonly id: string;
@@ -35,23 +35,9 @@ export async function insertPersons(
   const { rows } = await raw<{ id: string }>`
     insert into persons (id, organization_id, site_id, creator_identifier_id, first_seen_at)
     select x.id, ${scope.organizationId}::uuid, ${scope.siteId}::uuid, x.creator, x.first_seen_at
-    from jsonb_to_recordset(${jsonb(input)}) as x(id uuid, creator bigint, first_seen_at timestamptz)
+    from ${recordset(input, 'id uuid, creator bigint, first_seen_at timestamptz')} as x
     on conflict (id) do nothing
     returning id`.execute(db);
   const inserted = new Set(rows.map((r) => r.id));
   return new Set(persons.filter((p) => !inserted.has(p.id)).map((p) => p.id));
-}
-
-/** Points each person at its new target (`null`: it stands on its own again). */
-export async function setMergedInto(
-  db: Kysely<Database>,
-  changes: readonly { readonly id: string; readonly mergedInto: string | null }[],
-): Promise<void> {
-  if (changes.length === 0) return;
-  const input = changes.map((c) => ({ id: c.id, merged_into: c.mergedInto }));
-  await raw`
-    update persons p set merged_into = x.merged_into,
-      merged_at = case when x.merged_into is null then null else now() end
-    from jsonb_to_recordset(${jsonb(input)}) as x(id uuid, merged_into uuid)
-    where p.id = x.id`.execute(db);
 }

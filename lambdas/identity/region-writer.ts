@@ -1,12 +1,12 @@
-import { type Kysely, sql as raw } from 'kysely';
+import { type Kysely, type RawBuilder, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import { moveCompanyLinks } from './company-rows';
 import type { RegionRow, Scope } from './identifier-rows';
 import type { IdentityRules } from './identity-rules';
 import type { LinkWithConflicts } from './link-rows';
 import { personIdFor } from './person-id';
-import { insertPersons, type NewPerson, type PersonRow, personsOfRegion, setMergedInto } from './person-rows';
-import { jsonb } from './sql-values';
+import { insertPersons, type NewPerson, type PersonRow, personsOfRegion } from './person-rows';
+import { jsonb, recordset } from './sql-values';
 import { type StitchResult, stitch } from './stitching';
 import { moveTraits } from './trait-rows';
 
@@ -123,19 +123,34 @@ async function rewritePersons(
     }
   }
 
-  await setMergedInto(db, changes);
+  // The persons re-pointed, merges reversed and merges audited: one statement.
+  const writes: RawBuilder<unknown>[] = [];
+  if (changes.length > 0) {
+    writes.push(raw`pointed as (
+      update persons p set merged_into = x.merged_into,
+        merged_at = case when x.merged_into is null then null else now() end
+      from ${recordset(
+        changes.map((c) => ({ id: c.id, merged_into: c.mergedInto })),
+        'id uuid, merged_into uuid',
+      )} as x
+      where p.id = x.id)`);
+  }
   if (reversed.length > 0) {
-    await raw`update person_merges set reversed_at = now()
-      where reversed_at is null and from_person_id in (select value::uuid from jsonb_array_elements_text(${jsonb(reversed)}))`.execute(
-      db,
-    );
+    writes.push(raw`reversed as (update person_merges set reversed_at = now()
+      where reversed_at is null and from_person_id in (select value::uuid from jsonb_array_elements_text(${jsonb(reversed)}))
+    )`);
   }
   if (audited.length > 0) {
-    await raw`
+    writes.push(raw`audited as (
       insert into person_merges (organization_id, site_id, from_person_id, into_person_id, rule)
       select ${scope.organizationId}::uuid, ${scope.siteId}::uuid, x.from_id, x.into_id, x.rule
-      from jsonb_to_recordset(${jsonb(audited.map((a) => ({ from_id: a.from, into_id: a.into, rule: a.rule })))})
-        as x(from_id uuid, into_id uuid, rule text)`.execute(db);
+      from ${recordset(
+        audited.map((a) => ({ from_id: a.from, into_id: a.into, rule: a.rule })),
+        'from_id uuid, into_id uuid, rule text',
+      )} as x)`);
+  }
+  if (writes.length > 0) await raw`with ${raw.join(writes)} select 1 as written`.execute(db);
+  if (audited.length > 0) {
     await moveTraits(db, audited);
     await moveCompanyLinks(db, audited);
   }
@@ -153,7 +168,7 @@ async function repointIdentifiers(
   if (changed.length === 0) return;
   await raw`
     update identifiers i set person_id = x.person_id
-    from jsonb_to_recordset(${jsonb(changed)}) as x(id bigint, person_id uuid)
+    from ${recordset(changed, 'id bigint, person_id uuid')} as x
     where i.id = x.id`.execute(db);
 }
 
@@ -187,7 +202,7 @@ async function rewriteConflicts(
       insert into identity_conflicts (organization_id, site_id, link_id, identifier_id, reason, person_ids)
       select ${scope.organizationId}::uuid, ${scope.siteId}::uuid, x.link_id, x.identifier_id, x.reason,
         array(select jsonb_array_elements_text(x.person_ids)::uuid)
-      from jsonb_to_recordset(${jsonb(fresh)}) as x(link_id bigint, identifier_id bigint, reason text, person_ids jsonb)
+      from ${recordset(fresh, 'link_id bigint, identifier_id bigint, reason text, person_ids jsonb')} as x
       on conflict (link_id, identifier_id) do update set reason = excluded.reason, person_ids = excluded.person_ids,
         detected_at = now()`.execute(db);
   }

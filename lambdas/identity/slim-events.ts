@@ -1,7 +1,8 @@
-import { type Kysely, sql as raw } from 'kysely';
+import { type Kysely, type RawBuilder, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Scope } from './identifier-rows';
 import type { ObservedEvent } from './observation';
+import { recordset, writeTogether } from './sql-values';
 
 /**
  * Records an event with the person it resolved to (kept as given: later merges are followed through
@@ -71,7 +72,12 @@ export async function recordSlimEvents(
   organizationId: string,
   events: readonly ResolvedEvent[],
 ): Promise<void> {
-  if (events.length === 0) return;
+  await writeTogether(db, slimEventWrites(organizationId, events));
+}
+
+/** The `recordSlimEvents` writes as `slim_*` fragments for `writeTogether` (none for no events). */
+export function slimEventWrites(organizationId: string, events: readonly ResolvedEvent[]): RawBuilder<unknown>[] {
+  if (events.length === 0) return [];
   const input = events.map((e) => ({
     site_id: e.siteId,
     event_id: e.eventId,
@@ -83,24 +89,26 @@ export async function recordSlimEvents(
     url: e.event?.url ?? null,
     referrer: e.event?.referrer ?? null,
   }));
-  await raw`
-    with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(site_id uuid, event_id text,
-        occurred_at timestamptz, person_id uuid, session_id text, type text, name text, url text, referrer text)
-    ),
-    inserted as (
+  return [
+    raw`slim_input as (
+      select * from ${recordset(
+        input,
+        'site_id uuid, event_id text, occurred_at timestamptz, person_id uuid, session_id text, type text, name text, url text, referrer text',
+      )} as x
+    )`,
+    raw`slim_inserted as (
       insert into events (organization_id, site_id, event_id, occurred_at, person_id, session_id, type, name, url, referrer)
       select ${organizationId}::uuid, site_id, event_id, occurred_at, person_id, session_id, type, name, url, referrer
-      from input where type is not null
+      from slim_input where type is not null
       on conflict do nothing
       returning site_id, event_id, occurred_at, person_id, session_id, url, referrer
-    ),
-    counted as (
+    )`,
+    raw`slim_counted as (
       insert into sessions (organization_id, site_id, session_id, person_id, started_at, last_event_at, event_count, entry_url, referrer)
       select ${organizationId}::uuid, site_id, session_id, (array_agg(person_id order by occurred_at, event_id))[1],
         min(occurred_at), max(occurred_at), count(*), (array_agg(url order by occurred_at, event_id))[1],
         (array_agg(referrer order by occurred_at, event_id))[1]
-      from inserted where session_id is not null
+      from slim_inserted where session_id is not null
       group by site_id, session_id
       order by site_id, session_id
       on conflict (site_id, session_id) do update set
@@ -109,8 +117,11 @@ export async function recordSlimEvents(
         started_at = least(sessions.started_at, excluded.started_at),
         entry_url = case when excluded.started_at < sessions.started_at then excluded.entry_url else sessions.entry_url end,
         referrer = case when excluded.started_at < sessions.started_at then excluded.referrer else sessions.referrer end
-    )
-    update raw_events r set person_id = x.person_id
-    from input x
-    where r.site_id = x.site_id and r.event_id = x.event_id and r.person_id is distinct from x.person_id`.execute(db);
+    )`,
+    raw`slim_tied as (
+      update raw_events r set person_id = x.person_id
+      from slim_input x
+      where r.site_id = x.site_id and r.event_id = x.event_id and r.person_id is distinct from x.person_id
+    )`,
+  ];
 }

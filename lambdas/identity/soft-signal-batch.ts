@@ -1,7 +1,7 @@
-import { type Kysely, sql as raw } from 'kysely';
+import { type Kysely, type RawBuilder, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import { SOFT_SIGNAL_SCORES, type SoftLinkOptions, type SoftSignal } from './soft-links';
-import { epochMs, jsonb } from './sql-values';
+import { epochMs, recordset, writeTogether } from './sql-values';
 
 /** Rows of other persons' sightings read per signal at once; a signal with more is asked sighting by sighting. */
 const SHARER_ROWS = 32;
@@ -35,13 +35,15 @@ export interface SightedSignals {
 /**
  * `recordSoftSignals` for a batch in three statements: every sighting recorded (one row per person
  * and signal, its time range widened), then who else shares each signal looked up, then the soft links
- * proposed. Nothing is merged. Returns how many links were proposed or reinforced.
+ * proposed. Nothing is merged. Returns how many links were proposed or reinforced. `alongside` are
+ * other writes of the batch (`writeTogether` fragments) made in the same statement as the sightings.
  */
 export async function recordSoftSignalsOfMany(
   db: Kysely<Database>,
   organizationId: string,
   sightings: readonly SightedSignals[],
   options: SoftLinkOptions = {},
+  alongside: readonly RawBuilder<unknown>[] = [],
 ): Promise<number> {
   const windowMs = options.windowMs ?? 30 * 60_000;
   const maxSharers = options.maxSharers ?? 5;
@@ -82,18 +84,22 @@ export async function recordSoftSignalsOfMany(
       });
     }
   }
-  if (own.size === 0) return 0;
+  if (own.size === 0) {
+    await writeTogether(db, alongside);
+    return 0;
+  }
 
   const rows = [...own.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, r]) => ({ ...r, lo: new Date(r.lo).toISOString(), hi: new Date(r.hi).toISOString() }));
-  await raw`
+  const sighted = raw`sighted as (
     insert into soft_signals (organization_id, site_id, kind, digest, person_id, first_seen_at, last_seen_at)
     select ${organizationId}::uuid, x.site_id, x.kind, x.digest, x.person_id, x.lo, x.hi
-    from jsonb_to_recordset(${jsonb(rows)}) as x(site_id uuid, kind text, digest text, person_id uuid, lo timestamptz, hi timestamptz)
+    from ${recordset(rows, 'site_id uuid, kind text, digest text, person_id uuid, lo timestamptz, hi timestamptz')} as x
     on conflict (site_id, kind, digest, person_id) do update set
       first_seen_at = least(soft_signals.first_seen_at, excluded.first_seen_at),
-      last_seen_at = greatest(soft_signals.last_seen_at, excluded.last_seen_at)`.execute(db);
+      last_seen_at = greatest(soft_signals.last_seen_at, excluded.last_seen_at))`;
+  await writeTogether(db, [...alongside, sighted]);
 
   const spans = [...groups.values()].map((group) => {
     const r = own.get(group.key) as {
@@ -118,8 +124,8 @@ export async function recordSoftSignalsOfMany(
   const byIndex = [...groups.values()];
   const { rows: found } = await raw<{ g: number; person_id: string; first_seen_at: Date; last_seen_at: Date }>`
     select x.g, o.person_id, o.first_seen_at, o.last_seen_at
-    from jsonb_to_recordset(${jsonb(spans)})
-      as x(g int, site_id uuid, kind text, digest text, person_id uuid, lo timestamptz, hi timestamptz, windowed boolean)
+    from ${recordset(spans, 'g int, site_id uuid, kind text, digest text, person_id uuid, lo timestamptz, hi timestamptz, windowed boolean')}
+      as x
     cross join lateral (
       select coalesce(p.merged_into, p.id) as person_id, s.first_seen_at, s.last_seen_at
       from soft_signals s join persons p on p.id = s.person_id
@@ -150,8 +156,8 @@ export async function recordSoftSignalsOfMany(
     }));
     const { rows: others } = await raw<{ n: number; person_id: string }>`
       select x.n, o.person_id
-      from jsonb_to_recordset(${jsonb(questions)})
-        as x(n int, site_id uuid, kind text, digest text, person_id uuid, lo timestamptz, hi timestamptz, windowed boolean)
+      from ${recordset(questions, 'n int, site_id uuid, kind text, digest text, person_id uuid, lo timestamptz, hi timestamptz, windowed boolean')}
+        as x
       cross join lateral (
         select distinct coalesce(p.merged_into, p.id) as person_id
         from soft_signals s join persons p on p.id = s.person_id
@@ -200,7 +206,7 @@ export async function recordSoftSignalsOfMany(
   await raw`
     insert into soft_links (organization_id, site_id, person_a, person_b, rule, score, evidence)
     select ${organizationId}::uuid, x.site_id, x.a, x.b, x.rule, x.score, x.evidence::jsonb
-    from jsonb_to_recordset(${jsonb(proposed)}) as x(site_id uuid, a uuid, b uuid, rule text, score real, evidence text)
+    from ${recordset(proposed, 'site_id uuid, a uuid, b uuid, rule text, score real, evidence text')} as x
     on conflict (site_id, person_a, person_b, rule) do update set updated_at = now()`.execute(db);
   return proposed.length;
 }

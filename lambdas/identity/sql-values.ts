@@ -1,4 +1,4 @@
-import { type RawBuilder, sql as raw } from 'kysely';
+import { type Kysely, type RawBuilder, sql as raw } from 'kysely';
 
 /**
  * Values sent to PostgreSQL as one JSON parameter and unpacked in SQL (`jsonb_to_recordset`,
@@ -7,6 +7,53 @@ import { type RawBuilder, sql as raw } from 'kysely';
  */
 export function jsonb(value: unknown): RawBuilder<unknown> {
   return raw`${JSON.stringify(value)}::jsonb`;
+}
+
+/**
+ * Rows sent as one JSON parameter of positional arrays and unpacked as a subquery with the named,
+ * typed columns of `columns` (as in `jsonb_to_recordset(...) as x(site_id uuid, value text)`), to
+ * use as `from ${recordset(rows, 'site_id uuid, value text')} as x`. A third of the server time of
+ * `jsonb_to_recordset` over objects, and less to send: no key per value to serialize, parse and look
+ * up. `jsonb` columns keep their JSON (a JSON null stays the JSON value null); `offset 0` keeps the
+ * planner from inlining the casts into every place a column is used.
+ *
+ * @example
+ * await raw`update persons p set creator_identifier_id = x.creator
+ *   from ${recordset(rows, 'id uuid, creator bigint')} as x where p.id = x.id`.execute(trx);
+ */
+export function recordset<R extends object>(rows: readonly R[], columns: string): RawBuilder<unknown> {
+  const spec = columnSpec(columns);
+  const arrays = rows.map((row) => spec.names.map((name) => (row as Record<string, unknown>)[name] ?? null));
+  return raw`(select ${spec.select} from jsonb_array_elements(${JSON.stringify(arrays)}::jsonb) as e offset 0)`;
+}
+
+const specs = new Map<string, { names: string[]; select: RawBuilder<unknown> }>();
+
+function columnSpec(columns: string): { names: string[]; select: RawBuilder<unknown> } {
+  let spec = specs.get(columns);
+  if (!spec) {
+    const parsed = columns.split(',').map((column) => {
+      const [name, type] = column.trim().split(/\s+/);
+      if (!name || !type || !/^[a-z_][a-z0-9_]*$/.test(name) || !/^[a-z]+(\[\])?$/.test(type)) {
+        throw new Error(`recordset column "${column}" is not "name type"`);
+      }
+      return { name, type };
+    });
+    const select = parsed
+      .map(({ name, type }, i) => (type === 'jsonb' ? `e->${i} as ${name}` : `(e->>${i})::${type} as ${name}`))
+      .join(', ');
+    spec = { names: parsed.map((c) => c.name), select: raw.raw(select) };
+    specs.set(columns, spec);
+  }
+  return spec;
+}
+
+/**
+ * Independent writes (`name as (insert ...)` fragments, each on its own table) in one statement: one
+ * round trip instead of one each. They see the same snapshot, so none may rely on another's rows.
+ */
+export async function writeTogether<DB>(db: Kysely<DB>, writes: readonly RawBuilder<unknown>[]): Promise<void> {
+  if (writes.length > 0) await raw`with ${raw.join(writes)} select 1 as written`.execute(db);
 }
 
 /** `(select ...)` of the given UUIDs, for `in` lists. */

@@ -1,10 +1,10 @@
-import { type Kysely, sql as raw } from 'kysely';
+import { type Kysely, type RawBuilder, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import { blindIndex } from './crypto/blind-index';
 import { sealText } from './crypto/pii-cipher';
 import type { Traits } from './observation';
 import { isPiiTrait } from './pii-traits';
-import { jsonb } from './sql-values';
+import { recordset } from './sql-values';
 
 export interface TraitContext {
   readonly organizationId: string;
@@ -42,6 +42,11 @@ export async function applyTraits(
   await applyTraitsOfMany(db, context.organizationId, context.indexKey, [{ ...context, traits }]);
 }
 
+/** The traits of one observation of a batch, for `applyTraitsOfMany`. */
+export type ObservedTraits = Omit<TraitContext, 'organizationId' | 'indexKey'> & {
+  readonly traits: { readonly $set?: Traits; readonly $set_once?: Traits };
+};
+
 /**
  * `applyTraits` for many observations in one statement; of several values for one person's trait,
  * the batch keeps the one the table would keep (`$set` the latest, `$set_once` the earliest).
@@ -50,10 +55,18 @@ export async function applyTraitsOfMany(
   db: Kysely<Database>,
   organizationId: string,
   indexKey: Uint8Array,
-  items: readonly (Omit<TraitContext, 'organizationId' | 'indexKey'> & {
-    readonly traits: { readonly $set?: Traits; readonly $set_once?: Traits };
-  })[],
+  items: readonly ObservedTraits[],
 ): Promise<void> {
+  const write = await traitWrite(organizationId, indexKey, items);
+  if (write) await raw`with ${write} select 1 as written`.execute(db);
+}
+
+/** The `applyTraitsOfMany` upsert as a `traits as (...)` fragment for `writeTogether`; none without traits. */
+export async function traitWrite(
+  organizationId: string,
+  indexKey: Uint8Array,
+  items: readonly ObservedTraits[],
+): Promise<RawBuilder<unknown> | undefined> {
   const best = new Map<string, TraitRow>();
   for (const item of items) {
     for (const row of await traitRowsOf(indexKey, item, item.traits)) {
@@ -62,18 +75,18 @@ export async function applyTraitsOfMany(
       if (!kept || isBetter(row, kept)) best.set(key, row);
     }
   }
-  if (best.size === 0) return;
+  if (best.size === 0) return undefined;
   const rows = [...best.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
-  await raw`
+  return raw`traits as (
     insert into person_traits (person_id, organization_id, key, mode, value, value_cipher, key_person_id, digest, observed_at)
     select x.person_id, ${organizationId}::uuid, x.key, x.mode,
       -- A JSON null comes out of the recordset as SQL NULL; keep it as the JSON value null.
       case when x.cipher is null then coalesce(x.value, 'null'::jsonb) end,
       decode(x.cipher, 'base64'), case when x.cipher is null then null else x.person_id end,
       x.digest, x.observed_at
-    from jsonb_to_recordset(${jsonb(rows)})
-      as x(person_id uuid, key text, mode text, value jsonb, cipher text, digest text, observed_at timestamptz)
-    ${KEEP_BETTER}`.execute(db);
+    from ${recordset(rows, 'person_id uuid, key text, mode text, value jsonb, cipher text, digest text, observed_at timestamptz')}
+      as x
+    ${KEEP_BETTER})`;
 }
 
 interface TraitRow {
@@ -120,22 +133,31 @@ function isBetter(row: TraitRow, than: TraitRow): boolean {
   return row.mode === 'set' ? later : earlier;
 }
 
-/** Moves merged persons' traits into the persons they were merged into, keeping the better of each. */
+/**
+ * Moves merged persons' traits into the persons they were merged into, keeping the better of each, in
+ * one statement (the rows deleted feed the insert: the persons merged into are never among those merged).
+ */
 export async function moveTraits(
   db: Kysely<Database>,
   moves: readonly { readonly from: string; readonly into: string }[],
 ): Promise<void> {
-  const input = jsonb(moves.map((m) => ({ from_id: m.from, into_id: m.into })));
+  const input = recordset(
+    moves.map((m) => ({ from_id: m.from, into_id: m.into })),
+    'from_id uuid, into_id uuid',
+  );
   await raw`
+    with moves as ${input},
+    moved as (
+      delete from person_traits t using moves m where t.person_id = m.from_id
+      returning m.into_id, t.organization_id, t.key, t.mode, t.value, t.value_cipher, t.key_person_id, t.digest, t.observed_at
+    )
     insert into person_traits (person_id, organization_id, key, mode, value, value_cipher, key_person_id, digest, observed_at)
-    select distinct on (m.into_id, t.key, t.mode) m.into_id, t.organization_id, t.key, t.mode, t.value, t.value_cipher,
+    select distinct on (t.into_id, t.key, t.mode) t.into_id, t.organization_id, t.key, t.mode, t.value, t.value_cipher,
       t.key_person_id, t.digest, t.observed_at
-    from person_traits t join jsonb_to_recordset(${input}) as m(from_id uuid, into_id uuid) on t.person_id = m.from_id
-    order by m.into_id, t.key, t.mode,
+    from moved t
+    order by t.into_id, t.key, t.mode,
       case when t.mode = 'set' then -extract(epoch from t.observed_at) else extract(epoch from t.observed_at) end,
       case when t.mode = 'set' then t.digest end desc,
       case when t.mode = 'set_once' then t.digest end
     ${KEEP_BETTER}`.execute(db);
-  await raw`delete from person_traits
-    where person_id in (select (x->>'from_id')::uuid from jsonb_array_elements(${input}) x)`.execute(db);
 }

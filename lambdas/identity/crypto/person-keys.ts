@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, sql as raw } from 'kysely';
 import type { Database } from '../../db/schema';
-import { uuidList } from '../sql-values';
+import { recordset, uuidList } from '../sql-values';
 import { open, seal } from './pii-cipher';
 
 /**
@@ -36,7 +36,7 @@ export async function personKeys(
   });
   await raw`insert into person_keys (person_id, organization_id, wrapped_key)
     select x.person_id, ${organizationId}::uuid, decode(x.wrapped, 'base64')
-    from jsonb_to_recordset(${JSON.stringify(created)}::jsonb) as x(person_id uuid, wrapped text)
+    from ${recordset(created, 'person_id uuid, wrapped text')} as x
     order by x.person_id`.execute(db);
   return keys;
 }
