@@ -1,19 +1,42 @@
 import { ensureEventPartitions } from '../identity/event-partitions';
+import { type RolledDay, rollUpSessionDays } from '../lake/session-days';
+import type { Analytics } from '../ports/analytics';
 import { enforceRetention, type RetentionDeps, type SiteRetention } from './enforce-retention';
+
+export interface DailyMaintenanceDeps extends RetentionDeps {
+  /** Reads the lake to roll sessions up: Athena in AWS, DuckDB locally. */
+  readonly analytics: Analytics;
+  /** What `{{database}}` renders as: the Glue database, or `LOCAL_DATABASE`. */
+  readonly analyticsDatabase: string;
+}
 
 export interface DailyMaintenanceReport {
   /** Monthly partitions of the slim events table that exist ahead of time. */
   readonly partitions: readonly string[];
   readonly retention: readonly SiteRetention[];
+  /** Days whose session rollup (`session_days`) was written, per site. */
+  readonly sessionDays: readonly { readonly siteId: string; readonly days: readonly RolledDay[] }[];
 }
 
 /**
- * What runs once a day: slim-event partitions created months ahead, then every site's retention.
- * The scheduler runs it in `npm start`, an EventBridge rule invokes the `maintain` Lambda in AWS, and
- * `sightline maintain` runs it now.
+ * What runs once a day: slim-event partitions created months ahead, every site's retention, then
+ * every site's finished days rolled up into `session_days` (after retention, so no expired day is
+ * rolled up again). The scheduler runs it in `npm start`, an EventBridge rule invokes the
+ * `maintain` Lambda in AWS, and `sightline maintain` runs it now.
  */
-export async function runDailyMaintenance(deps: RetentionDeps, now: Date): Promise<DailyMaintenanceReport> {
+export async function runDailyMaintenance(deps: DailyMaintenanceDeps, now: Date): Promise<DailyMaintenanceReport> {
   const partitions = await ensureEventPartitions(deps.sql, now);
   const retention = await enforceRetention(deps, now);
-  return { partitions, retention };
+  const today = now.toISOString().slice(0, 10);
+  const sites = await deps.sql.db.selectFrom('sites').select('id').orderBy('id').execute();
+  const sessionDays = [];
+  for (const site of sites) {
+    const days = await rollUpSessionDays(
+      { analytics: deps.analytics, database: deps.analyticsDatabase, lake: deps.lake },
+      site.id,
+      today,
+    );
+    sessionDays.push({ siteId: site.id, days });
+  }
+  return { partitions, retention, sessionDays };
 }
