@@ -164,3 +164,109 @@ GROUP BY dt, visitor, session_number`;
 export function fragmentParams(siteId: string, days: readonly string[]): string[] {
   return [siteId, ...days, siteId, ...days];
 }
+
+/**
+ * Per day: the events (bots included) in `events`, and what the `session_days` rows were rolled up
+ * from (`kind` = `rolled`: low and high of `day_events`, `previous_day_events`, `next_day_events`).
+ * Counting a day's events reads no column, only the files' row counts. Six `?`: site id, first and
+ * last day for `events`, then for `session_days`.
+ */
+export const DAY_COUNTS_SQL = `SELECT 'events' AS kind, dt,
+  count(*) AS day_low, count(*) AS day_high,
+  CAST(NULL AS bigint) AS previous_low, CAST(NULL AS bigint) AS previous_high,
+  CAST(NULL AS bigint) AS next_low, CAST(NULL AS bigint) AS next_high
+FROM {{database}}.events
+WHERE site_id = ?
+  AND dt BETWEEN ? AND ?
+GROUP BY dt
+UNION ALL
+SELECT 'rolled' AS kind, dt,
+  min(day_events), max(day_events),
+  min(previous_day_events), max(previous_day_events),
+  min(next_day_events), max(next_day_events)
+FROM {{database}}.session_days
+WHERE site_id = ?
+  AND dt BETWEEN ? AND ?
+GROUP BY dt`;
+
+/** The UTC day `offset` days from `day` (both `YYYY-MM-DD`). */
+export function dayAfter(day: string, offset = 1): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The counts of `DAY_COUNTS_SQL`, by day. */
+export interface DayCounts {
+  /** Events per day; a day missing has none. */
+  readonly events: ReadonlyMap<string, number>;
+  /** Days with `session_days` rows and what they were rolled up from. */
+  readonly rolled: ReadonlyMap<string, { readonly day: Range; readonly previous: Range; readonly next: Range }>;
+}
+
+type Range = readonly [number | null, number | null];
+
+/** Reads `DAY_COUNTS_SQL` rows. */
+export function dayCounts(rows: readonly Readonly<Record<string, unknown>>[]): DayCounts {
+  const events = new Map<string, number>();
+  const rolled = new Map<string, { day: Range; previous: Range; next: Range }>();
+  const n = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  for (const row of rows) {
+    const day = String(row.dt);
+    if (row.kind === 'events') events.set(day, Number(row.day_low));
+    else
+      rolled.set(day, {
+        day: [n(row.day_low), n(row.day_high)],
+        previous: [n(row.previous_low), n(row.previous_high)],
+        next: [n(row.next_low), n(row.next_high)],
+      });
+  }
+  return { events, rolled };
+}
+
+/**
+ * Whether a day's `session_days` rows may be used: rolled up from as many events as the day, the
+ * day before and the day after have now (a late event on a neighbour may join a session to it).
+ */
+export function isUpToDate(counts: DayCounts, day: string): boolean {
+  const rolled = counts.rolled.get(day);
+  if (rolled === undefined) return false;
+  const matches = ([low, high]: Range, now: string) => {
+    const events = counts.events.get(now) ?? 0;
+    return low === events && high === events;
+  };
+  return matches(rolled.day, day) && matches(rolled.previous, dayAfter(day, -1)) && matches(rolled.next, dayAfter(day));
+}
+
+/**
+ * One day's `session_days` rows: `sessionFragmentsSql` of every column, with `spans_days` (whether
+ * the fragment may join one of another day). `?` as `rollupParams` binds them.
+ */
+export function rollupSql(): string {
+  return `SELECT f.*,
+  CASE
+    WHEN f.session_id IS NULL THEN f.started_at <= CAST(? AS timestamp) OR f.ended_at >= CAST(? AS timestamp)
+    ELSE f.session_id IN (
+      SELECT session_id
+      FROM {{database}}.events
+      WHERE site_id = ?
+        AND dt IN (?, ?)
+        AND is_bot = false
+        AND session_id IS NOT NULL
+    )
+  END AS spans_days
+FROM (
+${sessionFragmentsSql(FRAGMENT_COLUMNS, 1)}
+) f`;
+}
+
+/** The `?` values of `rollupSql` for a site and day. */
+export function rollupParams(siteId: string, day: string): string[] {
+  // A cookieless fragment can only join another day's if it is within 30 minutes of a midnight.
+  return [
+    `${day} 00:30:00.000`,
+    `${day} 23:30:00.000`,
+    siteId,
+    dayAfter(day, -1),
+    dayAfter(day),
+    ...fragmentParams(siteId, [day]),
+  ];
+}

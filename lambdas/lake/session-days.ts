@@ -2,7 +2,7 @@ import type { Analytics } from '../ports/analytics';
 import type { ObjectStore } from '../ports/object-store';
 import { writeLakeRows } from './lake-writer';
 import { renderNamedQuery } from './named-queries';
-import { FRAGMENT_COLUMNS, fragmentParams, sessionFragmentsSql } from './session-days-sql';
+import { DAY_COUNTS_SQL, dayAfter, dayCounts, isUpToDate, rollupParams, rollupSql } from './session-days-sql';
 import { sessionDaysTable } from './tables';
 
 export interface SessionDaysDeps {
@@ -27,33 +27,15 @@ const FILE_ID = 'sessions';
 /** Fragments of days with a great many sessions are still written whole (the bound a query may read). */
 const MAX_FRAGMENTS_PER_DAY = 1_000_000;
 
-/**
- * The site's days (before `today`) whose events differ in number from what their `session_days`
- * rows were rolled up from, or that have none: the days the job has to (re)write. Reading a count
- * per day needs no column of the events, only the files' row counts.
- */
-const STALE_DAYS_SQL = `SELECT e.dt AS dt, e.events AS events
-FROM (
-  SELECT dt, count(*) AS events
-  FROM {{database}}.events
-  WHERE site_id = ?
-    AND dt < ?
-  GROUP BY dt
-) e
-LEFT JOIN (
-  SELECT dt, min(day_events) AS low, max(day_events) AS high
-  FROM {{database}}.session_days
-  WHERE site_id = ?
-    AND dt < ?
-  GROUP BY dt
-) r ON r.dt = e.dt
-WHERE r.dt IS NULL OR r.low <> e.events OR r.high <> e.events`;
+/** The first day the job looks at: every day of the lake (Glue's projection starts later still). */
+const FIRST_DAY = '2000-01-01';
 
 /**
- * Rolls the site's finished days up into `session_days`: for each day before `today` that has no
- * up-to-date rows (never rolled up, or late events arrived since), one file of session fragments
- * replacing the day's previous one. Run daily by `maintain`; reports never depend on it having run
- * (a day without up-to-date rows is sessionized from `events`), only their speed does.
+ * Rolls the site's finished days up into `session_days`: for each day before `today` with events
+ * and no up-to-date rows (never rolled up, or events arrived since on it or on a neighbouring
+ * day), one file of session fragments replacing the day's previous one. Run daily by `maintain`;
+ * reports never depend on it having run (a day without up-to-date rows is sessionized from
+ * `events`), only their speed does.
  *
  * @example
  * await rollUpSessionDays({ analytics, database: LOCAL_DATABASE, lake }, siteId, '2026-03-31');
@@ -61,29 +43,35 @@ WHERE r.dt IS NULL OR r.low <> e.events OR r.high <> e.events`;
  */
 export async function rollUpSessionDays(deps: SessionDaysDeps, siteId: string, today: string): Promise<RolledDay[]> {
   const render = (sql: string) => renderNamedQuery(sql, { database: deps.database });
-  const stale = await deps.analytics.query(render(STALE_DAYS_SQL), {
-    params: [siteId, today, siteId, today],
-    maxRows: 100_000,
+  const { rows: countRows } = await deps.analytics.query(render(DAY_COUNTS_SQL), {
+    params: [siteId, FIRST_DAY, today, siteId, FIRST_DAY, dayAfter(today, -1)],
+    maxRows: 1_000_000,
   });
-  const fragments = render(sessionFragmentsSql(FRAGMENT_COLUMNS, 1));
+  const counts = dayCounts(countRows);
+  const stale = [...counts.events.keys()].filter((day) => day < today && !isUpToDate(counts, day)).sort();
+  const fragments = render(rollupSql());
   const rolled: RolledDay[] = [];
-  for (const { dt, events } of stale.rows) {
-    const day = String(dt);
-    const dayEvents = Number(events);
+  for (const day of stale) {
+    const events = counts.events.get(day) ?? 0;
     const { rows } = await deps.analytics.query(fragments, {
-      params: fragmentParams(siteId, [day]),
+      params: rollupParams(siteId, day),
       maxRows: MAX_FRAGMENTS_PER_DAY,
     });
     if (rows.length > 0) {
+      const seen = {
+        day_events: events,
+        previous_day_events: counts.events.get(dayAfter(day, -1)) ?? 0,
+        next_day_events: counts.events.get(dayAfter(day)) ?? 0,
+      };
       await writeLakeRows(
         deps.lake,
         sessionDaysTable,
-        rows.map((row) => ({ ...row, day_events: dayEvents })),
+        rows.map((row) => ({ ...row, ...seen })),
         FILE_ID,
         () => ({ site_id: siteId, dt: day }),
       );
     }
-    rolled.push({ day, events: dayEvents, fragments: rows.length });
+    rolled.push({ day, events, fragments: rows.length });
   }
   return rolled;
 }

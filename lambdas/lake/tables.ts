@@ -118,9 +118,10 @@ export const failedEventsTable: LakeTable = {
 /**
  * One row per session per UTC day it was active (a "fragment"), rolled up from `events` by the daily
  * job (`lambdas/lake/session-days.ts`) for days before today, so 30-day session reports aggregate
- * sessions instead of every event. A day's rows are only used while `day_events` still equals the
- * day's number of events: a late event makes the day be sessionized from `events` again until the
- * job rolls it up anew.
+ * sessions instead of every event. A day's rows are only used while `day_events`,
+ * `previous_day_events` and `next_day_events` still equal the numbers of events of the day and its
+ * neighbours: a late event makes the day be sessionized from `events` again until the job rolls it
+ * up anew.
  */
 export const sessionDaysTable: LakeTable = {
   name: 'session_days',
@@ -156,10 +157,17 @@ export const sessionDaysTable: LakeTable = {
     c('exit_path', 'string', 'path of the last page view that day'),
     c('exit_at', 'timestamp', 'time of the last page view that day'),
     c(
+      'spans_days',
+      'boolean',
+      'the session may go on the day before or after: its session id has events there, or (cookieless) it is within 30 minutes of a midnight',
+    ),
+    c(
       'day_events',
       'bigint',
       'events of the day (bots included) when rolled up: the rows are stale once the day has another number',
     ),
+    c('previous_day_events', 'bigint', 'events of the day before when rolled up (spans_days was judged on them)'),
+    c('next_day_events', 'bigint', 'events of the day after when rolled up (spans_days was judged on them)'),
   ],
 };
 

@@ -139,7 +139,8 @@ describe('session reports over the daily session rollup', () => {
   });
 
   it('sessionizes a day from events again after a late event, until the rollup catches up', async () => {
-    // Prepare: a1 gets a later page view (its exit page changes); d's second session a later event
+    // Prepare: a1 gets a later page view (its exit page changes); d's second session a later event;
+    // b1 an event after midnight
     await sink.write(
       eventsTable,
       [
@@ -153,6 +154,16 @@ describe('session reports over the daily session rollup', () => {
           referrer_type: 'internal',
         }),
         event('d-late', '2026-03-05T17:20:00Z', { path: '/docs' }),
+        // b1 (2026-03-02, judged within its day when rolled up) now goes on past midnight
+        event('b-late', '2026-03-03T00:10:00Z', {
+          anonymous_id: 'b',
+          session_id: 'b1',
+          ip: '198.51.100.2',
+          user_agent: 'UA-B',
+          path: '/docs',
+          channel: 'Direct',
+          referrer_type: 'internal',
+        }),
       ],
       'late',
     );
@@ -161,7 +172,7 @@ describe('session reports over the daily session rollup', () => {
     const stale = await sessionDays(lake, FIXTURE.siteId, range);
 
     // Assess
-    expect(stale.live).toEqual(expect.arrayContaining(['2026-03-02', '2026-03-05']));
+    expect(stale.live).toEqual(expect.arrayContaining(['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05']));
     expect(stale.rolled).toContain('2026-03-07');
     await expectNamedAnswers();
 
@@ -169,10 +180,10 @@ describe('session reports over the daily session rollup', () => {
     const rolled = await rollUp();
 
     // Assess
-    expect(rolled.map((d) => d.day).sort()).toEqual(['2026-03-02', '2026-03-05']);
-    expect((await sessionDays(lake, FIXTURE.siteId, range)).rolled).toEqual(
-      expect.arrayContaining(['2026-03-02', '2026-03-05']),
-    );
+    // the days with late events (03-02, 03-03, 03-05) and their neighbours with events (03-04, 03-06)
+    const days = ['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06'];
+    expect(rolled.map((d) => d.day).sort()).toEqual(days);
+    expect((await sessionDays(lake, FIXTURE.siteId, range)).rolled).toEqual(expect.arrayContaining(days));
     await expectNamedAnswers();
   });
 

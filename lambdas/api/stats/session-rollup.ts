@@ -4,24 +4,34 @@
  * the "sessionize" block), built from session fragments (one row per session per day,
  * `lambdas/lake/session-days-sql.ts`) instead of every event:
  *
- * - days the daily job rolled up, whose `session_days` rows are still up to date (their
- *   `day_events` equals the day's number of events), are read from `session_days`;
+ * - days the daily job rolled up, whose `session_days` rows are still up to date (rolled up from
+ *   as many events as the day and its neighbours have now), are read from `session_days`;
  * - the other days of the range (today, a day that received late events, a day never rolled up)
  *   are cut into fragments from `events` by the same SQL the job uses.
  *
- * Fragments with a session id are joined by that id; cookieless fragments of a visitor are joined
- * when less than 30 minutes separate one's last event from the next one's first (within a day the
- * job cut them exactly there, so only fragments meeting at midnight join), which gives the named
- * queries' sessions exactly. `test/api/session-rollup.test.ts` holds every report to its named
+ * A rolled-up fragment the job judged to stay within its day (`spans_days` false: its session id
+ * has no event the day before or after, or, cookieless, it is over 30 minutes from either
+ * midnight) is a whole session already. The others, and every fragment of a day not rolled up, are
+ * joined: by session id, or for cookieless ones of a visitor when at most 30 minutes separate one's
+ * last event from the next one's first (within a day the job cut them exactly there, so only
+ * fragments meeting at midnight join). That gives the named queries' sessions exactly. `test/api/session-rollup.test.ts` holds every report to its named
  * query with days rolled up, not rolled up, and rolled up before a late event.
  *
  * A session's landing values (channel, referrer, campaign, click id) are those of its first event;
  * ties on the same millisecond are broken arbitrarily here (by event id in the named queries).
  */
-import { type FragmentColumn, sessionFragmentsSql, VISITOR, valueAt } from '../../lake/session-days-sql';
+import {
+  DAY_COUNTS_SQL,
+  dayAfter,
+  dayCounts,
+  type FragmentColumn,
+  isUpToDate,
+  sessionFragmentsSql,
+  VISITOR,
+  valueAt,
+} from '../../lake/session-days-sql';
 import { type DateRange, daysOf } from './date-range';
 import type { LakeReader } from './lake-reader';
-import { stringOf } from './lake-values';
 
 /** Which days of a range to read from `session_days` and which to sessionize from `events`. */
 export interface SessionDays {
@@ -36,35 +46,24 @@ export interface BoundSql {
 }
 
 /**
- * The days of a range whose `session_days` rows are up to date: rolled up from as many events as
- * the day has now. Counting a day's events reads no column, only the files' row counts.
- */
-const ROLLED_DAYS_SQL = `SELECT r.dt AS dt
-FROM (
-  SELECT dt, min(day_events) AS low, max(day_events) AS high
-  FROM {{database}}.session_days
-  WHERE site_id = ?
-    AND dt BETWEEN ? AND ?
-  GROUP BY dt
-) r
-JOIN (
-  SELECT dt, count(*) AS events
-  FROM {{database}}.events
-  WHERE site_id = ?
-    AND dt BETWEEN ? AND ?
-  GROUP BY dt
-) e ON e.dt = r.dt AND r.low = e.events AND r.high = e.events`;
-
-/**
- * Splits a range into days read from `session_days` and days sessionized from `events`.
+ * Splits a range into days read from `session_days` (rows rolled up from as many events as the
+ * day and its neighbours have now) and days sessionized from `events`.
  *
  * @example
- * await sessionDays(lake, siteId, { from: '2026-03-01', to: '2026-03-30' }); // { rolled: [29 days], live: ['2026-03-30'] }
+ * await sessionDays(lake, siteId, { from: '2026-03-01', to: '2026-03-30' }); // { rolled: [28 days], live: ['2026-03-29', '2026-03-30'] }
  */
 export async function sessionDays(lake: LakeReader, siteId: string, range: DateRange): Promise<SessionDays> {
-  const rows = await lake.sql(ROLLED_DAYS_SQL, [siteId, range.from, range.to, siteId, range.from, range.to]);
-  const rolled = new Set(rows.map((row) => stringOf(row.dt) ?? ''));
+  const rows = await lake.sql(DAY_COUNTS_SQL, [
+    siteId,
+    dayAfter(range.from, -1),
+    dayAfter(range.to),
+    siteId,
+    range.from,
+    range.to,
+  ]);
+  const counts = dayCounts(rows);
   const days = daysOf(range);
+  const rolled = new Set(days.filter((day) => isUpToDate(counts, day)));
   return { rolled: days.filter((day) => rolled.has(day)), live: days.filter((day) => !rolled.has(day)) };
 }
 
@@ -132,7 +131,7 @@ export function sessionsSql(siteId: string, days: SessionDays, asked: readonly F
   const branches: string[] = [];
   const params: string[] = [];
   if (days.rolled.length > 0) {
-    branches.push(`SELECT session_id, ${list}
+    branches.push(`SELECT session_id, spans_days, ${list}
   FROM {{database}}.session_days
   WHERE site_id = ?
     AND dt IN (${placeholders(days.rolled.length)})`);
@@ -141,7 +140,8 @@ export function sessionsSql(siteId: string, days: SessionDays, asked: readonly F
   // With no day to read at all, an empty live branch still gives the columns their types.
   const live = days.live.length > 0 || days.rolled.length === 0 ? (days.live.length > 0 ? days.live : ['']) : [];
   if (live.length > 0) {
-    branches.push(`SELECT session_id, ${list}
+    // A day not rolled up has no judgement of which of its sessions go on another day: all may.
+    branches.push(`SELECT session_id, true AS spans_days, ${list}
   FROM (
 ${sessionFragmentsSql(columns, live.length)}
   ) live`);
@@ -154,7 +154,7 @@ ${sessionFragmentsSql(columns, live.length)}
 identified AS (
   SELECT ${columns.map((c) => `${joined(c, false)} AS ${c}`).join(',\n    ')}
   FROM fragments
-  WHERE session_id IS NOT NULL
+  WHERE session_id IS NOT NULL AND spans_days
   GROUP BY session_id
 ),
 cookieless_numbered AS (
@@ -175,7 +175,7 @@ cookieless_numbered AS (
         ELSE 1
       END AS starts_session
     FROM fragments f
-    WHERE session_id IS NULL
+    WHERE session_id IS NULL AND spans_days
   ) g
 ),
 cookieless AS (
@@ -189,10 +189,12 @@ sessions AS (
     date_diff('millisecond', started_at, ended_at) AS duration_ms,
     ${carried.join(', ')}
   FROM (
+    SELECT ${list} FROM fragments WHERE NOT spans_days
+    UNION ALL
     SELECT ${list} FROM identified
     UNION ALL
     SELECT ${list} FROM cookieless
-  ) both_kinds
+  ) joined
 )`;
   return { text, params };
 }
