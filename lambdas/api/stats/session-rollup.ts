@@ -275,7 +275,8 @@ export const ENTRY_EXIT_REPORT: SessionReport = {
     AND dt BETWEEN ? AND ?
     AND is_bot = false
     AND event_type IN ('page', 'screen')
-    AND (session_id IS NOT NULL OR ${VISITOR} IS NOT NULL)
+    -- has a visitor (${VISITOR} IS NOT NULL), without building it
+    AND (session_id IS NOT NULL OR anonymous_id IS NOT NULL OR (ip IS NOT NULL AND user_agent IS NOT NULL))
   GROUP BY path
 ),
 entries AS (SELECT entry_path AS path, count(*) AS entries FROM sessions WHERE entry_at IS NOT NULL GROUP BY entry_path),
