@@ -18,7 +18,7 @@ export interface SessionMeasures {
   readonly durationMs: number;
 }
 
-/** What Overview and its trend chart need, for a range and the period before it, from one scan. */
+/** What Overview and its trend chart need, for a range and the period before it, from one query. */
 export interface Summary {
   readonly range: DateRange;
   readonly previousRange: DateRange;
@@ -75,7 +75,9 @@ GROUP BY day`;
 
 /**
  * The Overview summary of a range and of the period of the same length before it, in one query
- * (Overview's totals and its trend chart both read it, and the lake reader runs it once for both).
+ * after the lookup of which days the session rollup holds (Overview's totals and its trend chart
+ * both read it, and the lake reader runs it once for both). Sessions come from `session-rollup.ts`,
+ * page views, conversions and visitors from the events.
  *
  * @example
  * const { periods, sessionDays } = await summary(lake, siteId, { from: '2026-03-01', to: '2026-03-31' });
