@@ -41,6 +41,7 @@ export async function runDatabaseCommand(dataDir: string, command: ControlComman
       {
         sql: deps.sql,
         lake: deps.lake,
+        analytics: deps.analytics,
         keyWrapper: deps.keyWrapper,
         defaultOrganizationId: setup.organizationId,
         replay: replayWith(deps, sites),

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { migrateToLatest } from '../db/migrate';
 import { ensureEventPartitions } from '../identity/event-partitions';
-import { type DailyMaintenanceReport, runDailyMaintenance } from '../lifecycle/daily-maintenance';
-import type { RetentionDeps } from '../lifecycle/enforce-retention';
+import {
+  type DailyMaintenanceDeps,
+  type DailyMaintenanceReport,
+  runDailyMaintenance,
+} from '../lifecycle/daily-maintenance';
 import { lazyHandler } from './lazy-handler';
 
 /**
@@ -18,13 +21,13 @@ export type MaintenanceResult =
 /**
  * Keeps the database and the lake in shape: brings the schema to the latest migration on each
  * deployment, and once a day creates slim-event partitions ahead of time and enforces each site's
- * retention. Failing loudly matters here: a failed migration fails the deployment.
+ * retention and rolls finished days' sessions up into `session_days`. Failing loudly matters here: a failed migration fails the deployment.
  *
  * @example
- * const maintain = makeMaintainHandler({ sql, keyring, lake, now: Date.now });
+ * const maintain = makeMaintainHandler({ sql, keyring, lake, analytics, analyticsDatabase: LOCAL_DATABASE, now: Date.now });
  * await maintain({ task: 'daily' });
  */
-export function makeMaintainHandler(deps: RetentionDeps & { readonly now: () => number }) {
+export function makeMaintainHandler(deps: DailyMaintenanceDeps & { readonly now: () => number }) {
   return async (event: unknown): Promise<MaintenanceResult> => {
     const { task } = maintenanceEvent.parse(event ?? {});
     const now = new Date(deps.now());
@@ -38,10 +41,13 @@ export function makeMaintainHandler(deps: RetentionDeps & { readonly now: () => 
 export const handler = lazyHandler(async () => {
   const { awsDependencies } = await import('../composition/aws-dependencies');
   const { createOrganizationKeyring } = await import('../identity/crypto/organization-keys');
+  const { ENV, requireEnv } = await import('../core/config');
   const deps = await awsDependencies();
   return makeMaintainHandler({
     sql: deps.sql,
     lake: deps.lake,
+    analytics: deps.analytics,
+    analyticsDatabase: requireEnv(ENV.glueDatabase),
     keyring: createOrganizationKeyring(deps.sql, deps.keyWrapper),
     now: deps.now,
   });

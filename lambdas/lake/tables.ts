@@ -115,4 +115,64 @@ export const failedEventsTable: LakeTable = {
   ],
 };
 
-export const lakeTables: readonly LakeTable[] = [eventsTable, failedEventsTable];
+/**
+ * One row per session per UTC day it was active (a "fragment"), rolled up from `events` by the daily
+ * job (`lambdas/lake/session-days.ts`) for days before today, so 30-day session reports aggregate
+ * sessions instead of every event. A day's rows are only used while `day_events`,
+ * `previous_day_events` and `next_day_events` still equal the numbers of events of the day and its
+ * neighbours: a late event makes the day be sessionized from `events` again until the job rolls it
+ * up anew.
+ */
+export const sessionDaysTable: LakeTable = {
+  name: 'session_days',
+  prefix: 'session_days/',
+  partitions: [
+    c('site_id', 'string', 'site the sessions belong to'),
+    c('dt', 'string', 'UTC day of the events rolled up, YYYY-MM-DD'),
+  ],
+  columns: [
+    c('session_id', 'string', 'session id; null for a cookieless session (keyed by visitor and 30-minute gaps)'),
+    c('visitor', 'string', 'visitor of the first event that day: anonymous_id, else ip and user agent'),
+    c('started_at', 'timestamp', 'time of the first event of the session that day'),
+    c('ended_at', 'timestamp', 'time of the last event of the session that day'),
+    c('events', 'bigint', 'human events of the session that day'),
+    c('pageviews', 'bigint', 'page and screen events'),
+    c('conversions', 'bigint', 'conversion events'),
+    c(
+      'engaged_events',
+      'bigint',
+      'clicks, forms, scrolls, videos, conversions, custom events, engagements of 10 s visible',
+    ),
+    c('channel', 'string', 'channel of the first event that day'),
+    c('referrer_host', 'string', 'referrer host of the first event that day'),
+    c('referrer_type', 'string', 'referrer type of the first event that day'),
+    c('utm_source', 'string', 'utm_source of the first event that day'),
+    c('utm_medium', 'string', 'utm_medium of the first event that day'),
+    c('utm_campaign', 'string', 'utm_campaign of the first event that day'),
+    c('ad_network', 'string', 'ad network of the first event that day'),
+    c('click_id_type', 'string', 'click id type of the first event that day'),
+    c('click_id', 'string', 'click id of the first event that day'),
+    c('entry_path', 'string', 'path of the first page view that day'),
+    c('entry_at', 'timestamp', 'time of the first page view that day'),
+    c('exit_path', 'string', 'path of the last page view that day'),
+    c('exit_at', 'timestamp', 'time of the last page view that day'),
+    c(
+      'spans_days',
+      'boolean',
+      'the session may go on the day before or after: its session id has events there, or (cookieless) it is within 30 minutes of a midnight',
+    ),
+    c(
+      'day_events',
+      'bigint',
+      'events of the day (bots included) when rolled up: the rows are stale once the day has another number',
+    ),
+    c('previous_day_events', 'bigint', 'events of the day before when rolled up (spans_days was judged on them)'),
+    c('next_day_events', 'bigint', 'events of the day after when rolled up (spans_days was judged on them)'),
+  ],
+};
+
+/** Tables the enricher's rows reach through the `LakeSink` (Firehose in AWS). */
+export const streamedLakeTables: readonly LakeTable[] = [eventsTable, failedEventsTable];
+
+/** Every lake table: Glue tables, DuckDB views and retention cover them all. */
+export const lakeTables: readonly LakeTable[] = [...streamedLakeTables, sessionDaysTable];

@@ -1,7 +1,16 @@
 import { ensureEventPartitions } from '../identity/event-partitions';
+import { type RolledDay, rollUpSessionDays } from '../lake/session-days';
+import type { Analytics } from '../ports/analytics';
 import { enforceRetention, type RetentionDeps, type SiteRetention } from './enforce-retention';
 import type { ExpiredPartitions } from './lake-retention';
 import { expireUnattributedFailures } from './unattributed-failures';
+
+export interface DailyMaintenanceDeps extends RetentionDeps {
+  /** Reads the lake to roll sessions up: Athena in AWS, DuckDB locally. */
+  readonly analytics: Analytics;
+  /** What `{{database}}` renders as: the Glue database, or `LOCAL_DATABASE`. */
+  readonly analyticsDatabase: string;
+}
 
 export interface DailyMaintenanceReport {
   /** Monthly partitions of the slim events table that exist ahead of time. */
@@ -9,17 +18,31 @@ export interface DailyMaintenanceReport {
   readonly retention: readonly SiteRetention[];
   /** Failed events that named no site we know, removed after a fixed period. */
   readonly unattributedFailures: ExpiredPartitions;
+  /** Days whose session rollup (`session_days`) was written, per site. */
+  readonly sessionDays: readonly { readonly siteId: string; readonly days: readonly RolledDay[] }[];
 }
 
 /**
- * What runs once a day: slim-event partitions created months ahead, then every site's retention,
- * then failures that belong to no site (they have no retention setting of their own).
- * The scheduler runs it in `npm start`, an EventBridge rule invokes the `maintain` Lambda in AWS, and
- * `sightline maintain` runs it now.
+ * What runs once a day: slim-event partitions created months ahead, every site's retention,
+ * failures that belong to no site (they have no retention setting of their own), then every
+ * site's finished days rolled up into `session_days` (after retention, so no expired day is
+ * rolled up again). The scheduler runs it in `npm start`, an EventBridge rule invokes the
+ * `maintain` Lambda in AWS, and `sightline maintain` runs it now.
  */
-export async function runDailyMaintenance(deps: RetentionDeps, now: Date): Promise<DailyMaintenanceReport> {
+export async function runDailyMaintenance(deps: DailyMaintenanceDeps, now: Date): Promise<DailyMaintenanceReport> {
   const partitions = await ensureEventPartitions(deps.sql, now);
   const retention = await enforceRetention(deps, now);
   const unattributedFailures = await expireUnattributedFailures(deps.lake, now);
-  return { partitions, retention, unattributedFailures };
+  const today = now.toISOString().slice(0, 10);
+  const sites = await deps.sql.db.selectFrom('sites').select('id').orderBy('id').execute();
+  const sessionDays = [];
+  for (const site of sites) {
+    const days = await rollUpSessionDays(
+      { analytics: deps.analytics, database: deps.analyticsDatabase, lake: deps.lake },
+      site.id,
+      today,
+    );
+    sessionDays.push({ siteId: site.id, days });
+  }
+  return { partitions, retention, unattributedFailures, sessionDays };
 }

@@ -13,8 +13,10 @@ import { type HttpResponse, jsonResponse } from '../core/http/responses';
 import { createOrganizationKeyring, erasePerson, exportPerson, type LookupQuery, lookupPerson } from '../identity';
 import { reviewSoftLink } from '../identity/soft-link-review';
 import { listSoftLinks } from '../identity/soft-links';
+import { LOCAL_DATABASE } from '../lake/named-queries';
 import { runDailyMaintenance } from '../lifecycle/daily-maintenance';
 import type { FailedEventFilter, ReplayOutcome } from '../pipeline/failed-events';
+import type { Analytics } from '../ports/analytics';
 import type { DataKeyWrapper } from '../ports/key-wrapper';
 import type { ObjectStore } from '../ports/object-store';
 import type { Sql } from '../ports/sql';
@@ -71,8 +73,10 @@ export type ControlCommand = z.infer<typeof commandSchema>;
  */
 export interface ControlDeps {
   readonly sql: Sql;
-  /** The lake directory: retention deletes expired partitions from it. */
+  /** The lake directory: retention deletes expired partitions from it, the session rollup writes to it. */
   readonly lake: ObjectStore;
+  /** DuckDB over the lake, for the session rollup. */
+  readonly analytics: Analytics;
   readonly keyWrapper: DataKeyWrapper;
   readonly defaultOrganizationId: string;
   readonly replay: (filter: FailedEventFilter) => Promise<ReplayOutcome[]>;
@@ -143,7 +147,13 @@ export async function runControlCommand(deps: ControlDeps, command: ControlComma
       );
     case 'maintain.daily':
       return runDailyMaintenance(
-        { sql, lake: deps.lake, keyring: createOrganizationKeyring(sql, deps.keyWrapper) },
+        {
+          sql,
+          lake: deps.lake,
+          keyring: createOrganizationKeyring(sql, deps.keyWrapper),
+          analytics: deps.analytics,
+          analyticsDatabase: LOCAL_DATABASE,
+        },
         new Date(),
       );
     case 'failed.replay': {

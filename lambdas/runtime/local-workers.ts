@@ -5,6 +5,7 @@ import { makeEnrichHandler } from '../handlers/enrich';
 import { makeResolveIdentityHandler } from '../handlers/resolve-identity';
 import { createOrganizationKeyring } from '../identity/crypto/organization-keys';
 import { identityObservation } from '../identity/identity-observation-filter';
+import { LOCAL_DATABASE } from '../lake/named-queries';
 import { runDailyMaintenance } from '../lifecycle/daily-maintenance';
 import type { LocalDependencies } from './local-dependencies';
 import { createQueuePoller, type SqsHandler } from './queue-poller';
@@ -63,14 +64,20 @@ export async function localWorkers(deps: LocalDependencies, sites: SiteRegistry,
     }),
   ];
   const schedules: Schedule[] = [
-    // Slim-event partitions months ahead, then each site's retention (the `maintain` Lambda's daily run).
+    // Slim-event partitions months ahead, each site's retention, then the session rollup (the `maintain` Lambda's daily run).
     {
       name: 'daily-maintenance',
       expression: 'rate(1 day)',
       afterStart: { delayMs: 30_000 },
       handler: () =>
         runDailyMaintenance(
-          { sql: deps.sql, lake: deps.lake, keyring: createOrganizationKeyring(deps.sql, deps.keyWrapper) },
+          {
+            sql: deps.sql,
+            lake: deps.lake,
+            keyring: createOrganizationKeyring(deps.sql, deps.keyWrapper),
+            analytics: deps.analytics,
+            analyticsDatabase: LOCAL_DATABASE,
+          },
           new Date(deps.now()),
         ),
     },

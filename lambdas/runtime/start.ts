@@ -89,6 +89,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<R
     makeControlHandler({
       sql: deps.sql,
       lake: deps.lake,
+      analytics: deps.analytics,
       keyWrapper: deps.keyWrapper,
       token: controlToken,
       defaultOrganizationId: setup.organizationId,

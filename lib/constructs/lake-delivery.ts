@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { EnvName } from '../../lambdas/core/config';
-import { type LakeTable, lakeTables } from '../../lambdas/lake/tables';
+import { type LakeTable, streamedLakeTables } from '../../lambdas/lake/tables';
 import { lakeDeliveryConfig } from '../defaults/lake-delivery-defaults';
 import { acceptObjectKeyWildcard } from '../nag';
 
@@ -25,7 +25,7 @@ export interface LakeDeliveryProps {
   readonly streamEnv: Readonly<Record<string, EnvName>>;
   /**
    * Lake tables to deliver.
-   * @default lakeTables (lambdas/lake/tables.ts)
+   * @default streamedLakeTables (lambdas/lake/tables.ts)
    */
   readonly tables?: readonly LakeTable[];
   /**
@@ -79,7 +79,7 @@ export class LakeDelivery extends Construct {
     acceptObjectKeyWildcard(this.role, props.lakeBucket);
 
     const streams = new Map<string, firehose.CfnDeliveryStream>();
-    for (const table of props.tables ?? lakeTables) {
+    for (const table of props.tables ?? streamedLakeTables) {
       const glueTable = props.glueTables.get(table.name);
       if (glueTable === undefined) throw new Error(`${this.node.path}: no Glue table for lake table ${table.name}`);
       this.role.addToPolicy(

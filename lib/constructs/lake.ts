@@ -70,6 +70,19 @@ export class Lake extends Construct {
   }
 
   /**
+   * Gives `fn` the bucket name (`ENV.lakeBucket`) and the right to put objects under the given
+   * lake tables' prefixes only (a table a job writes, such as the session rollup): no reads, no
+   * deletes, nothing under the tables Firehose delivers.
+   */
+  public bindTableWriter(fn: lambda.Function, tablePrefixes: readonly string[]): void {
+    fn.addEnvironment(ENV.lakeBucket, this.bucket.bucketName);
+    for (const prefix of tablePrefixes) this.bucket.grantPut(fn, `${prefix}*`);
+    acceptLakeTablePrefixWildcards(fn, this.bucket, tablePrefixes);
+    acceptS3WriteActionWildcards(fn);
+    acceptKmsActionWildcards(fn);
+  }
+
+  /**
    * Gives `fn` the bucket name (`ENV.lakeBucket`) and the right to list keys and delete the objects
    * of the lake's tables (expired partitions): no reads, no writes. The bucket is versioned, so a
    * deleted object's last version stays recoverable until the noncurrent-version rule expires it.

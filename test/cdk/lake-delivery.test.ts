@@ -1,6 +1,6 @@
 jest.mock('aws-cdk-lib/aws-lambda-nodejs', () => jest.requireActual('./support/nodejs-function-mock'));
 
-import { lakeTables } from '../../lambdas/lake/tables';
+import { lakeTables, sessionDaysTable, streamedLakeTables } from '../../lambdas/lake/tables';
 import { deploy } from './support/deploy';
 import { logicalId, permissionsOf } from './support/iam';
 
@@ -37,11 +37,11 @@ describe('lake tables and their delivery', () => {
     expect(glueTables.every((t) => t.DatabaseName === 'sightline')).toBe(true);
   });
 
-  it('delivers each lake table through a KMS-encrypted Firehose stream converting to partitioned Parquet', () => {
+  it('delivers each streamed lake table through a KMS-encrypted Firehose stream converting to partitioned Parquet', () => {
     const { stack, template } = deploy();
     const key = { 'Fn::GetAtt': [logicalId(stack.key.key), 'Arn'] };
 
-    for (const table of lakeTables) {
+    for (const table of streamedLakeTables) {
       const stream = stack.lakeDelivery.streams.get(table.name);
       expect(stream).toBeDefined();
       const props = template.toJSON().Resources[logicalId(stream as NonNullable<typeof stream>)].Properties;
@@ -94,5 +94,16 @@ describe('lake tables and their delivery', () => {
     expect(glueResources.some((r) => r.includes(':table/sightline/failed_events'))).toBe(true);
     expect(glueResources.some((r) => r.includes('*'))).toBe(false);
     expect(firehose.allowsAnywhere('glue:UpdateTable')).toBe(false);
+  });
+});
+
+describe('session rollup table', () => {
+  it('gives the session rollup a Glue table but no Firehose stream: the maintain job writes it', () => {
+    const { stack, template } = deploy();
+
+    const names = Object.values(template.findResources('AWS::Glue::Table')).map((t) => t.Properties.TableInput.Name);
+    expect(names).toContain(sessionDaysTable.name);
+    expect(stack.lakeDelivery.streams.has(sessionDaysTable.name)).toBe(false);
+    expect([...stack.lakeDelivery.streams.keys()].sort()).toEqual(streamedLakeTables.map((t) => t.name).sort());
   });
 });

@@ -140,16 +140,36 @@ describe('least privilege', () => {
     });
   });
 
-  it("lets maintain delete lake objects under the tables' prefixes only, never read or write them", () => {
+  it("lets maintain delete lake objects under the tables' prefixes only, and write only the session rollup", () => {
     const { stack, template } = deploy();
     const maintain = permissionsOf(template, stack.functions.maintain.function);
     const deletes = maintain.statements.filter((s) => [s.Action].flat().includes('s3:DeleteObject'));
+    const lakeId = `"${logicalId(stack.lake.bucket)}"`;
+    const lakePuts = maintain.statements
+      .filter((s) => [s.Action].flat().includes('s3:PutObject'))
+      .flatMap((s) => [s.Resource].flat())
+      .filter((resource) => JSON.stringify(resource).includes(lakeId));
 
     expect(maintain.allows('s3:ListBucket', stack.lake.bucket)).toBe(true);
-    expect(JSON.stringify(deletes.map((s) => s.Resource))).toMatch(/\/events\/\*.*\/failed_events\/\*/);
+    expect(JSON.stringify(deletes.map((s) => s.Resource))).toMatch(
+      /\/events\/\*.*\/failed_events\/\*.*\/session_days\/\*/,
+    );
     expect(JSON.stringify(deletes.map((s) => s.Resource))).not.toMatch(/"\/\*"/);
-    for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteBucket', 'kms:Decrypt', 'sqs:SendMessage']) {
+    expect(lakePuts.length).toBeGreaterThan(0);
+    expect(lakePuts.map((resource) => JSON.stringify(resource))).toEqual([
+      expect.stringMatching(/"\/session_days\/\*"/),
+    ]);
+    for (const action of ['s3:DeleteBucket', 'sqs:SendMessage', 'firehose:PutRecordBatch']) {
       expect(maintain.allowsAnywhere(action)).toBe(false);
     }
+  });
+
+  it('lets maintain query the lake through the Athena workgroup, to roll sessions up', () => {
+    const { stack, template } = deploy();
+    const maintain = permissionsOf(template, stack.functions.maintain.function);
+
+    expect(maintain.allowsAnywhere('athena:StartQueryExecution')).toBe(true);
+    expect(maintain.allows('s3:GetObject', stack.lake.bucket)).toBe(true);
+    expect(maintain.allows('s3:PutObject', stack.analytics.resultsBucket)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import type { DateRange } from './date-range';
 import type { LakeReader, LakeRow, Page } from './lake-reader';
 import { numberOf, stringOf } from './lake-values';
-import { ENTRY_EXIT_SQL, LANDING_REPORTS } from './session-rollup';
+import { ENTRY_EXIT_REPORT, LANDING_REPORTS, type SessionReport, sessionReportSql } from './session-rollup';
 
 /** A column of a breakdown table: a dimension (text) or a metric (number). */
 export interface BreakdownColumn {
@@ -15,8 +15,11 @@ export interface Breakdown extends Page<Readonly<Record<string, string | number 
 }
 
 interface ReportDefinition {
-  /** A named query of `athena/queries/`, or SQL for both engines where no named query fits or is fast enough. */
-  readonly source: { readonly named: string } | { readonly sql: string };
+  /**
+   * A named query of `athena/queries/`, SQL for both engines where no named query fits or is fast
+   * enough, or a session report over session fragments (`session-rollup.ts`).
+   */
+  readonly source: { readonly named: string } | { readonly sql: string } | { readonly sessions: SessionReport };
   readonly dimensions: readonly string[];
   readonly metrics: readonly string[];
   readonly orderBy: string;
@@ -41,8 +44,8 @@ const placeMetrics = ['visitors', 'pageviews'];
 
 /**
  * Every breakdown the dashboard shows, by view and kind. Session reports (entry and exit pages,
- * landing attribution) use `session-rollup.ts`, the named queries' sessions computed about five
- * times faster; the others reuse the named queries where one groups as the report does.
+ * landing attribution) use `session-rollup.ts`, the named queries' sessions built from the daily
+ * session rollup; the others reuse the named queries where one groups as the report does.
  */
 export const REPORTS = {
   pages: {
@@ -53,13 +56,13 @@ export const REPORTS = {
       orderBy: 'pageviews DESC, path',
     },
     entry: {
-      source: { sql: ENTRY_EXIT_SQL },
+      source: { sessions: ENTRY_EXIT_REPORT },
       dimensions: ['path'],
       metrics: ['entries', 'pageviews', 'exits', 'exit_rate'],
       orderBy: 'entries DESC, exits DESC, path',
     },
     exit: {
-      source: { sql: ENTRY_EXIT_SQL },
+      source: { sessions: ENTRY_EXIT_REPORT },
       dimensions: ['path'],
       metrics: ['exits', 'pageviews', 'exit_rate', 'entries'],
       orderBy: 'exits DESC, entries DESC, path',
@@ -67,25 +70,25 @@ export const REPORTS = {
   },
   sources: {
     channels: {
-      source: { sql: LANDING_REPORTS.channels },
+      source: { sessions: LANDING_REPORTS.channels },
       dimensions: ['channel'],
       metrics: sessionMetrics,
       orderBy: 'sessions DESC, channel',
     },
     referrers: {
-      source: { sql: LANDING_REPORTS.referrers },
+      source: { sessions: LANDING_REPORTS.referrers },
       dimensions: ['referrer_host', 'referrer_type'],
       metrics: sessionMetrics,
       orderBy: 'sessions DESC, referrer_host, referrer_type',
     },
     campaigns: {
-      source: { sql: LANDING_REPORTS['utm-campaigns'] },
+      source: { sessions: LANDING_REPORTS['utm-campaigns'] },
       dimensions: ['utm_campaign', 'utm_source', 'utm_medium'],
       metrics: sessionMetrics,
       orderBy: 'sessions DESC, utm_campaign, utm_source, utm_medium',
     },
     'click-ids': {
-      source: { sql: LANDING_REPORTS['click-id-networks'] },
+      source: { sessions: LANDING_REPORTS['click-id-networks'] },
       dimensions: ['ad_network', 'click_id_type'],
       metrics: ['sessions', 'click_ids', 'visitors', 'pageviews', 'conversions'],
       orderBy: 'sessions DESC, ad_network, click_id_type',
@@ -162,10 +165,16 @@ export async function breakdown(
   const report = reports[kind];
   if (!report) throw new RangeError(`no ${group} report ${kind}`);
   const request = { ...page, orderBy: report.orderBy };
-  const rows =
-    'named' in report.source
-      ? await lake.named(report.source.named, { site_id: siteId, from_date: range.from, to_date: range.to }, request)
-      : await lake.sql(report.source.sql, [siteId, range.from, range.to], request);
+  const { source } = report;
+  let rows: LakeRow[];
+  if ('named' in source) {
+    rows = await lake.named(source.named, { site_id: siteId, from_date: range.from, to_date: range.to }, request);
+  } else if ('sql' in source) {
+    rows = await lake.sql(source.sql, [siteId, range.from, range.to], request);
+  } else {
+    const { text, params } = await sessionReportSql(lake, source.sessions, siteId, range);
+    rows = await lake.sql(text, params, request);
+  }
   return {
     report: `${group}/${kind}`,
     columns: [

@@ -1,29 +1,71 @@
 /**
- * Sessions as the named queries define them (`athena/queries/*.sql`, the "sessionize" block: a
- * session is its `session_id`; events without one start a new session for their visitor after 30
- * minutes without an event), computed the fast way for the dashboard: events that carry a session
- * id are grouped by it with one hash aggregation, and only cookieless events (no session id) go
- * through the window that splits them at 30-minute gaps. The named queries run that window over
- * every event, three sorts of the whole range, which on 1,000,000 events took 0.8–1.2 s against
- * 0.2 s for this. `test/api/stats.test.ts` holds both to the same hand-worked answers.
+ * Sessions for the dashboard's session reports (Overview's sessions, bounces and duration; entry
+ * and exit pages; landing attribution), as the named queries define them (`athena/queries/*.sql`,
+ * the "sessionize" block), built from session fragments (one row per session per day,
+ * `lambdas/lake/session-days-sql.ts`) instead of every event:
+ *
+ * - days the daily job rolled up, whose `session_days` rows are still up to date (rolled up from
+ *   as many events as the day and its neighbours have now), are read from `session_days`;
+ * - the other days of the range (today, a day that received late events, a day never rolled up)
+ *   are cut into fragments from `events` by the same SQL the job uses.
+ *
+ * A rolled-up fragment the job judged to stay within its day (`spans_days` false: its session id
+ * has no event the day before or after, or, cookieless, it is over 30 minutes from either
+ * midnight) is a whole session already. The others, and every fragment of a day not rolled up, are
+ * joined: by session id, or for cookieless ones of a visitor when at most 30 minutes separate one's
+ * last event from the next one's first (within a day the job cut them exactly there, so only
+ * fragments meeting at midnight join). That gives the named queries' sessions exactly. `test/api/session-rollup.test.ts` holds every report to its named
+ * query with days rolled up, not rolled up, and rolled up before a late event.
  *
  * A session's landing values (channel, referrer, campaign, click id) are those of its first event;
  * ties on the same millisecond are broken arbitrarily here (by event id in the named queries).
  */
+import {
+  DAY_COUNTS_SQL,
+  dayAfter,
+  dayCounts,
+  type FragmentColumn,
+  isUpToDate,
+  sessionFragmentsSql,
+  VISITOR,
+  valueAt,
+} from '../../lake/session-days-sql';
+import { type DateRange, daysOf } from './date-range';
+import type { LakeReader } from './lake-reader';
 
-const VISITOR = `coalesce(anonymous_id, ip || '|' || user_agent)`;
+/** Which days of a range to read from `session_days` and which to sessionize from `events`. */
+export interface SessionDays {
+  readonly rolled: readonly string[];
+  readonly live: readonly string[];
+}
+
+/** SQL with its `?` values, in order. */
+export interface BoundSql {
+  readonly text: string;
+  readonly params: readonly string[];
+}
 
 /**
- * The value of `column` on the row with the earliest (or latest) `event_time`, NULL included.
- * DuckDB's `min_by` skips rows whose value is NULL (a direct landing has no referrer host) where
- * the named queries take the first event's value whatever it is, so NULL travels as a sentinel
- * character no column holds.
+ * Splits a range into days read from `session_days` (rows rolled up from as many events as the
+ * day and its neighbours have now) and days sessionized from `events`.
+ *
+ * @example
+ * await sessionDays(lake, siteId, { from: '2026-03-01', to: '2026-03-30' }); // { rolled: [28 days], live: ['2026-03-29', '2026-03-30'] }
  */
-const valueAt = (fn: 'min_by' | 'max_by', column: string) =>
-  `nullif(${fn}(coalesce(${column}, chr(30)), event_time), chr(30))`;
-
-/** Columns every session report reads from an event, besides the landing columns it asks for. */
-const BASE = ['dt', 'event_id', 'event_time', 'event_type', 'path', 'properties'] as const;
+export async function sessionDays(lake: LakeReader, siteId: string, range: DateRange): Promise<SessionDays> {
+  const rows = await lake.sql(DAY_COUNTS_SQL, [
+    siteId,
+    dayAfter(range.from, -1),
+    dayAfter(range.to),
+    siteId,
+    range.from,
+    range.to,
+  ]);
+  const counts = dayCounts(rows);
+  const days = daysOf(range);
+  const rolled = new Set(days.filter((day) => isUpToDate(counts, day)));
+  return { rolled: days.filter((day) => rolled.has(day)), live: days.filter((day) => !rolled.has(day)) };
+}
 
 /** Landing columns a report may ask for: a fixed list, so no request text reaches the SQL. */
 export const LANDING_COLUMNS = [
@@ -36,83 +78,150 @@ export const LANDING_COLUMNS = [
   'ad_network',
   'click_id_type',
   'click_id',
-] as const;
+] as const satisfies readonly FragmentColumn[];
 
 export type LandingColumn = (typeof LANDING_COLUMNS)[number];
 
-/**
- * `WITH scoped AS (…), keyed AS (…)`: the site's human events in a day range (three `?`: site id,
- * first day, last day), each with its `session_key`. Callers add CTEs and the final SELECT.
- */
-export function keyedEventsSql(landing: readonly LandingColumn[] = []): string {
-  for (const column of landing) {
-    if (!(LANDING_COLUMNS as readonly string[]).includes(column))
-      throw new RangeError(`not a landing column: ${column}`);
+/** Every session needs these to be joined from its fragments and to have a day and a duration. */
+const ALWAYS: readonly FragmentColumn[] = ['visitor', 'started_at', 'ended_at'];
+
+/** How a column of a session is made from its fragments' (in start order). */
+function joined(column: FragmentColumn, cookieless: boolean): string {
+  switch (column) {
+    case 'visitor':
+      return cookieless ? 'visitor' : valueAt('min_by', 'visitor', 'started_at');
+    case 'started_at':
+    case 'entry_at':
+      return `min(${column})`;
+    case 'ended_at':
+    case 'exit_at':
+      return `max(${column})`;
+    case 'events':
+    case 'pageviews':
+    case 'conversions':
+    case 'engaged_events':
+      return `sum(${column})`;
+    case 'entry_path':
+      return valueAt('min_by', 'entry_path', 'entry_at');
+    case 'exit_path':
+      return valueAt('max_by', 'exit_path', 'exit_at');
+    default:
+      return valueAt('min_by', column, 'started_at');
   }
-  const columns = [...BASE, ...landing].join(', ');
-  return `WITH scoped AS (
-  SELECT ${columns}, session_id, ${VISITOR} AS visitor
-  FROM {{database}}.events
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/**
+ * `WITH … sessions AS (…)`: one row per session of the site in `days`, with `day` (its start day),
+ * `duration_ms` and the asked columns (`pageviews`, `engaged_events`, a landing column, ...).
+ * Append the final SELECT, and the `?` values it needs after `params`.
+ *
+ * @example
+ * const { text, params } = sessionsSql(siteId, days, ['pageviews', 'channel']);
+ * await lake.sql(`${text}\nSELECT channel, count(*) AS sessions FROM sessions GROUP BY 1`, params);
+ */
+export function sessionsSql(siteId: string, days: SessionDays, asked: readonly FragmentColumn[]): BoundSql {
+  // A path is joined by its time: asking for one brings the other.
+  const needed = asked.flatMap((c) =>
+    c === 'entry_path' ? [c, 'entry_at' as const] : c === 'exit_path' ? [c, 'exit_at' as const] : [c],
+  );
+  const columns = [...new Set([...ALWAYS, ...needed])];
+  const list = columns.join(', ');
+  const branches: string[] = [];
+  const params: string[] = [];
+  if (days.rolled.length > 0) {
+    branches.push(`SELECT session_id, spans_days, ${list}
+  FROM {{database}}.session_days
   WHERE site_id = ?
-    AND dt BETWEEN ? AND ?
-    AND is_bot = false
-),
-keyed AS (
-  SELECT ${columns}, visitor, session_id AS session_key
-  FROM scoped
-  WHERE session_id IS NOT NULL
-  UNION ALL
-  SELECT ${columns}, visitor,
-    visitor || '#' || CAST(sum(starts_session) OVER (
-      PARTITION BY visitor
-      ORDER BY event_time
-      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS varchar) AS session_key
+    AND dt IN (${placeholders(days.rolled.length)})`);
+    params.push(siteId, ...days.rolled);
+  }
+  // With no day to read at all, an empty live branch still gives the columns their types.
+  const live = days.live.length > 0 || days.rolled.length === 0 ? (days.live.length > 0 ? days.live : ['']) : [];
+  if (live.length > 0) {
+    // A day not rolled up has no judgement of which of its sessions go on another day: all may.
+    branches.push(`SELECT session_id, true AS spans_days, ${list}
   FROM (
-    SELECT
-      s.*,
+${sessionFragmentsSql(columns, live.length)}
+  ) live`);
+    params.push(siteId, ...live, siteId, ...live);
+  }
+  const carried = columns.filter((c) => !ALWAYS.includes(c) || c === 'visitor');
+  const text = `WITH fragments AS (
+  ${branches.join('\n  UNION ALL\n  ')}
+),
+identified AS (
+  SELECT ${columns.map((c) => `${joined(c, false)} AS ${c}`).join(',\n    ')}
+  FROM fragments
+  WHERE session_id IS NOT NULL AND spans_days
+  GROUP BY session_id
+),
+cookieless_numbered AS (
+  SELECT g.*,
+    sum(starts_session) OVER (
+      PARTITION BY visitor
+      ORDER BY started_at
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    ) AS session_number
+  FROM (
+    SELECT f.*,
       CASE
-        WHEN date_diff('millisecond', lag(s.event_time) OVER (PARTITION BY s.visitor ORDER BY s.event_time), s.event_time) <= 1800000
-          THEN 0
+        WHEN date_diff(
+          'millisecond',
+          max(ended_at) OVER (PARTITION BY visitor ORDER BY started_at ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+          started_at
+        ) <= 1800000 THEN 0
         ELSE 1
       END AS starts_session
-    FROM scoped s
-    WHERE s.session_id IS NULL
-      AND s.visitor IS NOT NULL
-  ) gaps
+    FROM fragments f
+    WHERE session_id IS NULL AND spans_days
+  ) g
+),
+cookieless AS (
+  SELECT ${columns.map((c) => `${joined(c, true)} AS ${c}`).join(',\n    ')}
+  FROM cookieless_numbered
+  GROUP BY visitor, session_number
+),
+sessions AS (
+  SELECT
+    CAST(CAST(started_at AS date) AS varchar) AS day,
+    date_diff('millisecond', started_at, ended_at) AS duration_ms,
+    ${carried.join(', ')}
+  FROM (
+    SELECT ${list} FROM fragments WHERE NOT spans_days
+    UNION ALL
+    SELECT ${list} FROM identified
+    UNION ALL
+    SELECT ${list} FROM cookieless
+  ) joined
 )`;
+  return { text, params };
+}
+
+/** A session report: the session columns it reads and its SELECT over `sessions`. */
+export interface SessionReport {
+  readonly columns: readonly FragmentColumn[];
+  /** The final SELECT; its `?` are the site id, first and last day, `scopes` times. */
+  readonly select: string;
+  readonly scopes: number;
 }
 
 /**
- * `keyedEventsSql` plus `sessions AS (…)`: one row per session with its visitor, start day,
- * duration, page views, conversions, engaged events (clicks, forms, scrolls, videos, conversions,
- * custom events, or 10 s visible: GA4's engaged session, as the `sessions` named query counts
- * them) and its landing values. Append the final SELECT.
+ * A session report's SQL for a site and range, its `session_days` days first looked up.
  *
  * @example
- * const sql = `${sessionsSql(['channel'])}\nSELECT channel, count(*) AS sessions FROM sessions GROUP BY channel`;
+ * const { text, params } = await sessionReportSql(lake, LANDING_REPORTS.channels, siteId, range);
  */
-export function sessionsSql(landing: readonly LandingColumn[] = []): string {
-  return `${keyedEventsSql(landing)},
-sessions AS (
-  SELECT
-    session_key,
-    ${valueAt('min_by', 'visitor')} AS visitor,
-    ${landing.map((c) => `${valueAt('min_by', c)} AS ${c},`).join('\n    ')}
-    CAST(CAST(min(event_time) AS date) AS varchar) AS day,
-    date_diff('millisecond', min(event_time), max(event_time)) AS duration_ms,
-    count(CASE WHEN event_type IN ('page', 'screen') THEN 1 END) AS pageviews,
-    count(CASE WHEN event_type = 'conversion' THEN 1 END) AS conversions,
-    count(
-      CASE
-        WHEN event_type IN ('click', 'form', 'scroll', 'video', 'conversion', 'track') THEN 1
-        WHEN event_type = 'engagement'
-          AND TRY_CAST(json_extract(properties, '$.visible_ms') AS bigint) >= 10000 THEN 1
-      END
-    ) AS engaged_events
-  FROM keyed
-  GROUP BY session_key
-)`;
+export async function sessionReportSql(
+  lake: LakeReader,
+  report: SessionReport,
+  siteId: string,
+  range: DateRange,
+): Promise<BoundSql> {
+  const sessions = sessionsSql(siteId, await sessionDays(lake, siteId, range), report.columns);
+  const scoped = Array.from({ length: report.scopes }, () => [siteId, range.from, range.to]).flat();
+  return { text: `${sessions.text}\n${report.select}`, params: [...sessions.params, ...scoped] };
 }
 
 /**
@@ -120,21 +229,26 @@ sessions AS (
  * channel, referrer, campaign and click-id named queries' measures), with an optional filter on
  * the session rows.
  */
-export function landingSql(columns: readonly LandingColumn[], where = ''): string {
-  return `${sessionsSql(columns)}
-SELECT
+export function landingReport(columns: readonly LandingColumn[], where = ''): SessionReport {
+  return {
+    columns: ['pageviews', 'conversions', ...columns],
+    scopes: 0,
+    select: `SELECT
   ${columns.join(',\n  ')},
   count(*) AS sessions,
   count(DISTINCT visitor) AS visitors,
   sum(pageviews) AS pageviews,
   sum(conversions) AS conversions
 FROM sessions
-${where ? `WHERE ${where}\n` : ''}GROUP BY ${columns.map((_, i) => i + 1).join(', ')}`;
+${where ? `WHERE ${where}\n` : ''}GROUP BY ${columns.map((_, i) => i + 1).join(', ')}`,
+  };
 }
 
 /** Click-id landings also count distinct click ids (as `click-id-networks` does). */
-export const CLICK_ID_SQL = `${sessionsSql(['ad_network', 'click_id_type', 'click_id'])}
-SELECT
+export const CLICK_ID_REPORT: SessionReport = {
+  columns: ['pageviews', 'conversions', 'ad_network', 'click_id_type', 'click_id'],
+  scopes: 0,
+  select: `SELECT
   ad_network,
   click_id_type,
   count(*) AS sessions,
@@ -144,23 +258,29 @@ SELECT
   sum(conversions) AS conversions
 FROM sessions
 WHERE click_id_type IS NOT NULL
-GROUP BY 1, 2`;
+GROUP BY 1, 2`,
+};
 
-/** Entries, exits and exit rate per page path: a session's first and last page view. */
-export const ENTRY_EXIT_SQL = `${keyedEventsSql()},
-pageviews AS (
-  SELECT session_key, path, event_time
-  FROM keyed
-  WHERE event_type IN ('page', 'screen')
+/**
+ * Entries, exits and exit rate per page path: a session's first and last page view. Page views per
+ * path count every page view that belongs to a session (one with a session id or a visitor).
+ */
+export const ENTRY_EXIT_REPORT: SessionReport = {
+  columns: ['entry_path', 'exit_path'],
+  scopes: 1,
+  select: `, views AS (
+  SELECT path, count(*) AS pageviews
+  FROM {{database}}.events
+  WHERE site_id = ?
+    AND dt BETWEEN ? AND ?
+    AND is_bot = false
+    AND event_type IN ('page', 'screen')
+    -- has a visitor (${VISITOR} IS NOT NULL), without building it
+    AND (session_id IS NOT NULL OR anonymous_id IS NOT NULL OR (ip IS NOT NULL AND user_agent IS NOT NULL))
+  GROUP BY path
 ),
-ends AS (
-  SELECT session_key, ${valueAt('min_by', 'path')} AS entry_path, ${valueAt('max_by', 'path')} AS exit_path
-  FROM pageviews
-  GROUP BY session_key
-),
-views AS (SELECT path, count(*) AS pageviews FROM pageviews GROUP BY path),
-entries AS (SELECT entry_path AS path, count(*) AS entries FROM ends GROUP BY entry_path),
-exits AS (SELECT exit_path AS path, count(*) AS exits FROM ends GROUP BY exit_path)
+entries AS (SELECT entry_path AS path, count(*) AS entries FROM sessions WHERE entry_at IS NOT NULL GROUP BY entry_path),
+exits AS (SELECT exit_path AS path, count(*) AS exits FROM sessions WHERE entry_at IS NOT NULL GROUP BY exit_path)
 SELECT
   v.path,
   v.pageviews,
@@ -169,21 +289,22 @@ SELECT
   round(CAST(coalesce(x.exits, 0) AS double) / v.pageviews, 4) AS exit_rate
 FROM views v
 LEFT JOIN entries n ON n.path = v.path
-LEFT JOIN exits x ON x.path = v.path`;
+LEFT JOIN exits x ON x.path = v.path`,
+};
 
 /**
  * The landing-attribution reports, each the counterpart of a named query (same filters, same
  * measures): `channels`, `referrers` (internal referrers left out), `utm-campaigns`, `click-id-networks`.
  */
 export const LANDING_REPORTS = {
-  channels: landingSql(['channel']),
-  referrers: landingSql(
+  channels: landingReport(['channel']),
+  referrers: landingReport(
     ['referrer_host', 'referrer_type'],
     "referrer_host IS NOT NULL AND referrer_type <> 'internal'",
   ),
-  'utm-campaigns': landingSql(
+  'utm-campaigns': landingReport(
     ['utm_campaign', 'utm_source', 'utm_medium'],
     'utm_campaign IS NOT NULL OR utm_source IS NOT NULL OR utm_medium IS NOT NULL',
   ),
-  'click-id-networks': CLICK_ID_SQL,
-} as const;
+  'click-id-networks': CLICK_ID_REPORT,
+} as const satisfies Record<string, SessionReport>;

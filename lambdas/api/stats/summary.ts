@@ -1,7 +1,8 @@
+import { VISITOR } from '../../lake/session-days-sql';
 import { type DateRange, previousRange } from './date-range';
 import type { LakeReader } from './lake-reader';
 import { numberOf, stringOf } from './lake-values';
-import { sessionsSql } from './session-rollup';
+import { sessionDays, sessionsSql } from './session-rollup';
 
 /** Event measures of a day or a period. */
 export interface EventMeasures {
@@ -17,7 +18,7 @@ export interface SessionMeasures {
   readonly durationMs: number;
 }
 
-/** What Overview and its trend chart need, for a range and the period before it, from one scan. */
+/** What Overview and its trend chart need, for a range and the period before it, from one query. */
 export interface Summary {
   readonly range: DateRange;
   readonly previousRange: DateRange;
@@ -29,26 +30,40 @@ export interface Summary {
 const big = 'CAST(NULL AS bigint)';
 
 /**
- * Three groupings of one scan of both periods: event measures per day, event measures per period
- * (visitors are distinct over the whole period, so they cannot be summed from days), and sessions
- * per start day. Page views are `page` and `screen` events; visitors and sessions are counted as
- * the named queries count them; bots excluded.
+ * Page views, conversions and visitors per day and visitor (bots excluded), read from `events`:
+ * distinct visitors over a period cannot be summed from days, nor taken from sessions (a session's
+ * events may carry more than one visitor). Three `?`: site id, first and last day.
  */
-const SUMMARY_SQL = `${sessionsSql()}
-SELECT 'day' AS kind, dt AS bucket,
-  count(CASE WHEN event_type IN ('page', 'screen') THEN 1 END) AS pageviews,
-  count(DISTINCT visitor) AS visitors,
-  count(CASE WHEN event_type = 'conversion' THEN 1 END) AS conversions,
+const VISITOR_DAYS = `visitor_days AS (
+  SELECT dt, ${VISITOR} AS visitor,
+    count(CASE WHEN event_type IN ('page', 'screen') THEN 1 END) AS pageviews,
+    count(CASE WHEN event_type = 'conversion' THEN 1 END) AS conversions
+  FROM {{database}}.events
+  WHERE site_id = ?
+    AND dt BETWEEN ? AND ?
+    AND is_bot = false
+  GROUP BY 1, 2
+)`;
+
+/**
+ * Three groupings: event measures per day, event measures per period (`?`: the current period's
+ * first day), and sessions per start day. Page views are `page` and `screen` events; visitors
+ * and sessions are counted as the named queries count them.
+ */
+const SUMMARY_SELECT = `SELECT 'day' AS kind, dt AS bucket,
+  sum(pageviews) AS pageviews,
+  count(visitor) AS visitors,
+  sum(conversions) AS conversions,
   ${big} AS sessions, ${big} AS bounces, ${big} AS duration_ms
-FROM scoped
+FROM visitor_days
 GROUP BY dt
 UNION ALL
 SELECT 'period' AS kind, CASE WHEN dt >= ? THEN 'current' ELSE 'previous' END AS bucket,
-  count(CASE WHEN event_type IN ('page', 'screen') THEN 1 END) AS pageviews,
+  sum(pageviews) AS pageviews,
   count(DISTINCT visitor) AS visitors,
-  count(CASE WHEN event_type = 'conversion' THEN 1 END) AS conversions,
+  sum(conversions) AS conversions,
   ${big} AS sessions, ${big} AS bounces, ${big} AS duration_ms
-FROM scoped
+FROM visitor_days
 GROUP BY 2
 UNION ALL
 SELECT 'sessions' AS kind, day AS bucket, ${big} AS pageviews, ${big} AS visitors, ${big} AS conversions,
@@ -60,14 +75,24 @@ GROUP BY day`;
 
 /**
  * The Overview summary of a range and of the period of the same length before it, in one query
- * (Overview's totals and its trend chart both read it, and the lake reader runs it once for both).
+ * after the lookup of which days the session rollup holds (Overview's totals and its trend chart
+ * both read it, and the lake reader runs it once for both). Sessions come from `session-rollup.ts`,
+ * page views, conversions and visitors from the events.
  *
  * @example
  * const { periods, sessionDays } = await summary(lake, siteId, { from: '2026-03-01', to: '2026-03-31' });
  */
 export async function summary(lake: LakeReader, siteId: string, range: DateRange): Promise<Summary> {
   const before = previousRange(range);
-  const rows = await lake.sql(SUMMARY_SQL, [siteId, before.from, range.to, range.from]);
+  const whole = { from: before.from, to: range.to };
+  const sessions = sessionsSql(siteId, await sessionDays(lake, siteId, whole), ['pageviews', 'engaged_events']);
+  const rows = await lake.sql(`${sessions.text},\n${VISITOR_DAYS}\n${SUMMARY_SELECT}`, [
+    ...sessions.params,
+    siteId,
+    whole.from,
+    whole.to,
+    range.from,
+  ]);
   const events = (row: (typeof rows)[number]): EventMeasures => ({
     visitors: numberOf(row.visitors),
     pageviews: numberOf(row.pageviews),

@@ -52,7 +52,7 @@ const empty = (start: string): SeriesPoint => ({
 });
 
 /**
- * The trend of a range and of the period before it: per day from the Overview summary (one scan,
+ * The trend of a range and of the period before it: per day from the Overview summary (one query,
  * shared with the totals), or per hour for short ranges.
  *
  * @example
