@@ -1,16 +1,7 @@
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'vite';
+import { dashboardBuildIsCurrent } from './build-freshness';
 import { type InitialJs, measureInitialJs } from './initial-js';
 import { dashboardDistDir, dashboardRoot, INITIAL_JS_BUDGET_BYTES } from './paths';
 
@@ -76,12 +67,12 @@ export async function buildDashboard(options: { outDir: string }): Promise<Initi
 
 /**
  * Builds into a fresh folder and moves it into place, so a server never sees half a build. With
- * `ifMissing`, waits for (rather than repeats) a build another process is running, and builds
- * only when `dist/` is still missing: what the local runtime's first start runs.
+ * `ifStale`, waits for (rather than repeats) a build another process is running, and builds
+ * only when `dist/` is still missing or older than a source: what the local runtime's start runs.
  */
-export async function buildDashboardInPlace(options: { ifMissing?: boolean } = {}): Promise<InitialJs | undefined> {
-  const ready = () => existsSync(join(dashboardDistDir, 'index.html'));
-  if (options.ifMissing && ready()) return undefined;
+export async function buildDashboardInPlace(options: { ifStale?: boolean } = {}): Promise<InitialJs | undefined> {
+  const ready = () => dashboardBuildIsCurrent();
+  if (options.ifStale && ready()) return undefined;
   // Scratch space under node_modules/.cache: ignored by git, and on the same file system as
   // dist/, so the finished build moves into place with one rename.
   const scratch = join(dashboardRoot, '..', 'node_modules', '.cache', 'sightline-dashboard');
@@ -90,7 +81,7 @@ export async function buildDashboardInPlace(options: { ifMissing?: boolean } = {
   const release = await acquireLock(lock, ready);
   if (!release) return undefined; // another process built it while we waited
   try {
-    if (options.ifMissing && ready()) return undefined;
+    if (options.ifStale && ready()) return undefined;
     const staging = join(scratch, `dist-${process.pid}`);
     const sizes = await buildDashboard({ outDir: staging });
     rmSync(dashboardDistDir, { recursive: true, force: true });
@@ -134,7 +125,7 @@ function kb(bytes: number): string {
 
 /**
  * `npm run build:dashboard` (always builds, replacing `dist/`); from the runtime,
- * `build.ts --if-missing`; `--out DIR` builds into another folder and `--json` prints the sizes
+ * `build.ts --if-stale` (builds when `dist/` is missing or older than a source); `--out DIR` builds into another folder and `--json` prints the sizes
  * as JSON (for tests, which cannot load Vite's ESM build in Jest).
  */
 async function main(argv: readonly string[]): Promise<void> {
@@ -142,7 +133,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const out = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : undefined;
   const sizes = out
     ? await buildDashboard({ outDir: out })
-    : await buildDashboardInPlace({ ifMissing: argv.includes('--if-missing') });
+    : await buildDashboardInPlace({ ifMissing: argv.includes('--if-stale') });
   if (!sizes) return;
   if (argv.includes('--json')) {
     console.log(JSON.stringify(sizes));

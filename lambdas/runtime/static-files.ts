@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
-import { dashboardBuildScript, dashboardDistDir } from '../../dashboard/paths';
+import { dashboardBuildIsCurrent } from '../../dashboard/build-freshness';
+import { dashboardBuildScript } from '../../dashboard/paths';
 import { buildTracker, trackerCacheControl, trackerDistDir, trackerFiles } from '../../tracker-sdk/paths';
 import type { HttpReply } from './api-gateway-event';
 import type { StaticHandler } from './http-server';
@@ -25,17 +26,17 @@ export async function ensureTrackerBuilt(): Promise<void> {
 let dashboardBuild: Promise<void> | undefined;
 
 /**
- * Builds the dashboard when its static build is missing (a fresh clone), so `npm start` needs no
- * build step. Vite runs in a short-lived child process (a few seconds, once), which keeps the
+ * Builds the dashboard when its static build is missing (a fresh clone) or older than its sources
+ * (after a pull), so `npm start` needs no build step and never serves an old dashboard. Vite runs in a short-lived child process (a few seconds, once), which keeps the
  * long-running runtime's memory at its idle size; concurrent starts share one build through the
  * build script's lock.
  */
 export function ensureDashboardBuilt(): Promise<void> {
-  if (existsSync(join(dashboardDistDir, 'index.html'))) return Promise.resolve();
+  if (dashboardBuildIsCurrent()) return Promise.resolve();
   dashboardBuild ??= new Promise<void>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--require', require.resolve('tsx/cjs'), dashboardBuildScript, '--if-missing'],
+      ['--require', require.resolve('tsx/cjs'), dashboardBuildScript, '--if-stale'],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
       },
