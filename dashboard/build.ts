@@ -133,7 +133,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const out = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : undefined;
   const sizes = out
     ? await buildDashboard({ outDir: out })
-    : await buildDashboardInPlace({ ifMissing: argv.includes('--if-stale') });
+    : await buildDashboardInPlace({ ifStale: argv.includes('--if-stale') });
   if (!sizes) return;
   if (argv.includes('--json')) {
     console.log(JSON.stringify(sizes));
