@@ -1,3 +1,4 @@
+import { VISITOR } from '../../lake/session-days-sql';
 import type { DateRange } from './date-range';
 import type { LakeReader, LakeRow, Page } from './lake-reader';
 import { numberOf, stringOf } from './lake-values';
@@ -24,8 +25,6 @@ interface ReportDefinition {
   readonly metrics: readonly string[];
   readonly orderBy: string;
 }
-
-const VISITOR = `coalesce(anonymous_id, ip || '|' || user_agent)`;
 
 /** Visitors and page views by one or two event columns (bots excluded), for the reports no named query groups that way. */
 const byColumns = (columns: readonly string[]) => `
