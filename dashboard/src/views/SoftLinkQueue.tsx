@@ -46,10 +46,10 @@ export function refusal(message: string): string {
 
 /** The signal that proposed a link, as a reviewer reads it. */
 export function signalOf(link: Pick<SoftLink, 'rule' | 'evidence'>): string {
-  if (link.rule === 'email_variant') return 'Same inbox, spelled differently';
+  if (link.rule === 'email_variant') return 'One inbox, two spellings';
   if (link.rule === 'ip_user_agent') {
     const minutes = typeof link.evidence.windowMinutes === 'number' ? link.evidence.windowMinutes : 30;
-    return `Same network and browser within ${minutes} min`;
+    return `One network and browser, within ${minutes} min`;
   }
   return link.rule;
 }
@@ -106,11 +106,11 @@ function LinkTable({
             return (
               <tr key={link.id} data-link-id={link.id}>
                 {personId ? null : (
-                  <td>
+                  <td className="cell">
                     <PersonCell id={first} person={page.persons[first]} />
                   </td>
                 )}
-                <td data-label={personId ? undefined : 'Same as'}>
+                <td className="cell" data-label={personId ? undefined : 'Same as'}>
                   <PersonCell id={second} person={page.persons[second]} />
                 </td>
                 <td data-label="Signal">{signalOf(link)}</td>
@@ -118,7 +118,9 @@ function LinkTable({
                   {formatPercent(link.score)}
                 </td>
                 <td className="nowrap" data-label="Proposed">
-                  {formatTime(link.createdAt)}
+                  <time dateTime={link.createdAt} title={formatTime(link.createdAt)}>
+                    {formatAgo(link.createdAt)}
+                  </time>
                 </td>
                 <td className="row-actions">
                   <span className="row-buttons">
