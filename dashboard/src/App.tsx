@@ -22,6 +22,7 @@ const Funnels = view(() => import('./views/Funnels'), 'Funnels');
 const Retention = view(() => import('./views/Retention'), 'Retention');
 const Visitors = view(() => import('./views/Visitors'), 'Visitors');
 const Person = view(() => import('./views/Person'), 'Person');
+const PossibleMatches = view(() => import('./views/PossibleMatches'), 'PossibleMatches');
 const Companies = view(() => import('./views/Companies'), 'Companies');
 const Company = view(() => import('./views/Company'), 'Company');
 const Sites = view(() => import('./views/Sites'), 'Sites');
@@ -64,6 +65,7 @@ const router = createBrowserRouter([
               { path: 'retention', element: <Retention /> },
               { path: 'visitors', element: <Visitors /> },
               { path: 'visitors/:personId', element: <Person /> },
+              { path: 'possible-matches', element: <PossibleMatches /> },
               { path: 'companies', element: <Companies /> },
               { path: 'companies/:companyId', element: <Company /> },
               { path: 'sites', element: <Sites /> },

@@ -43,7 +43,8 @@ interface ReviewDependencies {
  * any observation would: the merge (audited with rule `manual_review`) obeys the per-type limits and
  * the identified-person and shared-device rules, and a merge they refuse is a `ConflictError` that
  * changes nothing (two persons with different user ids stay two). Rejecting closes the link: the pair
- * is not proposed again, whatever signal would propose it.
+ * is not listed again, whatever signal would propose it, nor after either person is merged into
+ * another (`listSoftLinks` compares the persons as they are now).
  *
  * @example
  * await reviewSoftLink({ sql }, { organizationId, linkId: 42, decision: 'accept' });

@@ -137,24 +137,43 @@ export interface SoftLinkView {
   readonly createdAt: string;
 }
 
+export interface SoftLinkQuery {
+  readonly organizationId: string;
+  readonly siteId?: string;
+  readonly status?: 'open' | 'accepted' | 'rejected';
+  /** Only links of this person (or of a person merged into them), as they are now. */
+  readonly personId?: string;
+  /** @default 100, at most 1,000 */
+  readonly limit?: number;
+  /** @default 0 */
+  readonly offset?: number;
+}
+
 /**
  * Soft links waiting for review (or with another status), best first, between persons that are still
- * distinct and not erased; an open link of a pair rejected before is left out. Reviewed with
- * `reviewSoftLink`.
+ * distinct and not erased; an open link whose persons are now those of a rejected link is left out,
+ * whatever merges happened since the rejection. Reviewed with `reviewSoftLink`.
  *
  * @example
- * const { links } = await listSoftLinks(sql, { organizationId, siteId });
+ * const { links, hasMore } = await listSoftLinks(sql, { organizationId, siteId, personId, limit: 25 });
  */
 export async function listSoftLinks(
   sql: Sql,
-  query: {
-    readonly organizationId: string;
-    readonly siteId?: string;
-    readonly status?: 'open' | 'accepted' | 'rejected';
-    readonly limit?: number;
-  },
-): Promise<{ links: SoftLinkView[] }> {
+  query: SoftLinkQuery,
+): Promise<{ links: SoftLinkView[]; hasMore: boolean }> {
+  const limit = Math.min(query.limit ?? 100, 1_000);
+  const offset = query.offset ?? 0;
   const rows = await withOrganization(sql, query.organizationId, async (trx) => {
+    // A person's links are found by the ids they were stored under: the person's own and those of
+    // everyone merged into them (one hop: a merged person always points at the current one).
+    const ofPerson =
+      query.personId === undefined
+        ? raw``
+        : raw`and l.id in (
+            with current as (select coalesce(merged_into, id) as id from persons where id = ${query.personId}::uuid),
+              aliases as (select id from current union select p.id from persons p join current c on p.merged_into = c.id)
+            select s.id from soft_links s where s.person_a in (select id from aliases)
+            union select s.id from soft_links s where s.person_b in (select id from aliases))`;
     const { rows } = await raw<{
       id: number;
       site_id: string;
@@ -166,23 +185,32 @@ export async function listSoftLinks(
       status: 'open' | 'accepted' | 'rejected';
       created_at: Date;
     }>`
-      select l.id, l.site_id, coalesce(a.merged_into, a.id) as person_a, coalesce(b.merged_into, b.id) as person_b,
+      select l.id, l.site_id, least(l.current_a, l.current_b) as person_a, greatest(l.current_a, l.current_b) as person_b,
         l.rule, l.score, l.evidence, l.status, l.created_at
-      from soft_links l join persons a on a.id = l.person_a join persons b on b.id = l.person_b
-      where l.status = ${query.status ?? 'open'}::text
-        and (${query.siteId ?? null}::uuid is null or l.site_id = ${query.siteId ?? null}::uuid)
-        and a.erased_at is null and b.erased_at is null
-        and coalesce(a.merged_into, a.id) <> coalesce(b.merged_into, b.id)
-        -- A pair a reviewer rejected is not proposed again, by this signal or another.
-        and (l.status <> 'open' or not exists (select 1 from soft_links r where r.site_id = l.site_id
-          and r.person_a = l.person_a and r.person_b = l.person_b and r.status = 'rejected'))
-      order by l.score desc, l.created_at
-      limit ${Math.min(query.limit ?? 100, 1_000)}`.execute(trx);
+      from (
+        select l.*, coalesce(a.merged_into, a.id) as current_a, coalesce(b.merged_into, b.id) as current_b
+        from soft_links l join persons a on a.id = l.person_a join persons b on b.id = l.person_b
+        where l.status = ${query.status ?? 'open'}::text
+          and (${query.siteId ?? null}::uuid is null or l.site_id = ${query.siteId ?? null}::uuid)
+          and a.erased_at is null and b.erased_at is null
+          ${ofPerson}
+      ) l
+      where l.current_a <> l.current_b
+        -- A pair a reviewer rejected is not proposed again, by this signal or another, even when the
+        -- persons it joined were merged into others since: the pair is compared as the persons are now.
+        and (l.status <> 'open' or not exists (
+          select 1 from soft_links r join persons ra on ra.id = r.person_a join persons rb on rb.id = r.person_b
+          where r.site_id = l.site_id and r.status = 'rejected'
+            and least(coalesce(ra.merged_into, ra.id), coalesce(rb.merged_into, rb.id)) = least(l.current_a, l.current_b)
+            and greatest(coalesce(ra.merged_into, ra.id), coalesce(rb.merged_into, rb.id))
+              = greatest(l.current_a, l.current_b)))
+      order by l.score desc, l.created_at, l.id
+      limit ${limit + 1} offset ${offset}`.execute(trx);
     return rows;
   });
   return {
-    links: rows.map((r) => ({
-      id: r.id,
+    links: rows.slice(0, limit).map((r) => ({
+      id: Number(r.id),
       siteId: r.site_id,
       personA: r.person_a,
       personB: r.person_b,
@@ -192,5 +220,6 @@ export async function listSoftLinks(
       status: r.status,
       createdAt: new Date(r.created_at).toISOString(),
     })),
+    hasMore: rows.length > limit,
   };
 }

@@ -85,6 +85,81 @@ describe('soft link review', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it("lists a person's soft links with both persons as the visitors list shows them", async () => {
+    // Prepare
+    const a = await observe([
+      { type: 'anonymous_id', value: 'api-sl-kj' },
+      { type: 'email', value: 'katherine.j@gmail.com' },
+    ]);
+    const b = await observe([
+      { type: 'user_id', value: 'u-katherine' },
+      { type: 'email', value: 'katherinej+work@gmail.com' },
+    ]);
+
+    // Act
+    const answer = await api.call(`/api/sites/${api.siteId}/soft-links`, {
+      query: { personId: a },
+      as: api.members.analyst,
+    });
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ limit: 25, offset: 0, hasMore: false });
+    expect(answer.body.links).toEqual([
+      expect.objectContaining({ personA: [a, b].sort()[0], personB: [a, b].sort()[1], rule: 'email_variant' }),
+    ]);
+    expect(answer.body.persons[a]).toMatchObject({ id: a, displayName: 'katherine.j@gmail.com', userId: null });
+    expect(answer.body.persons[b]).toMatchObject({
+      id: b,
+      displayName: 'katherinej+work@gmail.com',
+      userId: 'u-katherine',
+      sessions: 0,
+    });
+  });
+
+  it('pages through the open soft links, each page naming only its own persons', async () => {
+    // Prepare
+    await observe([{ type: 'email', value: 'hedy.l@gmail.com' }]);
+    await observe([{ type: 'email', value: 'hedyl@gmail.com' }]);
+    const all = (await api.call(`/api/sites/${api.siteId}/soft-links`, { as: api.members.analyst })).body;
+    const page = (offset: number) =>
+      api.call(`/api/sites/${api.siteId}/soft-links`, {
+        query: { limit: '1', offset: String(offset) },
+        as: api.members.analyst,
+      });
+
+    // Act
+    const first = await page(0);
+    const second = await page(1);
+    const last = await page(all.links.length - 1);
+
+    // Assess
+    expect(all.links.length).toBeGreaterThanOrEqual(2);
+    expect([first.body.links[0].id, second.body.links[0].id]).toEqual(
+      all.links.slice(0, 2).map((l: { id: number }) => l.id),
+    );
+    expect([first.body.hasMore, last.body.hasMore]).toEqual([true, false]);
+    expect(Object.keys(first.body.persons).sort()).toEqual(
+      [first.body.links[0].personA, first.body.links[0].personB].sort(),
+    );
+  });
+
+  it('answers 400 naming the field for a person id that is not one, or a page too large', async () => {
+    // Act
+    const badPerson = await api.call(`/api/sites/${api.siteId}/soft-links`, {
+      query: { personId: 'someone' },
+      as: api.members.analyst,
+    });
+    const tooMany = await api.call(`/api/sites/${api.siteId}/soft-links`, {
+      query: { limit: '101' },
+      as: api.members.analyst,
+    });
+
+    // Assess
+    expect([badPerson.status, badPerson.body.error.field]).toEqual([400, 'personId']);
+    expect([tooMany.status, tooMany.body.error.field]).toEqual([400, 'limit']);
+  });
+
   it('rejects a link for good, and refuses a viewer or a decision it does not know', async () => {
     // Prepare
     const link = (await openLinks())[0];

@@ -108,6 +108,14 @@ const VIEWS: readonly ViewCase[] = [
     empty: { text: 'No identified visitors yet', state: 'empty' },
     table: true,
   },
+  {
+    name: 'possible-matches',
+    path: '/possible-matches',
+    needsSite: true,
+    empty: { text: 'No possible matches to review', state: 'empty' },
+    // The two visitors below come from one browser and network within minutes: a soft link.
+    table: true,
+  },
   { name: 'person', path: `/visitors/${UNKNOWN}`, needsSite: false, empty: { text: 'Not found', state: 'error' } },
   {
     name: 'companies',

@@ -242,6 +242,100 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     ).rejects.toThrow(ConflictError);
   });
 
+  it('keeps a rejected pair rejected after one of its persons is merged into another', async () => {
+    // Prepare: a signed-in person seen first; then two anonymous tabs on one network and browser,
+    // proposed as a pair and rejected
+    const tenant = await createTenant(sql);
+    const net = { ip: '198.51.100.88', userAgent: 'Mozilla/5.0 (X11)' };
+    const t0 = Date.UTC(2026, 10, 9, 9);
+    const known = await resolver.resolve(
+      observationOf(tenant, [identifier('user_id:merge-into-1'), identifier('anonymous_id:mi-laptop')], {
+        observedAt: t0,
+      }),
+    );
+    const tab1 = await resolver.resolve(
+      observationOf(tenant, [identifier('anonymous_id:mi-tab-1')], { ...net, observedAt: t0 + 60_000 }),
+    );
+    const tab2 = await resolver.resolve(
+      observationOf(tenant, [identifier('anonymous_id:mi-tab-2')], { ...net, observedAt: t0 + 120_000 }),
+    );
+    const [proposed] = (await listSoftLinks(sql, tenant)).links;
+    await reviewSoftLink(
+      { sql },
+      { organizationId: tenant.organizationId, linkId: proposed?.id as number, decision: 'reject' },
+    );
+
+    // Act: the first tab's visitor signs in (merging that tab into the person seen first) on the same
+    // network and browser, which proposes the person and the second tab anew
+    const signedIn = await resolver.resolve(
+      observationOf(tenant, [identifier('anonymous_id:mi-tab-1'), identifier('user_id:merge-into-1')], {
+        ...net,
+        observedAt: t0 + 180_000,
+      }),
+    );
+
+    // Assess
+    expect(signedIn.personId).toBe(known.personId);
+    const stored = await sql.db
+      .selectFrom('soft_links')
+      .select(['person_a', 'person_b', 'status'])
+      .where('site_id', '=', tenant.siteId)
+      .orderBy('id')
+      .execute();
+    const pair = (x?: string, y?: string) => [x, y].sort();
+    expect(stored.map((l) => ({ persons: [l.person_a, l.person_b], status: l.status }))).toEqual([
+      { persons: pair(tab1.personId, tab2.personId), status: 'rejected' },
+      { persons: pair(known.personId, tab2.personId), status: 'open' },
+    ]);
+    expect((await listSoftLinks(sql, tenant)).links).toEqual([]);
+  });
+
+  it("lists a person's soft links, those stored under a person merged into them too, a page at a time", async () => {
+    // Prepare: two tabs proposed as a pair; the first then signs in as a known person (merged into
+    // them) on the same network, proposing that person and the second tab; an unrelated e-mail pair
+    const tenant = await createTenant(sql);
+    const net = { ip: '198.51.100.99', userAgent: 'Mozilla/5.0 (X11)' };
+    const t0 = Date.UTC(2026, 10, 10, 9);
+    const known = await resolver.resolve(
+      observationOf(tenant, [identifier('user_id:by-person-1'), identifier('anonymous_id:bp-laptop')], {
+        observedAt: t0,
+      }),
+    );
+    const tab1 = await resolver.resolve(
+      observationOf(tenant, [identifier('anonymous_id:bp-tab-1')], { ...net, observedAt: t0 + 60_000 }),
+    );
+    const tab2 = await resolver.resolve(
+      observationOf(tenant, [identifier('anonymous_id:bp-tab-2')], { ...net, observedAt: t0 + 120_000 }),
+    );
+    await resolver.resolve(
+      observationOf(tenant, [identifier('anonymous_id:bp-tab-1'), identifier('user_id:by-person-1')], {
+        ...net,
+        observedAt: t0 + 180_000,
+      }),
+    );
+    const other = await proposeInboxPair(tenant, 'email:barbara.l@gmail.com', 'email:barbaral@gmail.com');
+    const ofPerson = (personId: string, page: { limit?: number; offset?: number } = {}) =>
+      listSoftLinks(sql, { ...tenant, personId, ...page });
+
+    // Act
+    const byKnown = await ofPerson(known.personId as string);
+    const byMergedId = await ofPerson(tab1.personId as string);
+    const bySecondTab = await ofPerson(tab2.personId as string);
+    const byInbox = await ofPerson(other.a);
+    const firstPage = await ofPerson(known.personId as string, { limit: 1 });
+    const secondPage = await ofPerson(known.personId as string, { limit: 1, offset: 1 });
+
+    // Assess
+    const pair = [known.personId, tab2.personId].sort();
+    expect(byKnown.links.map((l) => [l.personA, l.personB])).toEqual([pair, pair]);
+    expect(byKnown.hasMore).toBe(false);
+    expect(byMergedId.links.map((l) => l.id)).toEqual(byKnown.links.map((l) => l.id));
+    expect(bySecondTab.links.map((l) => l.id)).toEqual(byKnown.links.map((l) => l.id));
+    expect(byInbox.links.map((l) => l.id)).toEqual([other.link]);
+    expect([firstPage.hasMore, secondPage.hasMore]).toEqual([true, false]);
+    expect([...firstPage.links, ...secondPage.links].map((l) => l.id)).toEqual(byKnown.links.map((l) => l.id));
+  });
+
   it("finds no soft link of another organization's", async () => {
     // Prepare
     const tenant = await createTenant(sql);

@@ -170,6 +170,37 @@ export interface PersonDetail {
   }[];
 }
 
+/** A soft link: two persons weak signals say may be one, waiting for a reviewer. */
+export interface SoftLink {
+  readonly id: number;
+  readonly siteId: string;
+  /** The two persons as they are now (after merges). */
+  readonly personA: string;
+  readonly personB: string;
+  /** The signal that proposed it: `email_variant` or `ip_user_agent`. */
+  readonly rule: string;
+  readonly score: number;
+  readonly evidence: Readonly<Record<string, unknown>>;
+  readonly status: 'open' | 'accepted' | 'rejected';
+  readonly createdAt: string;
+}
+
+export interface SoftLinkPage {
+  readonly links: readonly SoftLink[];
+  /** The listed links' persons by id; one merged or erased since is absent. */
+  readonly persons: Readonly<Record<string, PersonSummary>>;
+  readonly limit: number;
+  readonly offset: number;
+  readonly hasMore: boolean;
+}
+
+export interface SoftLinkReview {
+  readonly id: number;
+  readonly status: 'accepted' | 'rejected';
+  /** The person both are now, when accepted. */
+  readonly personId?: string;
+}
+
 export interface CompanySummary {
   readonly id: string;
   readonly domain: string | null;

@@ -32,6 +32,7 @@ const SECTIONS: readonly { readonly title: string; readonly items: readonly NavI
     title: 'People',
     items: [
       { to: '/visitors', label: 'Visitors', role: 'analyst' },
+      { to: '/possible-matches', label: 'Possible matches', role: 'analyst' },
       { to: '/companies', label: 'Companies', role: 'analyst' },
     ],
   },

@@ -5,6 +5,7 @@ import { Card, PageTitle } from '../components/Card';
 import { RoleGate } from '../components/RoleGate';
 import { formatTime } from '../format';
 import { useApi } from '../hooks/useApi';
+import { SoftLinkQueue } from './SoftLinkQueue';
 
 function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
@@ -83,6 +84,18 @@ function PersonOf({ personId }: { personId: string }) {
                 )}
               </Card>
             </div>
+            <Card title="Possible matches">
+              <SoftLinkQueue
+                siteId={person.siteId}
+                personId={person.id}
+                empty="No possible matches"
+                emptyHint="Persons that weak signals (one inbox spelled two ways, one network and browser) say may be this one."
+                onDecided={(review) => {
+                  // An accepted match changes this person: identities, merge history, sessions.
+                  if (review.status === 'accepted') state.reload();
+                }}
+              />
+            </Card>
             <Card title={`Sessions (${sessions.length})`}>
               {sessions.length === 0 ? (
                 <p className="muted">No sessions recorded.</p>

@@ -27,7 +27,11 @@ export const companyListQuery = z
 export const softLinkListQuery = z
   .object({
     status: z.enum(['open', 'accepted', 'rejected']).default('open').describe('open ones wait for review'),
-    limit: z.coerce.number().int().min(1).max(1_000).default(100),
+    personId: z
+      .uuid()
+      .optional()
+      .describe("only this person's links (a merged person's id stands for the person it was merged into)"),
+    ...pageShape,
   })
   .strict();
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { reviewSoftLink } from '../../identity/soft-link-review';
-import { listSoftLinks } from '../../identity/soft-links';
 import type { ApiDeps } from '../api-deps';
 import { type ApiRoute, defineRoute } from '../http/api-route';
 import { siteParams } from '../http/common-schemas';
@@ -9,6 +8,7 @@ import { listCompanies, loadCompany } from './company-list';
 import { personDetail } from './person-detail';
 import { companyListQuery, personListQuery, softLinkDecisionBody, softLinkListQuery } from './person-inputs';
 import { listPersons } from './person-list';
+import { softLinkPage, softLinkPageSchema, softLinkReviewSchema } from './soft-link-list';
 
 /** Visitors (identified persons) and companies: personal data, so analysts and up only. */
 export function personRoutes(deps: ApiDeps): ApiRoute[] {
@@ -101,16 +101,22 @@ export function personRoutes(deps: ApiDeps): ApiRoute[] {
       tag: 'Visitors',
       summary: 'Soft links: pairs of persons that weak signals (same inbox, same network and browser) say may be one',
       params: siteParams,
+      description:
+        'A page of soft links, best score first, each between the two persons as they are now (after merges), ' +
+        'with those persons as the visitors list shows them in `persons`. An open link between the persons of ' +
+        'a rejected one is not listed.',
       query: softLinkListQuery,
-      response: { description: 'Soft links, best score first' },
+      response: { description: 'Soft links, best score first, and their persons', schema: softLinkPageSchema },
       async handle({ principal, params, query }) {
         await assertSiteAccess(deps.sql, principal, params.siteId);
         return {
-          body: await listSoftLinks(deps.sql, {
+          body: await softLinkPage(deps, {
             organizationId: principal.organizationId,
             siteId: params.siteId,
             status: query.status,
             limit: query.limit,
+            offset: query.offset,
+            ...(query.personId ? { personId: query.personId } : {}),
           }),
         };
       },
@@ -127,7 +133,10 @@ export function personRoutes(deps: ApiDeps): ApiRoute[] {
         'and the pair is not proposed again.',
       params: siteParams.extend({ linkId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
       body: softLinkDecisionBody,
-      response: { description: 'The link as decided, with the person both are when accepted' },
+      response: {
+        description: 'The link as decided, with the person both are when accepted',
+        schema: softLinkReviewSchema,
+      },
       async handle({ principal, params, body }) {
         await assertSiteAccess(deps.sql, principal, params.siteId);
         return {

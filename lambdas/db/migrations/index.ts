@@ -5,6 +5,7 @@ import * as postbacks from './0010-postbacks';
 import * as api from './0020-api';
 import * as identityLinkLookups from './0021-identity-link-lookups';
 import * as identityBatchLinkLookups from './0022-identity-batch-link-lookups';
+import * as softLinkPersons from './0023-soft-link-persons';
 
 /**
  * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0020-api': api,
   '0021-identity-link-lookups': identityLinkLookups,
   '0022-identity-batch-link-lookups': identityBatchLinkLookups,
+  '0023-soft-link-persons': softLinkPersons,
 };
