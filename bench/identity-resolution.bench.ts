@@ -7,13 +7,15 @@
  * `batch=1` resolves one observation per transaction (`resolve`). Ends with the merge accuracy of
  * each run, so a fast wrong answer cannot pass for a result.
  *
- *   npx tsx bench/identity-resolution.bench.ts [people=1000] [workers=4] [batch=500]
+ *   npx tsx bench/identity-resolution.bench.ts [people=1000] [workers=4] [batch=500] [runs=pglite,postgres,workers]
  *
  * The PostgreSQL server is `DATABASE_URL` if set, else a throwaway one from Debian's `postgresql`.
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { createLocalKeyWrapper } from '../lambdas/adapters/local/local-key-wrapper';
 import { createPGliteSql, createPostgresSql } from '../lambdas/adapters/sql/create-sql';
@@ -28,10 +30,16 @@ import { mergeAccuracy, resolvedPartition } from '../test/identity/support/resol
 import { generateVisitors, shuffled } from '../test/identity/support/synthetic-visitors';
 import { findPostgresBinDir, startPostgresServer, stopPostgresServer } from '../test/support/postgres-server';
 import { makeTempDir } from '../test/support/temp-dir';
+import type { BatchReport, WorkerInput } from './identity-resolution-worker';
 
 const people = Number(process.argv[2] ?? 1_000);
 const workers = Number(process.argv[3] ?? 4);
 const batchSize = Number(process.argv[4] ?? 500);
+/**
+ * Which runs: any of `pglite`, `postgres` (1 worker, in order), `workers` (N workers sharing this
+ * process's one thread, shuffled), `threads` (N workers in threads of their own, shuffled).
+ */
+const only = new Set((process.argv[5] ?? 'pglite,postgres,workers').split(','));
 
 interface Run {
   readonly label: string;
@@ -43,12 +51,38 @@ interface Run {
   readonly deterministicRecall: number;
   readonly recall: number;
   readonly failed: number;
+  /** CPU seconds of this Node process (for PGlite, the database too) and of the PostgreSQL server's processes. */
+  readonly nodeCpu: number;
+  readonly serverCpu: number | undefined;
+}
+
+/** User + system CPU seconds of every `postgres` process on the machine (Linux `/proc`), or undefined elsewhere. */
+function postgresCpuSeconds(): number | undefined {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+      const fields = stat.slice(close + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    }
+  } catch {
+    return undefined;
+  }
+  return ticks / 100; // USER_HZ
 }
 
 async function run(
   label: string,
   sql: Sql,
-  pools: readonly Sql[],
+  pools: readonly Sql[] | { readonly threads: number; readonly worker: WorkerInput },
   wrapper: DataKeyWrapper,
   order: 'in order' | 'shuffled',
 ): Promise<Run> {
@@ -65,25 +99,41 @@ async function run(
     if (resolution.restitched) restitched++;
     retries += resolution.attempts - 1;
   };
+  const threads = 'threads' in pools ? await startThreads(pools.threads, pools.worker) : [];
+  const serverCpuBefore = sql.engine === 'pglite' ? undefined : postgresCpuSeconds();
+  const nodeCpuBefore = process.cpuUsage();
   const started = performance.now();
-  await Promise.all(
-    pools.map(async (pool) => {
-      const resolver = createResolver({ sql: pool, keyring: createOrganizationKeyring(pool, wrapper) });
-      while (next < input.length) {
-        const batch = input.slice(next, next + batchSize);
-        next += batch.length;
-        if (batchSize === 1) {
-          count(await resolver.resolve(batch[0] as IdentityObservation));
-          continue;
-        }
-        for (const outcome of await resolver.resolveBatch(batch)) {
-          if (outcome.ok) count(outcome.resolution);
-          else failed++;
-        }
+  const inThreads = threads.map(async (thread) => {
+    for (;;) {
+      const batch = next < input.length ? input.slice(next, next + batchSize) : null;
+      next += batch?.length ?? 0;
+      if (batch === null) return;
+      const report = await thread.resolve(batch);
+      restitched += report.restitched;
+      retries += report.retries;
+      failed += report.failed;
+    }
+  });
+  const inThisThread = ('threads' in pools ? [] : pools).map(async (pool) => {
+    const resolver = createResolver({ sql: pool, keyring: createOrganizationKeyring(pool, wrapper) });
+    while (next < input.length) {
+      const batch = input.slice(next, next + batchSize);
+      next += batch.length;
+      if (batchSize === 1) {
+        count(await resolver.resolve(batch[0] as IdentityObservation));
+        continue;
       }
-    }),
-  );
+      for (const outcome of await resolver.resolveBatch(batch)) {
+        if (outcome.ok) count(outcome.resolution);
+        else failed++;
+      }
+    }
+  });
+  await Promise.all([...inThreads, ...inThisThread]);
   const seconds = (performance.now() - started) / 1_000;
+  const nodeCpuUsed = process.cpuUsage(nodeCpuBefore);
+  const serverCpuAfter = serverCpuBefore === undefined ? undefined : postgresCpuSeconds();
+  await Promise.all(threads.map((thread) => thread.stop())); // after: their backends' CPU leaves with them
   const keyring = createOrganizationKeyring(sql, wrapper);
   const accuracy = mergeAccuracy(
     await resolvedPartition(sql, keyring, tenantIds, dataset.truth.keys()),
@@ -100,7 +150,46 @@ async function run(
     deterministicRecall: accuracy.deterministicRecall,
     recall: accuracy.recall,
     failed,
+    nodeCpu: (nodeCpuUsed.user + nodeCpuUsed.system) / 1e6,
+    serverCpu:
+      serverCpuBefore === undefined || serverCpuAfter === undefined ? undefined : serverCpuAfter - serverCpuBefore,
   };
+}
+
+interface ResolverThread {
+  resolve(batch: readonly IdentityObservation[]): Promise<BatchReport>;
+  stop(): Promise<void>;
+}
+
+/** `count` resolver threads (`identity-resolution-worker.ts`), each ready (connected, modules loaded). */
+async function startThreads(count: number, input: WorkerInput): Promise<ResolverThread[]> {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      // A TypeScript worker: tsx's require hook registered first, as `npx tsx` does for this thread.
+      const worker = new Worker(
+        `require('tsx/cjs/api').register(); require(${JSON.stringify(join(__dirname, 'identity-resolution-worker.ts'))});`,
+        { eval: true, workerData: input },
+      );
+      const nextMessage = () =>
+        new Promise<BatchReport | null>((resolve, reject) => {
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        });
+      await nextMessage();
+      return {
+        resolve: (batch) => {
+          const report = nextMessage();
+          worker.postMessage({ batch });
+          return report as Promise<BatchReport>;
+        },
+        stop: () =>
+          new Promise<void>((resolve) => {
+            worker.once('exit', () => resolve());
+            worker.postMessage({ batch: null });
+          }),
+      } satisfies ResolverThread;
+    }),
+  );
 }
 
 async function freshDatabase(serverUrl: string): Promise<string> {
@@ -119,9 +208,11 @@ async function main() {
   const wrapper = createLocalKeyWrapper({ path: join(keys.dir, 'master.key') });
   const runs: Run[] = [];
 
-  const pglite = await createPGliteSql();
-  runs.push(await run('PGlite, 1 connection', pglite, [pglite], wrapper, 'in order'));
-  await pglite.close();
+  if (only.has('pglite')) {
+    const pglite = await createPGliteSql();
+    runs.push(await run('PGlite, 1 connection', pglite, [pglite], wrapper, 'in order'));
+    await pglite.close();
+  }
 
   const binDir = process.env.DATABASE_URL ? undefined : findPostgresBinDir();
   const server = binDir ? await startPostgresServer(binDir) : undefined;
@@ -130,16 +221,22 @@ async function main() {
     if (!serverUrl) {
       console.warn('no PostgreSQL server (set DATABASE_URL or apt-get install postgresql): PGlite only');
     } else {
-      for (const [count, order] of [
-        [1, 'in order'],
-        [workers, 'shuffled'],
-      ] as const) {
+      const serverRuns: [number, 'in order' | 'shuffled', boolean][] = [
+        ...(only.has('postgres') ? [[1, 'in order', false] as const] : []),
+        ...(only.has('workers') ? [[workers, 'shuffled', false] as const] : []),
+        ...(only.has('threads') ? [[workers, 'shuffled', true] as const] : []),
+      ] as [number, 'in order' | 'shuffled', boolean][];
+      for (const [count, order, inThreads] of serverRuns) {
         const url = await freshDatabase(serverUrl);
         const sql = createPostgresSql({ connectionString: url, maxConnections: 2 });
-        const pools = Array.from({ length: count }, () =>
-          createPostgresSql({ connectionString: url, maxConnections: 1 }),
-        );
-        runs.push(await run(`PostgreSQL, ${count} worker${count > 1 ? 's' : ''}`, sql, pools, wrapper, order));
+        const pools = inThreads
+          ? []
+          : Array.from({ length: count }, () => createPostgresSql({ connectionString: url, maxConnections: 1 }));
+        const label = `PostgreSQL, ${count} worker${count > 1 ? 's' : ''}${inThreads ? ' in threads' : ''}`;
+        const resolvers = inThreads
+          ? { threads: count, worker: { url, masterKeyPath: join(keys.dir, 'master.key') } }
+          : pools;
+        runs.push(await run(label, sql, resolvers, wrapper, order));
         for (const pool of pools) await pool.close();
         await sql.close();
       }
@@ -161,6 +258,7 @@ async function main() {
       observations: r.observations,
       'obs/s': Math.round(r.observations / r.seconds),
       'ms/obs': ((r.seconds * 1_000) / r.observations).toFixed(2),
+      'CPU s (node + server)': `${r.nodeCpu.toFixed(2)} + ${r.serverCpu === undefined ? '-' : r.serverCpu.toFixed(2)}`,
       'new or earlier links': `${((100 * r.restitched) / r.observations).toFixed(0)}%`,
       retries: r.retries,
       failed: r.failed,
