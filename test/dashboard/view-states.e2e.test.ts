@@ -569,6 +569,8 @@ sightline('identify', '${visitor.userId}', { email: '${visitor.email}', name: '$
       const filter = await page.waitForSelector('::-p-xpath(//a[contains(., "Filter Visitors by it")])');
       await filter?.click();
       await page.waitForSelector('table[aria-label=Persons]');
+      // The table is drawn before its rows arrive: wait for the filtered person, not just the table.
+      await waitForText(page, VISITORS[1].email);
 
       // Assess
       expect(new URL(page.url()).pathname).toBe('/visitors');
