@@ -2,10 +2,10 @@
  * API latency over a local lake of 1,000,000 events: writes the events (one site, 30 days, about
  * 150,000 visitors in sessions of 1–8 events) with the real Parquet lake sink, in time-ordered
  * batches of 10,000 as a buffering delivery stream would, plus 1,000 identified persons through the
- * identity resolver; rolls the finished days' sessions up into `session_days` as the daily
- * `maintain` job does (every day but the last two: the last plays today, the one before it
- * yesterday, whose rows were judged on part of today's events; both are sessionized from events on
- * each call); then calls every report and list route of the API handler as a signed-in owner, a
+ * identity resolver; rolls the finished days up into `session_days` and `visitor_days` as the
+ * daily `maintain` job does (every day but the last two: the last plays today, the one before it
+ * yesterday, whose session rows were judged on part of today's events; both are sessionized from
+ * events on each call, and today's visitors counted from events); then calls every report and list route of the API handler as a signed-in owner, a
  * cold call and `RUNS` warm ones each, and prints p50 / p95 / max per route. The target is
  * p95 < 300 ms.
  *
@@ -36,6 +36,7 @@ import { createResolver } from '../lambdas/identity/resolver';
 import { LOCAL_DATABASE } from '../lambdas/lake/named-queries';
 import { rollUpSessionDays } from '../lambdas/lake/session-days';
 import { eventsTable } from '../lambdas/lake/tables';
+import { rollUpVisitorDays } from '../lambdas/lake/visitor-days';
 
 const COUNT = Number(process.argv[2] ?? 1_000_000);
 const DAYS = 30;
@@ -287,13 +288,15 @@ async function callRoutes(dir: string, siteId: string): Promise<void> {
   const resolveMs = performance.now() - resolveStarted;
   const analytics = await createDuckDbAnalytics({ lakeDir: join(dir, 'lake') });
   const rollupStarted = performance.now();
-  const rolled = await rollUpSessionDays(
-    { analytics, database: LOCAL_DATABASE, lake: createLocalObjectStore({ root: join(dir, 'lake') }) },
-    siteId,
-    YESTERDAY,
-  );
+  const rollup = { analytics, database: LOCAL_DATABASE, lake: createLocalObjectStore({ root: join(dir, 'lake') }) };
+  const rolled = await rollUpSessionDays(rollup, siteId, YESTERDAY);
   console.log(
     `session rollup: ${rolled.length} days before ${YESTERDAY}, ${rolled.reduce((n, d) => n + d.fragments, 0).toLocaleString('en')} rows, in ${((performance.now() - rollupStarted) / 1000).toFixed(1)} s (the daily job's work; ${YESTERDAY} and ${TO} stay live)`,
+  );
+  const visitorRollupStarted = performance.now();
+  const visitorDays = await rollUpVisitorDays(rollup, siteId, TO);
+  console.log(
+    `visitor rollup: ${visitorDays.length} days before ${TO}, ${visitorDays.reduce((n, d) => n + d.rows, 0).toLocaleString('en')} rows, in ${((performance.now() - visitorRollupStarted) / 1000).toFixed(1)} s (${TO} stays live)`,
   );
   const keyValue = createLocalKeyValue({ path: join(dir, 'kv.log') });
   // Answers are not reused between calls (reportCacheMs 0), so every call below runs its queries;

@@ -1,3 +1,5 @@
+import { dayAfter } from './day-counts';
+
 /**
  * Session fragments: one row per session per UTC day, the rows of the `session_days` lake table.
  * Sessions are the named queries' ("sessionize" in `athena/queries/*.sql`): a session is its
@@ -163,77 +165,6 @@ GROUP BY dt, visitor, session_number`;
 /** The `?` values of `sessionFragmentsSql`. */
 export function fragmentParams(siteId: string, days: readonly string[]): string[] {
   return [siteId, ...days, siteId, ...days];
-}
-
-/**
- * Per day: the events (bots included) in `events`, and what the `session_days` rows were rolled up
- * from (`kind` = `rolled`: low and high of `day_events`, `previous_day_events`, `next_day_events`).
- * Counting a day's events reads no column, only the files' row counts. Six `?`: site id, first and
- * last day for `events`, then for `session_days`.
- */
-export const DAY_COUNTS_SQL = `SELECT 'events' AS kind, dt,
-  count(*) AS day_low, count(*) AS day_high,
-  CAST(NULL AS bigint) AS previous_low, CAST(NULL AS bigint) AS previous_high,
-  CAST(NULL AS bigint) AS next_low, CAST(NULL AS bigint) AS next_high
-FROM {{database}}.events
-WHERE site_id = ?
-  AND dt BETWEEN ? AND ?
-GROUP BY dt
-UNION ALL
-SELECT 'rolled' AS kind, dt,
-  min(day_events), max(day_events),
-  min(previous_day_events), max(previous_day_events),
-  min(next_day_events), max(next_day_events)
-FROM {{database}}.session_days
-WHERE site_id = ?
-  AND dt BETWEEN ? AND ?
-GROUP BY dt`;
-
-/** The UTC day `offset` days from `day` (both `YYYY-MM-DD`). */
-export function dayAfter(day: string, offset = 1): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** The counts of `DAY_COUNTS_SQL`, by day. */
-export interface DayCounts {
-  /** Events per day; a day missing has none. */
-  readonly events: ReadonlyMap<string, number>;
-  /** Days with `session_days` rows and what they were rolled up from. */
-  readonly rolled: ReadonlyMap<string, { readonly day: Range; readonly previous: Range; readonly next: Range }>;
-}
-
-type Range = readonly [number | null, number | null];
-
-/** Reads `DAY_COUNTS_SQL` rows. */
-export function dayCounts(rows: readonly Readonly<Record<string, unknown>>[]): DayCounts {
-  const events = new Map<string, number>();
-  const rolled = new Map<string, { day: Range; previous: Range; next: Range }>();
-  const n = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-  for (const row of rows) {
-    const day = String(row.dt);
-    if (row.kind === 'events') events.set(day, Number(row.day_low));
-    else
-      rolled.set(day, {
-        day: [n(row.day_low), n(row.day_high)],
-        previous: [n(row.previous_low), n(row.previous_high)],
-        next: [n(row.next_low), n(row.next_high)],
-      });
-  }
-  return { events, rolled };
-}
-
-/**
- * Whether a day's `session_days` rows may be used: rolled up from as many events as the day, the
- * day before and the day after have now (a late event on a neighbour may join a session to it).
- */
-export function isUpToDate(counts: DayCounts, day: string): boolean {
-  const rolled = counts.rolled.get(day);
-  if (rolled === undefined) return false;
-  const matches = ([low, high]: Range, now: string) => {
-    const events = counts.events.get(now) ?? 0;
-    return low === events && high === events;
-  };
-  return matches(rolled.day, day) && matches(rolled.previous, dayAfter(day, -1)) && matches(rolled.next, dayAfter(day));
 }
 
 /**

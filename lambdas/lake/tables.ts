@@ -123,8 +123,8 @@ export const failedEventsTable: LakeTable = {
  * neighbours: a late event makes the day be sessionized from `events` again until the job rolls it
  * up anew.
  */
-export const sessionDaysTable: LakeTable = {
-  name: 'session_days',
+export const sessionDaysTable = {
+  name: 'session_days' as const,
   prefix: 'session_days/',
   partitions: [
     c('site_id', 'string', 'site the sessions belong to'),
@@ -169,10 +169,38 @@ export const sessionDaysTable: LakeTable = {
     c('previous_day_events', 'bigint', 'events of the day before when rolled up (spans_days was judged on them)'),
     c('next_day_events', 'bigint', 'events of the day after when rolled up (spans_days was judged on them)'),
   ],
-};
+} satisfies LakeTable;
+
+/**
+ * One row per visitor per UTC day (bots left out): their page views and conversions that day,
+ * rolled up from `events` by the daily job (`lambdas/lake/visitor-days.ts`) for days before today,
+ * so Overview and its trend count distinct visitors over visitor-days instead of every event. A
+ * day's rows are only used while `day_events` still equals the day's number of events.
+ */
+export const visitorDaysTable = {
+  name: 'visitor_days' as const,
+  prefix: 'visitor_days/',
+  partitions: [
+    c('site_id', 'string', 'site the visitors belong to'),
+    c('dt', 'string', 'UTC day of the events rolled up, YYYY-MM-DD'),
+  ],
+  columns: [
+    c('visitor', 'string', 'anonymous_id, else ip and user agent; null for events with neither'),
+    c('pageviews', 'bigint', 'page and screen events of the visitor that day'),
+    c('conversions', 'bigint', 'conversion events of the visitor that day'),
+    c(
+      'day_events',
+      'bigint',
+      'events of the day (bots included) when rolled up: the rows are stale once the day has another number',
+    ),
+  ],
+} satisfies LakeTable;
 
 /** Tables the enricher's rows reach through the `LakeSink` (Firehose in AWS). */
 export const streamedLakeTables: readonly LakeTable[] = [eventsTable, failedEventsTable];
 
 /** Every lake table: Glue tables, DuckDB views and retention cover them all. */
-export const lakeTables: readonly LakeTable[] = [...streamedLakeTables, sessionDaysTable];
+export const lakeTables: readonly LakeTable[] = [...streamedLakeTables, sessionDaysTable, visitorDaysTable];
+
+/** The tables the daily job writes (`lambdas/lifecycle/daily-maintenance.ts`). */
+export const rollupLakeTables: readonly LakeTable[] = [sessionDaysTable, visitorDaysTable];

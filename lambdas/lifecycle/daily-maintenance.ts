@@ -1,5 +1,7 @@
 import { ensureEventPartitions } from '../identity/event-partitions';
+import type { RolledUpDay } from '../lake/day-rollup';
 import { type RolledDay, rollUpSessionDays } from '../lake/session-days';
+import { rollUpVisitorDays } from '../lake/visitor-days';
 import type { Analytics } from '../ports/analytics';
 import { enforceRetention, type RetentionDeps, type SiteRetention } from './enforce-retention';
 import type { ExpiredPartitions } from './lake-retention';
@@ -20,13 +22,15 @@ export interface DailyMaintenanceReport {
   readonly unattributedFailures: ExpiredPartitions;
   /** Days whose session rollup (`session_days`) was written, per site. */
   readonly sessionDays: readonly { readonly siteId: string; readonly days: readonly RolledDay[] }[];
+  /** Days whose visitor rollup (`visitor_days`) was written, per site. */
+  readonly visitorDays: readonly { readonly siteId: string; readonly days: readonly RolledUpDay[] }[];
 }
 
 /**
  * What runs once a day: slim-event partitions created months ahead, every site's retention,
  * failures that belong to no site (they have no retention setting of their own), then every
- * site's finished days rolled up into `session_days` (after retention, so no expired day is
- * rolled up again). The scheduler runs it in `npm start`, an EventBridge rule invokes the
+ * site's finished days rolled up into `session_days` and `visitor_days` (after retention, so no
+ * expired day is rolled up again). The scheduler runs it in `npm start`, an EventBridge rule invokes the
  * `maintain` Lambda in AWS, and `sightline maintain` runs it now.
  */
 export async function runDailyMaintenance(deps: DailyMaintenanceDeps, now: Date): Promise<DailyMaintenanceReport> {
@@ -35,14 +39,12 @@ export async function runDailyMaintenance(deps: DailyMaintenanceDeps, now: Date)
   const unattributedFailures = await expireUnattributedFailures(deps.lake, now);
   const today = now.toISOString().slice(0, 10);
   const sites = await deps.sql.db.selectFrom('sites').select('id').orderBy('id').execute();
+  const rollup = { analytics: deps.analytics, database: deps.analyticsDatabase, lake: deps.lake };
   const sessionDays = [];
+  const visitorDays = [];
   for (const site of sites) {
-    const days = await rollUpSessionDays(
-      { analytics: deps.analytics, database: deps.analyticsDatabase, lake: deps.lake },
-      site.id,
-      today,
-    );
-    sessionDays.push({ siteId: site.id, days });
+    sessionDays.push({ siteId: site.id, days: await rollUpSessionDays(rollup, site.id, today) });
+    visitorDays.push({ siteId: site.id, days: await rollUpVisitorDays(rollup, site.id, today) });
   }
-  return { partitions, retention, unattributedFailures, sessionDays };
+  return { partitions, retention, unattributedFailures, sessionDays, visitorDays };
 }

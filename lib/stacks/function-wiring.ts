@@ -4,7 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BUNDLED_ATTRIBUTION_DIR, BUNDLED_QUERIES_DIR } from '../../lambdas/api/api-env';
 import { eventSources, type LambdaName } from '../../lambdas/entries';
-import { lakeTables, sessionDaysTable } from '../../lambdas/lake/tables';
+import { lakeTables, rollupLakeTables } from '../../lambdas/lake/tables';
 import type { Alarms } from '../constructs/alarms';
 import type { Analytics } from '../constructs/analytics';
 import type { Auth } from '../constructs/auth';
@@ -160,7 +160,7 @@ export const functionSpecs: { readonly [K in LambdaName]: FunctionSpec } = {
       r.keyValue.bindReadWrite(fn); // first-delivery claims (idempotency)
       r.identityQueue.bindSender(fn);
     },
-  }, // Schema migrations after each deployment; partitions ahead, each site's retention and the session rollup once a day.
+  }, // Schema migrations after each deployment; partitions ahead, each site's retention and the session and visitor rollups once a day.
   maintain: {
     props: { memorySize: 512, timeout: Duration.minutes(15) },
     wire: (fn, r) => {
@@ -170,8 +170,11 @@ export const functionSpecs: { readonly [K in LambdaName]: FunctionSpec } = {
         fn,
         lakeTables.map((t) => t.prefix),
       );
-      r.analytics.bindQuerier(fn); // reads events to roll finished days' sessions up
-      r.lake.bindTableWriter(fn, [sessionDaysTable.prefix]);
+      r.analytics.bindQuerier(fn); // reads events to roll finished days' sessions and visitors up
+      r.lake.bindTableWriter(
+        fn,
+        rollupLakeTables.map((t) => t.prefix),
+      );
       invokeDaily(fn, { task: 'daily' });
     },
   },

@@ -1,6 +1,6 @@
 jest.mock('aws-cdk-lib/aws-lambda-nodejs', () => jest.requireActual('./support/nodejs-function-mock'));
 
-import { lakeTables, sessionDaysTable, streamedLakeTables } from '../../lambdas/lake/tables';
+import { lakeTables, sessionDaysTable, streamedLakeTables, visitorDaysTable } from '../../lambdas/lake/tables';
 import { deploy } from './support/deploy';
 import { logicalId, permissionsOf } from './support/iam';
 
@@ -97,13 +97,15 @@ describe('lake tables and their delivery', () => {
   });
 });
 
-describe('session rollup table', () => {
-  it('gives the session rollup a Glue table but no Firehose stream: the maintain job writes it', () => {
+describe('rollup tables', () => {
+  it('gives the session and visitor rollups Glue tables but no Firehose stream: the maintain job writes them', () => {
     const { stack, template } = deploy();
 
     const names = Object.values(template.findResources('AWS::Glue::Table')).map((t) => t.Properties.TableInput.Name);
-    expect(names).toContain(sessionDaysTable.name);
-    expect(stack.lakeDelivery.streams.has(sessionDaysTable.name)).toBe(false);
+    for (const table of [sessionDaysTable, visitorDaysTable]) {
+      expect(names).toContain(table.name);
+      expect(stack.lakeDelivery.streams.has(table.name)).toBe(false);
+    }
     expect([...stack.lakeDelivery.streams.keys()].sort()).toEqual(streamedLakeTables.map((t) => t.name).sort());
   });
 });

@@ -140,7 +140,7 @@ describe('least privilege', () => {
     });
   });
 
-  it("lets maintain delete lake objects under the tables' prefixes only, and write only the session rollup", () => {
+  it("lets maintain delete lake objects under the tables' prefixes only, and write only the daily rollups", () => {
     const { stack, template } = deploy();
     const maintain = permissionsOf(template, stack.functions.maintain.function);
     const deletes = maintain.statements.filter((s) => [s.Action].flat().includes('s3:DeleteObject'));
@@ -152,12 +152,13 @@ describe('least privilege', () => {
 
     expect(maintain.allows('s3:ListBucket', stack.lake.bucket)).toBe(true);
     expect(JSON.stringify(deletes.map((s) => s.Resource))).toMatch(
-      /\/events\/\*.*\/failed_events\/\*.*\/session_days\/\*/,
+      /\/events\/\*.*\/failed_events\/\*.*\/session_days\/\*.*\/visitor_days\/\*/,
     );
     expect(JSON.stringify(deletes.map((s) => s.Resource))).not.toMatch(/"\/\*"/);
     expect(lakePuts.length).toBeGreaterThan(0);
     expect(lakePuts.map((resource) => JSON.stringify(resource))).toEqual([
       expect.stringMatching(/"\/session_days\/\*"/),
+      expect.stringMatching(/"\/visitor_days\/\*"/),
     ]);
     for (const action of ['s3:DeleteBucket', 'sqs:SendMessage', 'firehose:PutRecordBatch']) {
       expect(maintain.allowsAnywhere(action)).toBe(false);

@@ -20,16 +20,8 @@
  * A session's landing values (channel, referrer, campaign, click id) are those of its first event;
  * ties on the same millisecond are broken arbitrarily here (by event id in the named queries).
  */
-import {
-  DAY_COUNTS_SQL,
-  dayAfter,
-  dayCounts,
-  type FragmentColumn,
-  isUpToDate,
-  sessionFragmentsSql,
-  VISITOR,
-  valueAt,
-} from '../../lake/session-days-sql';
+import { type DayCounts, dayAfter, dayCounts, dayCountsQuery, sessionDayIsUpToDate } from '../../lake/day-counts';
+import { type FragmentColumn, sessionFragmentsSql, VISITOR, valueAt } from '../../lake/session-days-sql';
 import { type DateRange, daysOf } from './date-range';
 import type { LakeReader } from './lake-reader';
 
@@ -53,17 +45,16 @@ export interface BoundSql {
  * await sessionDays(lake, siteId, { from: '2026-03-01', to: '2026-03-30' }); // { rolled: [28 days], live: ['2026-03-29', '2026-03-30'] }
  */
 export async function sessionDays(lake: LakeReader, siteId: string, range: DateRange): Promise<SessionDays> {
-  const rows = await lake.sql(DAY_COUNTS_SQL, [
-    siteId,
-    dayAfter(range.from, -1),
-    dayAfter(range.to),
-    siteId,
-    range.from,
-    range.to,
-  ]);
-  const counts = dayCounts(rows);
+  // A day's rows depend on its neighbours' events too.
+  const events = { from: dayAfter(range.from, -1), to: dayAfter(range.to) };
+  const { text, params } = dayCountsQuery(siteId, events, range, ['session_days']);
+  return splitSessionDays(dayCounts(await lake.sql(text, params)), range);
+}
+
+/** `sessionDays` from counts already looked up (with the day before and after the range's events). */
+export function splitSessionDays(counts: DayCounts, range: DateRange): SessionDays {
   const days = daysOf(range);
-  const rolled = new Set(days.filter((day) => isUpToDate(counts, day)));
+  const rolled = new Set(days.filter((day) => sessionDayIsUpToDate(counts, day)));
   return { rolled: days.filter((day) => rolled.has(day)), live: days.filter((day) => !rolled.has(day)) };
 }
 

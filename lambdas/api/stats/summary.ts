@@ -1,8 +1,9 @@
-import { VISITOR } from '../../lake/session-days-sql';
-import { type DateRange, previousRange } from './date-range';
+import { type DayCounts, dayAfter, dayCounts, dayCountsQuery, visitorDayIsUpToDate } from '../../lake/day-counts';
+import { visitorDayParams, visitorDaysSql } from '../../lake/visitor-days-sql';
+import { type DateRange, daysOf, previousRange } from './date-range';
 import type { LakeReader } from './lake-reader';
 import { numberOf, stringOf } from './lake-values';
-import { sessionDays, sessionsSql } from './session-rollup';
+import { type BoundSql, sessionsSql, splitSessionDays } from './session-rollup';
 
 /** Event measures of a day or a period. */
 export interface EventMeasures {
@@ -30,20 +31,35 @@ export interface Summary {
 const big = 'CAST(NULL AS bigint)';
 
 /**
- * Page views, conversions and visitors per day and visitor (bots excluded), read from `events`:
- * distinct visitors over a period cannot be summed from days, nor taken from sessions (a session's
- * events may carry more than one visitor). Three `?`: site id, first and last day.
+ * `visitor_days AS (…)`: page views, conversions and visitors per day and visitor (bots
+ * excluded), from the `visitor_days` rollup on days whose rows are up to date and from `events` on
+ * the others. Distinct visitors over a period cannot be summed from days, nor taken from sessions
+ * (a session's events may carry more than one visitor), but they can be counted over visitor-days.
  */
-const VISITOR_DAYS = `visitor_days AS (
-  SELECT dt, ${VISITOR} AS visitor,
-    count(CASE WHEN event_type IN ('page', 'screen') THEN 1 END) AS pageviews,
-    count(CASE WHEN event_type = 'conversion' THEN 1 END) AS conversions
-  FROM {{database}}.events
+export function visitorDaysCte(siteId: string, counts: DayCounts, range: DateRange): BoundSql {
+  const days = daysOf(range);
+  const rolled = days.filter((day) => visitorDayIsUpToDate(counts, day));
+  const live = days.filter((day) => !visitorDayIsUpToDate(counts, day));
+  const branches: string[] = [];
+  const params: string[] = [];
+  if (rolled.length > 0) {
+    branches.push(`SELECT dt, visitor, pageviews, conversions
+  FROM {{database}}.visitor_days
   WHERE site_id = ?
-    AND dt BETWEEN ? AND ?
-    AND is_bot = false
-  GROUP BY 1, 2
-)`;
+    AND dt IN (${rolled.map(() => '?').join(', ')})`);
+    params.push(siteId, ...rolled);
+  }
+  if (live.length > 0) {
+    branches.push(visitorDaysSql(live.length));
+    params.push(...visitorDayParams(siteId, live));
+  }
+  return {
+    text: `visitor_days AS (
+  ${branches.join('\n  UNION ALL\n  ')}
+)`,
+    params,
+  };
+}
 
 /**
  * Three groupings: event measures per day, event measures per period (`?`: the current period's
@@ -85,12 +101,17 @@ GROUP BY day`;
 export async function summary(lake: LakeReader, siteId: string, range: DateRange): Promise<Summary> {
   const before = previousRange(range);
   const whole = { from: before.from, to: range.to };
-  const sessions = sessionsSql(siteId, await sessionDays(lake, siteId, whole), ['pageviews', 'engaged_events']);
-  const rows = await lake.sql(`${sessions.text},\n${VISITOR_DAYS}\n${SUMMARY_SELECT}`, [
+  // One lookup for both rollups; a session day's rows depend on its neighbours' events too.
+  const lookup = dayCountsQuery(siteId, { from: dayAfter(whole.from, -1), to: dayAfter(whole.to) }, whole, [
+    'session_days',
+    'visitor_days',
+  ]);
+  const counts = dayCounts(await lake.sql(lookup.text, lookup.params));
+  const sessions = sessionsSql(siteId, splitSessionDays(counts, whole), ['pageviews', 'engaged_events']);
+  const visitors = visitorDaysCte(siteId, counts, whole);
+  const rows = await lake.sql(`${sessions.text},\n${visitors.text}\n${SUMMARY_SELECT}`, [
     ...sessions.params,
-    siteId,
-    whole.from,
-    whole.to,
+    ...visitors.params,
     range.from,
   ]);
   const events = (row: (typeof rows)[number]): EventMeasures => ({
