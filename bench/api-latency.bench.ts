@@ -2,12 +2,12 @@
  * API latency over a local lake of 1,000,000 events: writes the events (one site, 30 days, about
  * 150,000 visitors in sessions of 1–8 events) with the real Parquet lake sink, in time-ordered
  * batches of 10,000 as a buffering delivery stream would, plus 1,000 identified persons through the
- * identity resolver; rolls the finished days up into `session_days` and `visitor_days` as the
- * daily `maintain` job does (every day but the last two: the last plays today, the one before it
- * yesterday, whose session rows were judged on part of today's events; both are sessionized from
- * events on each call, and today's visitors counted from events); then calls every report and list route of the API handler as a signed-in owner, a
- * cold call and `RUNS` warm ones each, and prints p50 / p95 / max per route. The target is
- * p95 < 300 ms.
+ * identity resolver; rolls the finished days up into `session_days`, `visitor_days` and
+ * `page_days` as the daily `maintain` job does (sessions: every day but the last two, the last
+ * playing today and the one before it yesterday, whose rows were judged on part of today's events,
+ * so both are sessionized from events on each call; visitors and pages: every day but today); then
+ * calls every report and list route of the API handler as a signed-in owner, a cold call and
+ * `RUNS` warm ones each, and prints p50 / p95 / max per route. The target is p95 < 300 ms.
  *
  * The calls run in a fresh child process (as `npm start` would be): in the writing process, V8 is
  * still collecting the million row objects and takes CPU from DuckDB on a small machine.
@@ -33,10 +33,11 @@ import { migrateToLatest } from '../lambdas/db/migrate';
 import { makeApiHandler } from '../lambdas/handlers/api';
 import { createOrganizationKeyring } from '../lambdas/identity/crypto/organization-keys';
 import { createResolver } from '../lambdas/identity/resolver';
+import { PAGE_DAYS_ROLLUP, VISITOR_DAYS_ROLLUP } from '../lambdas/lake/daily-rollups';
+import { rollUpDays } from '../lambdas/lake/day-rollup';
 import { LOCAL_DATABASE } from '../lambdas/lake/named-queries';
 import { rollUpSessionDays } from '../lambdas/lake/session-days';
 import { eventsTable } from '../lambdas/lake/tables';
-import { rollUpVisitorDays } from '../lambdas/lake/visitor-days';
 
 const COUNT = Number(process.argv[2] ?? 1_000_000);
 const DAYS = 30;
@@ -293,11 +294,16 @@ async function callRoutes(dir: string, siteId: string): Promise<void> {
   console.log(
     `session rollup: ${rolled.length} days before ${YESTERDAY}, ${rolled.reduce((n, d) => n + d.fragments, 0).toLocaleString('en')} rows, in ${((performance.now() - rollupStarted) / 1000).toFixed(1)} s (the daily job's work; ${YESTERDAY} and ${TO} stay live)`,
   );
-  const visitorRollupStarted = performance.now();
-  const visitorDays = await rollUpVisitorDays(rollup, siteId, TO);
-  console.log(
-    `visitor rollup: ${visitorDays.length} days before ${TO}, ${visitorDays.reduce((n, d) => n + d.rows, 0).toLocaleString('en')} rows, in ${((performance.now() - visitorRollupStarted) / 1000).toFixed(1)} s (${TO} stays live)`,
-  );
+  for (const [name, table] of [
+    ['visitor', VISITOR_DAYS_ROLLUP],
+    ['page', PAGE_DAYS_ROLLUP],
+  ] as const) {
+    const started = performance.now();
+    const days = await rollUpDays(rollup, siteId, TO, table);
+    console.log(
+      `${name} rollup: ${days.length} days before ${TO}, ${days.reduce((n, d) => n + d.rows, 0).toLocaleString('en')} rows, in ${((performance.now() - started) / 1000).toFixed(1)} s (${TO} stays live)`,
+    );
+  }
   const keyValue = createLocalKeyValue({ path: join(dir, 'kv.log') });
   // Answers are not reused between calls (reportCacheMs 0), so every call below runs its queries;
   // concurrent identical queries are still shared, as they are in production.

@@ -1,7 +1,7 @@
 -- The `visitor_days` table as Glue holds it. CDK creates it from lambdas/lake/tables.ts
 -- (lib/defaults/lake-table-defaults.ts); test/athena checks this file says the same, so it can be
 -- run by hand to recreate the table outside CDK: replace {{database}} and {{lake_bucket}}.
--- One row per visitor per UTC day, written by the daily job (lambdas/lake/visitor-days.ts) for
+-- One row per visitor per UTC day, written by the daily job (lambdas/lake/daily-rollups.ts) for
 -- finished days; the dashboard's Overview counts visitors over it instead of every event.
 -- Partition projection finds partitions without crawlers or MSCK REPAIR: dt is a projected date
 -- range, site_id is injected, so every query must filter site_id with an equality.

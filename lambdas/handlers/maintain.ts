@@ -21,7 +21,7 @@ export type MaintenanceResult =
 /**
  * Keeps the database and the lake in shape: brings the schema to the latest migration on each
  * deployment, and once a day creates slim-event partitions ahead of time and enforces each site's
- * retention and rolls finished days up into `session_days` and `visitor_days`. Failing loudly matters here: a failed migration fails the deployment.
+ * retention and rolls finished days up into `session_days`, `visitor_days` and `page_days`. Failing loudly matters here: a failed migration fails the deployment.
  *
  * @example
  * const maintain = makeMaintainHandler({ sql, keyring, lake, analytics, analyticsDatabase: LOCAL_DATABASE, now: Date.now });

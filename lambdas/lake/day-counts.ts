@@ -6,7 +6,7 @@
  */
 
 /** The rollup tables whose freshness can be looked up. */
-export type RollupTable = 'session_days' | 'visitor_days';
+export type RollupTable = 'session_days' | 'visitor_days' | 'page_days';
 
 /** Events per day (bots included). Three `?`: site id, first and last day. */
 const EVENTS_BRANCH = `SELECT 'events' AS kind, dt,
@@ -17,6 +17,18 @@ FROM {{database}}.events
 WHERE site_id = ?
   AND dt BETWEEN ? AND ?
 GROUP BY dt`;
+
+/** A rollup whose rows of a day depend on that day's events only. */
+function singleDayBranch(table: RollupTable): string {
+  return `SELECT '${table}' AS kind, dt,
+  min(day_events), max(day_events),
+  CAST(NULL AS bigint), CAST(NULL AS bigint),
+  CAST(NULL AS bigint), CAST(NULL AS bigint)
+FROM {{database}}.${table}
+WHERE site_id = ?
+  AND dt BETWEEN ? AND ?
+GROUP BY dt`;
+}
 
 /** What each rollup's rows of a day were computed from (low and high over the day's rows). */
 const ROLLUP_BRANCHES: Readonly<Record<RollupTable, string>> = {
@@ -29,14 +41,8 @@ FROM {{database}}.session_days
 WHERE site_id = ?
   AND dt BETWEEN ? AND ?
 GROUP BY dt`,
-  visitor_days: `SELECT 'visitor_days' AS kind, dt,
-  min(day_events), max(day_events),
-  CAST(NULL AS bigint), CAST(NULL AS bigint),
-  CAST(NULL AS bigint), CAST(NULL AS bigint)
-FROM {{database}}.visitor_days
-WHERE site_id = ?
-  AND dt BETWEEN ? AND ?
-GROUP BY dt`,
+  visitor_days: singleDayBranch('visitor_days'),
+  page_days: singleDayBranch('page_days'),
 };
 
 /** An inclusive range of `YYYY-MM-DD` days. */
@@ -77,38 +83,47 @@ export function dayAfter(day: string, offset = 1): string {
 
 type Range = readonly [number | null, number | null];
 
+/** What a rollup's rows of a day were computed from: the events of the day and of its neighbours. */
+interface Rolled {
+  readonly day: Range;
+  /** Only `session_days` records its neighbours' events (`[null, null]` otherwise). */
+  readonly previous: Range;
+  readonly next: Range;
+}
+
 /** The counts of `dayCountsQuery`, by day. */
 export interface DayCounts {
   /** Events per day; a day missing has none. */
   readonly events: ReadonlyMap<string, number>;
-  /** Days with `session_days` rows and the events of the day and its neighbours they came from. */
-  readonly sessionDays: ReadonlyMap<string, { readonly day: Range; readonly previous: Range; readonly next: Range }>;
-  /** Days with `visitor_days` rows and the events of the day they came from. */
-  readonly visitorDays: ReadonlyMap<string, Range>;
+  /** Per rollup table looked up, the days with rows and what they were computed from. */
+  readonly rolled: ReadonlyMap<RollupTable, ReadonlyMap<string, Rolled>>;
 }
+
+const ROLLUP_TABLES = new Set<unknown>(Object.keys(ROLLUP_BRANCHES));
 
 /** Reads `dayCountsQuery` rows. */
 export function dayCounts(rows: readonly Readonly<Record<string, unknown>>[]): DayCounts {
   const events = new Map<string, number>();
-  const sessionDays = new Map<string, { day: Range; previous: Range; next: Range }>();
-  const visitorDays = new Map<string, Range>();
+  const rolled = new Map<RollupTable, Map<string, Rolled>>();
   const n = (value: unknown) => (value === null || value === undefined ? null : Number(value));
   for (const row of rows) {
     const day = String(row.dt);
-    const counted: Range = [n(row.day_low), n(row.day_high)];
     if (row.kind === 'events') events.set(day, Number(row.day_low));
-    else if (row.kind === 'visitor_days') visitorDays.set(day, counted);
-    else if (row.kind === 'session_days')
-      sessionDays.set(day, {
-        day: counted,
+    else if (ROLLUP_TABLES.has(row.kind)) {
+      const table = row.kind as RollupTable;
+      const days = rolled.get(table) ?? new Map<string, Rolled>();
+      days.set(day, {
+        day: [n(row.day_low), n(row.day_high)],
         previous: [n(row.previous_low), n(row.previous_high)],
         next: [n(row.next_low), n(row.next_high)],
       });
+      rolled.set(table, days);
+    }
   }
-  return { events, sessionDays, visitorDays };
+  return { events, rolled };
 }
 
-/** Whether every row of a day was computed from as many events as `now` holds for `day`. */
+/** Whether every row of a day was computed from as many events as `events` holds for `day` now. */
 function agrees(counts: DayCounts, [low, high]: Range, day: string): boolean {
   const events = counts.events.get(day) ?? 0;
   return low === events && high === events;
@@ -119,7 +134,7 @@ function agrees(counts: DayCounts, [low, high]: Range, day: string): boolean {
  * day before and the day after have now (a late event on a neighbour may join a session to it).
  */
 export function sessionDayIsUpToDate(counts: DayCounts, day: string): boolean {
-  const rolled = counts.sessionDays.get(day);
+  const rolled = counts.rolled.get('session_days')?.get(day);
   if (rolled === undefined) return false;
   return (
     agrees(counts, rolled.day, day) &&
@@ -128,8 +143,13 @@ export function sessionDayIsUpToDate(counts: DayCounts, day: string): boolean {
   );
 }
 
-/** Whether a day's `visitor_days` rows may be used: rolled up from as many events as the day has now. */
-export function visitorDayIsUpToDate(counts: DayCounts, day: string): boolean {
-  const rolled = counts.visitorDays.get(day);
-  return rolled !== undefined && agrees(counts, rolled, day);
+/**
+ * Whether a day's rows of a rollup that depends on the day alone (`visitor_days`, `page_days`) may
+ * be used: rolled up from as many events as the day has now.
+ */
+export function dayIsUpToDate(table: 'visitor_days' | 'page_days') {
+  return (counts: DayCounts, day: string): boolean => {
+    const rolled = counts.rolled.get(table)?.get(day);
+    return rolled !== undefined && agrees(counts, rolled.day, day);
+  };
 }

@@ -1,6 +1,6 @@
 import type { Analytics } from '../ports/analytics';
 import type { ObjectStore } from '../ports/object-store';
-import { type DayCounts, dayAfter, dayCounts, dayCountsQuery, type RollupTable } from './day-counts';
+import { type DayCounts, dayAfter, dayCounts, dayCountsQuery, dayIsUpToDate, type RollupTable } from './day-counts';
 import { writeLakeRows } from './lake-writer';
 import { renderNamedQuery } from './named-queries';
 import type { LakeTable } from './tables';
@@ -84,4 +84,26 @@ export async function rollUpDays(
     rolled.push({ day, events: counts.events.get(day) ?? 0, rows: rows.length });
   }
   return rolled;
+}
+
+/**
+ * A rollup whose rows of a day depend on that day's events alone: `sqlOf(n)` computes the rows of
+ * `n` days, its `?` the site id, then the days.
+ *
+ * @example
+ * const VISITOR_DAYS_ROLLUP = singleDayRollup(visitorDaysTable, 'visitors', visitorDaysSql);
+ */
+export function singleDayRollup(
+  table: LakeTable & { readonly name: 'visitor_days' | 'page_days' },
+  fileId: string,
+  sqlOf: (dayCount: number) => string,
+): DayRollup {
+  return {
+    table,
+    fileId,
+    sql: sqlOf(1),
+    params: (siteId, day) => [siteId, day],
+    isUpToDate: dayIsUpToDate(table.name),
+    seen: (counts, day) => ({ day_events: counts.events.get(day) ?? 0 }),
+  };
 }

@@ -173,7 +173,7 @@ export const sessionDaysTable = {
 
 /**
  * One row per visitor per UTC day (bots left out): their page views and conversions that day,
- * rolled up from `events` by the daily job (`lambdas/lake/visitor-days.ts`) for days before today,
+ * rolled up from `events` by the daily job (`lambdas/lake/daily-rollups.ts`) for days before today,
  * so Overview and its trend count distinct visitors over visitor-days instead of every event. A
  * day's rows are only used while `day_events` still equals the day's number of events.
  */
@@ -196,11 +196,40 @@ export const visitorDaysTable = {
   ],
 } satisfies LakeTable;
 
+/**
+ * One row per page path per UTC day: its page views that belong to a session (bots left out),
+ * rolled up from `events` by the daily job (`lambdas/lake/daily-rollups.ts`) for days before today,
+ * so the entry and exit pages report adds up days instead of reading every page view. A day's
+ * rows are only used while `day_events` still equals the day's number of events.
+ */
+export const pageDaysTable = {
+  name: 'page_days' as const,
+  prefix: 'page_days/',
+  partitions: [
+    c('site_id', 'string', 'site the pages belong to'),
+    c('dt', 'string', 'UTC day of the events rolled up, YYYY-MM-DD'),
+  ],
+  columns: [
+    c('path', 'string', 'page path (or screen name)'),
+    c('pageviews', 'bigint', 'page and screen events of the path that day with a session id or a visitor'),
+    c(
+      'day_events',
+      'bigint',
+      'events of the day (bots included) when rolled up: the rows are stale once the day has another number',
+    ),
+  ],
+} satisfies LakeTable;
+
 /** Tables the enricher's rows reach through the `LakeSink` (Firehose in AWS). */
 export const streamedLakeTables: readonly LakeTable[] = [eventsTable, failedEventsTable];
 
 /** Every lake table: Glue tables, DuckDB views and retention cover them all. */
-export const lakeTables: readonly LakeTable[] = [...streamedLakeTables, sessionDaysTable, visitorDaysTable];
+export const lakeTables: readonly LakeTable[] = [
+  ...streamedLakeTables,
+  sessionDaysTable,
+  visitorDaysTable,
+  pageDaysTable,
+];
 
 /** The tables the daily job writes (`lambdas/lifecycle/daily-maintenance.ts`). */
-export const rollupLakeTables: readonly LakeTable[] = [sessionDaysTable, visitorDaysTable];
+export const rollupLakeTables: readonly LakeTable[] = [sessionDaysTable, visitorDaysTable, pageDaysTable];

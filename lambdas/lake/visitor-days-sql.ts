@@ -15,11 +15,11 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
 
 /**
  * `SELECT dt, visitor, pageviews, conversions` over the site's human events of `dayCount` days.
- * The `?` are the site id, then the days, as `visitorDayParams` binds them.
+ * The `?` are the site id, then the days.
  *
  * @example
  * const text = visitorDaysSql(2);
- * await analytics.query(renderNamedQuery(text, { database }), { params: visitorDayParams(siteId, ['2026-03-01', '2026-03-02']) });
+ * await analytics.query(renderNamedQuery(text, { database }), { params: [siteId, '2026-03-01', '2026-03-02'] });
  */
 export function visitorDaysSql(dayCount: number): string {
   if (!Number.isSafeInteger(dayCount) || dayCount < 1) throw new RangeError('dayCount must be a positive integer');
@@ -31,9 +31,4 @@ export function visitorDaysSql(dayCount: number): string {
     AND dt IN (${placeholders(dayCount)})
     AND is_bot = false
   GROUP BY 1, 2`;
-}
-
-/** The `?` values of `visitorDaysSql`. */
-export function visitorDayParams(siteId: string, days: readonly string[]): string[] {
-  return [siteId, ...days];
 }

@@ -1,7 +1,7 @@
 import { ensureEventPartitions } from '../identity/event-partitions';
-import type { RolledUpDay } from '../lake/day-rollup';
+import { PAGE_DAYS_ROLLUP, VISITOR_DAYS_ROLLUP } from '../lake/daily-rollups';
+import { type RolledUpDay, rollUpDays } from '../lake/day-rollup';
 import { type RolledDay, rollUpSessionDays } from '../lake/session-days';
-import { rollUpVisitorDays } from '../lake/visitor-days';
 import type { Analytics } from '../ports/analytics';
 import { enforceRetention, type RetentionDeps, type SiteRetention } from './enforce-retention';
 import type { ExpiredPartitions } from './lake-retention';
@@ -24,13 +24,15 @@ export interface DailyMaintenanceReport {
   readonly sessionDays: readonly { readonly siteId: string; readonly days: readonly RolledDay[] }[];
   /** Days whose visitor rollup (`visitor_days`) was written, per site. */
   readonly visitorDays: readonly { readonly siteId: string; readonly days: readonly RolledUpDay[] }[];
+  /** Days whose page rollup (`page_days`) was written, per site. */
+  readonly pageDays: readonly { readonly siteId: string; readonly days: readonly RolledUpDay[] }[];
 }
 
 /**
  * What runs once a day: slim-event partitions created months ahead, every site's retention,
  * failures that belong to no site (they have no retention setting of their own), then every
- * site's finished days rolled up into `session_days` and `visitor_days` (after retention, so no
- * expired day is rolled up again). The scheduler runs it in `npm start`, an EventBridge rule invokes the
+ * site's finished days rolled up into `session_days`, `visitor_days` and `page_days` (after
+ * retention, so no expired day is rolled up again). The scheduler runs it in `npm start`, an EventBridge rule invokes the
  * `maintain` Lambda in AWS, and `sightline maintain` runs it now.
  */
 export async function runDailyMaintenance(deps: DailyMaintenanceDeps, now: Date): Promise<DailyMaintenanceReport> {
@@ -42,9 +44,11 @@ export async function runDailyMaintenance(deps: DailyMaintenanceDeps, now: Date)
   const rollup = { analytics: deps.analytics, database: deps.analyticsDatabase, lake: deps.lake };
   const sessionDays = [];
   const visitorDays = [];
+  const pageDays = [];
   for (const site of sites) {
     sessionDays.push({ siteId: site.id, days: await rollUpSessionDays(rollup, site.id, today) });
-    visitorDays.push({ siteId: site.id, days: await rollUpVisitorDays(rollup, site.id, today) });
+    visitorDays.push({ siteId: site.id, days: await rollUpDays(rollup, site.id, today, VISITOR_DAYS_ROLLUP) });
+    pageDays.push({ siteId: site.id, days: await rollUpDays(rollup, site.id, today, PAGE_DAYS_ROLLUP) });
   }
-  return { partitions, retention, unattributedFailures, sessionDays, visitorDays };
+  return { partitions, retention, unattributedFailures, sessionDays, visitorDays, pageDays };
 }

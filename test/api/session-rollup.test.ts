@@ -10,6 +10,8 @@ import {
   sessionReportSql,
 } from '../../lambdas/api/stats/session-rollup';
 import { summary } from '../../lambdas/api/stats/summary';
+import { PAGE_DAYS_ROLLUP } from '../../lambdas/lake/daily-rollups';
+import { rollUpDays } from '../../lambdas/lake/day-rollup';
 import { LOCAL_DATABASE } from '../../lambdas/lake/named-queries';
 import { rollUpSessionDays } from '../../lambdas/lake/session-days';
 import { eventsTable } from '../../lambdas/lake/tables';
@@ -22,7 +24,7 @@ import { makeTempDir } from '../support/temp-dir';
 /**
  * The dashboard's session reports (`session-rollup.ts`) against the named queries they stand in
  * for, on the named queries' fixture plus sessions that cross midnight: the same rows, whatever
- * order each returns them in, whether the days come from the `session_days` rollup or from events,
+ * order each returns them in, whether the days come from the `session_days` and `page_days` rollups or from events,
  * and after late events arrive for a day already rolled up.
  */
 describe('session reports over the daily session rollup', () => {
@@ -35,7 +37,21 @@ describe('session reports over the daily session rollup', () => {
   const scope = { site_id: FIXTURE.siteId, from_date: FIXTURE.fromDate, to_date: FIXTURE.toDate };
   const today = '2026-03-17';
   const sorted = (rows: readonly Record<string, unknown>[]) => [...rows].map((r) => JSON.stringify(r)).sort();
-  const rollUp = () => rollUpSessionDays({ analytics, database: LOCAL_DATABASE, lake: store }, FIXTURE.siteId, today);
+  /** The daily job's session and page rollups; what it did for sessions. */
+  const rollUp = async () => {
+    const deps = { analytics, database: LOCAL_DATABASE, lake: store };
+    const sessions = await rollUpSessionDays(deps, FIXTURE.siteId, today);
+    await rollUpDays(deps, FIXTURE.siteId, today, PAGE_DAYS_ROLLUP);
+    return sessions;
+  };
+  /** The days the entry and exit pages report reads from `page_days`. */
+  const pageDaysRead = async () => {
+    const { text, params } = await sessionReportSql(lake, ENTRY_EXIT_REPORT, FIXTURE.siteId, range);
+    const branch = text.match(/FROM \S+\.page_days\s+WHERE site_id = \?\s+AND dt IN \(([?, ]+)\)/);
+    if (!branch?.[1] || branch.index === undefined) return [];
+    const first = (text.slice(0, branch.index).match(/\?/g) ?? []).length + 1;
+    return params.slice(first, first + branch[1].split(',').length);
+  };
   const template = fixtureRows().find((row) => row.event_id === 'd-1') as Record<string, unknown>;
   const event = (id: string, time: string, columns: Record<string, unknown>) => ({
     ...template,
@@ -111,6 +127,7 @@ describe('session reports over the daily session rollup', () => {
 
     // Assess
     expect(days.rolled).toEqual([]);
+    expect(await pageDaysRead()).toEqual([]);
     await expectNamedAnswers();
   });
 
@@ -135,6 +152,9 @@ describe('session reports over the daily session rollup', () => {
     // Assess: every day with human sessions comes from the rollup
     expect(days.rolled).toEqual(expect.arrayContaining(['2026-03-02', '2026-03-06', '2026-03-07', '2026-03-08']));
     expect(days.live).not.toContain('2026-03-07');
+    expect(await pageDaysRead()).toEqual(
+      expect.arrayContaining(['2026-03-02', '2026-03-06', '2026-03-07', '2026-03-08']),
+    );
     await expectNamedAnswers();
   });
 
@@ -174,6 +194,11 @@ describe('session reports over the daily session rollup', () => {
     // Assess
     expect(stale.live).toEqual(expect.arrayContaining(['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05']));
     expect(stale.rolled).toContain('2026-03-07');
+    // page views per path depend on the day alone: only the days with late events are live
+    const pagesRead = await pageDaysRead();
+    expect(pagesRead).toEqual(expect.arrayContaining(['2026-03-04', '2026-03-07']));
+    expect(pagesRead).not.toEqual(expect.arrayContaining(['2026-03-02']));
+    expect(pagesRead).not.toEqual(expect.arrayContaining(['2026-03-05']));
     await expectNamedAnswers();
 
     // Act
@@ -184,6 +209,7 @@ describe('session reports over the daily session rollup', () => {
     const days = ['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06'];
     expect(rolled.map((d) => d.day).sort()).toEqual(days);
     expect((await sessionDays(lake, FIXTURE.siteId, range)).rolled).toEqual(expect.arrayContaining(days));
+    expect(await pageDaysRead()).toEqual(expect.arrayContaining(['2026-03-02', '2026-03-05']));
     await expectNamedAnswers();
   });
 

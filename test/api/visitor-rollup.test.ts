@@ -4,9 +4,10 @@ import { createParquetLakeSink } from '../../lambdas/adapters/local/parquet-lake
 import type { DateRange } from '../../lambdas/api/stats/date-range';
 import { createLakeReader, type LakeReader } from '../../lambdas/api/stats/lake-reader';
 import { summary } from '../../lambdas/api/stats/summary';
+import { VISITOR_DAYS_ROLLUP } from '../../lambdas/lake/daily-rollups';
+import { rollUpDays } from '../../lambdas/lake/day-rollup';
 import { LOCAL_DATABASE } from '../../lambdas/lake/named-queries';
 import { eventsTable } from '../../lambdas/lake/tables';
-import { rollUpVisitorDays } from '../../lambdas/lake/visitor-days';
 import type { Analytics, AnalyticsParam } from '../../lambdas/ports/analytics';
 import type { LakeSink } from '../../lambdas/ports/lake-sink';
 import type { ObjectStore } from '../../lambdas/ports/object-store';
@@ -31,7 +32,8 @@ describe('Overview over the daily visitor rollup', () => {
   const fortnight = { from: FIXTURE.fromDate, to: FIXTURE.toDate };
   // its period before (2026-03-02 to 2026-03-08) has visitors too, some of them again this week
   const week = { from: '2026-03-09', to: '2026-03-15' };
-  const rollUp = () => rollUpVisitorDays({ analytics, database: LOCAL_DATABASE, lake: store }, FIXTURE.siteId, today);
+  const rollUp = () =>
+    rollUpDays({ analytics, database: LOCAL_DATABASE, lake: store }, FIXTURE.siteId, today, VISITOR_DAYS_ROLLUP);
   const template = fixtureRows().find((row) => row.event_id === 'd-1') as Record<string, unknown>;
   const event = (id: string, time: string, columns: Record<string, unknown>) => ({
     ...template,

@@ -1,6 +1,12 @@
 jest.mock('aws-cdk-lib/aws-lambda-nodejs', () => jest.requireActual('./support/nodejs-function-mock'));
 
-import { lakeTables, sessionDaysTable, streamedLakeTables, visitorDaysTable } from '../../lambdas/lake/tables';
+import {
+  lakeTables,
+  pageDaysTable,
+  sessionDaysTable,
+  streamedLakeTables,
+  visitorDaysTable,
+} from '../../lambdas/lake/tables';
 import { deploy } from './support/deploy';
 import { logicalId, permissionsOf } from './support/iam';
 
@@ -98,11 +104,11 @@ describe('lake tables and their delivery', () => {
 });
 
 describe('rollup tables', () => {
-  it('gives the session and visitor rollups Glue tables but no Firehose stream: the maintain job writes them', () => {
+  it('gives the session, visitor and page rollups Glue tables but no Firehose stream: the maintain job writes them', () => {
     const { stack, template } = deploy();
 
     const names = Object.values(template.findResources('AWS::Glue::Table')).map((t) => t.Properties.TableInput.Name);
-    for (const table of [sessionDaysTable, visitorDaysTable]) {
+    for (const table of [sessionDaysTable, visitorDaysTable, pageDaysTable]) {
       expect(names).toContain(table.name);
       expect(stack.lakeDelivery.streams.has(table.name)).toBe(false);
     }

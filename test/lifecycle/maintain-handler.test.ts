@@ -95,6 +95,7 @@ describe('maintain Lambda (after each deployment, and once a day)', () => {
     expect(daily).toMatchObject({
       sessionDays: [{ siteId: site.siteId, days: [{ day: '2026-11-21', events: 1, fragments: 1 }] }],
       visitorDays: [{ siteId: site.siteId, days: [{ day: '2026-11-21', events: 1, rows: 1 }] }],
+      pageDays: [{ siteId: site.siteId, days: [{ day: '2026-11-21', events: 1, rows: 1 }] }],
     });
   });
 

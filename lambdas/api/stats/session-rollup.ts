@@ -21,20 +21,16 @@
  * ties on the same millisecond are broken arbitrarily here (by event id in the named queries).
  */
 import { type DayCounts, dayAfter, dayCounts, dayCountsQuery, sessionDayIsUpToDate } from '../../lake/day-counts';
-import { type FragmentColumn, sessionFragmentsSql, VISITOR, valueAt } from '../../lake/session-days-sql';
+import { pageDaysSql } from '../../lake/page-days-sql';
+import { type FragmentColumn, sessionFragmentsSql, valueAt } from '../../lake/session-days-sql';
 import { type DateRange, daysOf } from './date-range';
 import type { LakeReader } from './lake-reader';
+import { type BoundSql, type DayRollupSource, rolledOrLive } from './rolled-or-live';
 
 /** Which days of a range to read from `session_days` and which to sessionize from `events`. */
 export interface SessionDays {
   readonly rolled: readonly string[];
   readonly live: readonly string[];
-}
-
-/** SQL with its `?` values, in order. */
-export interface BoundSql {
-  readonly text: string;
-  readonly params: readonly string[];
 }
 
 /**
@@ -193,10 +189,18 @@ sessions AS (
 /** A session report: the session columns it reads and its SELECT over `sessions`. */
 export interface SessionReport {
   readonly columns: readonly FragmentColumn[];
-  /** The final SELECT; its `?` are the site id, first and last day, `scopes` times. */
+  /** The final SELECT over `sessions` (and `page_views`); it has no `?`. */
   readonly select: string;
-  readonly scopes: number;
+  /** Whether the SELECT reads `page_views` (`dt`, `path`, `pageviews`: a path's page views in sessions per day). */
+  readonly pageViews?: boolean;
 }
+
+/** Page views per path and day from the `page_days` rollup where it is up to date, else from `events`. */
+const pageDays = (siteId: string): DayRollupSource => ({
+  table: 'page_days',
+  columns: 'dt, path, pageviews',
+  live: (days) => ({ text: pageDaysSql(days.length), params: [siteId, ...days] }),
+});
 
 /**
  * A session report's SQL for a site and range, its `session_days` days first looked up.
@@ -210,9 +214,20 @@ export async function sessionReportSql(
   siteId: string,
   range: DateRange,
 ): Promise<BoundSql> {
-  const sessions = sessionsSql(siteId, await sessionDays(lake, siteId, range), report.columns);
-  const scoped = Array.from({ length: report.scopes }, () => [siteId, range.from, range.to]).flat();
-  return { text: `${sessions.text}\n${report.select}`, params: [...sessions.params, ...scoped] };
+  if (!report.pageViews) {
+    const sessions = sessionsSql(siteId, await sessionDays(lake, siteId, range), report.columns);
+    return { text: `${sessions.text}\n${report.select}`, params: sessions.params };
+  }
+  // One lookup for both rollups; a session day's rows depend on its neighbours' events too.
+  const events = { from: dayAfter(range.from, -1), to: dayAfter(range.to) };
+  const lookup = dayCountsQuery(siteId, events, range, ['session_days', 'page_days']);
+  const counts = dayCounts(await lake.sql(lookup.text, lookup.params));
+  const sessions = sessionsSql(siteId, splitSessionDays(counts, range), report.columns);
+  const views = rolledOrLive('page_views', siteId, counts, range, pageDays(siteId));
+  return {
+    text: `${sessions.text},\n${views.text}\n${report.select}`,
+    params: [...sessions.params, ...views.params],
+  };
 }
 
 /**
@@ -223,7 +238,6 @@ export async function sessionReportSql(
 export function landingReport(columns: readonly LandingColumn[], where = ''): SessionReport {
   return {
     columns: ['pageviews', 'conversions', ...columns],
-    scopes: 0,
     select: `SELECT
   ${columns.join(',\n  ')},
   count(*) AS sessions,
@@ -238,7 +252,6 @@ ${where ? `WHERE ${where}\n` : ''}GROUP BY ${columns.map((_, i) => i + 1).join('
 /** Click-id landings also count distinct click ids (as `click-id-networks` does). */
 export const CLICK_ID_REPORT: SessionReport = {
   columns: ['pageviews', 'conversions', 'ad_network', 'click_id_type', 'click_id'],
-  scopes: 0,
   select: `SELECT
   ad_network,
   click_id_type,
@@ -258,16 +271,10 @@ GROUP BY 1, 2`,
  */
 export const ENTRY_EXIT_REPORT: SessionReport = {
   columns: ['entry_path', 'exit_path'],
-  scopes: 1,
+  pageViews: true,
   select: `, views AS (
-  SELECT path, count(*) AS pageviews
-  FROM {{database}}.events
-  WHERE site_id = ?
-    AND dt BETWEEN ? AND ?
-    AND is_bot = false
-    AND event_type IN ('page', 'screen')
-    -- has a visitor (${VISITOR} IS NOT NULL), without building it
-    AND (session_id IS NOT NULL OR anonymous_id IS NOT NULL OR (ip IS NOT NULL AND user_agent IS NOT NULL))
+  SELECT path, sum(pageviews) AS pageviews
+  FROM page_views
   GROUP BY path
 ),
 entries AS (SELECT entry_path AS path, count(*) AS entries FROM sessions WHERE entry_at IS NOT NULL GROUP BY entry_path),

@@ -1,9 +1,10 @@
-import { type DayCounts, dayAfter, dayCounts, dayCountsQuery, visitorDayIsUpToDate } from '../../lake/day-counts';
-import { visitorDayParams, visitorDaysSql } from '../../lake/visitor-days-sql';
-import { type DateRange, daysOf, previousRange } from './date-range';
+import { dayAfter, dayCounts, dayCountsQuery } from '../../lake/day-counts';
+import { visitorDaysSql } from '../../lake/visitor-days-sql';
+import { type DateRange, previousRange } from './date-range';
 import type { LakeReader } from './lake-reader';
 import { numberOf, stringOf } from './lake-values';
-import { type BoundSql, sessionsSql, splitSessionDays } from './session-rollup';
+import { type DayRollupSource, rolledOrLive } from './rolled-or-live';
+import { sessionsSql, splitSessionDays } from './session-rollup';
 
 /** Event measures of a day or a period. */
 export interface EventMeasures {
@@ -32,34 +33,15 @@ const big = 'CAST(NULL AS bigint)';
 
 /**
  * `visitor_days AS (…)`: page views, conversions and visitors per day and visitor (bots
- * excluded), from the `visitor_days` rollup on days whose rows are up to date and from `events` on
- * the others. Distinct visitors over a period cannot be summed from days, nor taken from sessions
- * (a session's events may carry more than one visitor), but they can be counted over visitor-days.
+ * excluded), from the `visitor_days` rollup where it is up to date and from `events` elsewhere.
+ * Distinct visitors over a period cannot be summed from days, nor taken from sessions (a session's
+ * events may carry more than one visitor), but they can be counted over visitor-days.
  */
-export function visitorDaysCte(siteId: string, counts: DayCounts, range: DateRange): BoundSql {
-  const days = daysOf(range);
-  const rolled = days.filter((day) => visitorDayIsUpToDate(counts, day));
-  const live = days.filter((day) => !visitorDayIsUpToDate(counts, day));
-  const branches: string[] = [];
-  const params: string[] = [];
-  if (rolled.length > 0) {
-    branches.push(`SELECT dt, visitor, pageviews, conversions
-  FROM {{database}}.visitor_days
-  WHERE site_id = ?
-    AND dt IN (${rolled.map(() => '?').join(', ')})`);
-    params.push(siteId, ...rolled);
-  }
-  if (live.length > 0) {
-    branches.push(visitorDaysSql(live.length));
-    params.push(...visitorDayParams(siteId, live));
-  }
-  return {
-    text: `visitor_days AS (
-  ${branches.join('\n  UNION ALL\n  ')}
-)`,
-    params,
-  };
-}
+const visitorDays = (siteId: string): DayRollupSource => ({
+  table: 'visitor_days',
+  columns: 'dt, visitor, pageviews, conversions',
+  live: (days) => ({ text: visitorDaysSql(days.length), params: [siteId, ...days] }),
+});
 
 /**
  * Three groupings: event measures per day, event measures per period (`?`: the current period's
@@ -108,7 +90,7 @@ export async function summary(lake: LakeReader, siteId: string, range: DateRange
   ]);
   const counts = dayCounts(await lake.sql(lookup.text, lookup.params));
   const sessions = sessionsSql(siteId, splitSessionDays(counts, whole), ['pageviews', 'engaged_events']);
-  const visitors = visitorDaysCte(siteId, counts, whole);
+  const visitors = rolledOrLive('visitor_days', siteId, counts, whole, visitorDays(siteId));
   const rows = await lake.sql(`${sessions.text},\n${visitors.text}\n${SUMMARY_SELECT}`, [
     ...sessions.params,
     ...visitors.params,
