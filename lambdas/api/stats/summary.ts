@@ -73,9 +73,9 @@ GROUP BY day`;
 
 /**
  * The Overview summary of a range and of the period of the same length before it, in one query
- * after the lookup of which days the session rollup holds (Overview's totals and its trend chart
- * both read it, and the lake reader runs it once for both). Sessions come from `session-rollup.ts`,
- * page views, conversions and visitors from the events.
+ * after the lookup of which days the session and visitor rollups hold (Overview's totals and its
+ * trend chart both read it, and the lake reader runs it once for both). Sessions come from
+ * `session-rollup.ts`, page views, conversions and visitors from visitor-days.
  *
  * @example
  * const { periods, sessionDays } = await summary(lake, siteId, { from: '2026-03-01', to: '2026-03-31' });
