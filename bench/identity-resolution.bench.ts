@@ -41,7 +41,7 @@ const seed = Number(process.argv[5] ?? 42);
 /**
  * Which runs: any of `pglite`, `postgres` (1 worker, in order), `workers` (N workers sharing this
  * process's one thread, shuffled), `ordered` (N workers sharing it, in order), `threads` (N workers
- * in threads of their own, shuffled).
+ * in threads of their own, shuffled); with `warm`, the PostgreSQL runs follow an untimed warm-up.
  */
 const only = new Set((process.argv[6] ?? 'pglite,postgres,workers').split(','));
 
@@ -196,6 +196,27 @@ async function startThreads(count: number, input: WorkerInput): Promise<Resolver
   );
 }
 
+/**
+ * Resolves another stream (a quarter of the people, another seed and tenant, its own database)
+ * untimed, so that the runs measure this process with its code compiled, as a Lambda container is
+ * after its first batches, rather than V8 compiling it.
+ */
+async function warmUp(serverUrl: string, wrapper: DataKeyWrapper): Promise<void> {
+  const sql = createPostgresSql({ connectionString: await freshDatabase(serverUrl), maxConnections: 1 });
+  try {
+    await migrateToLatest(sql);
+    const tenantIds = { organizationId: randomUUID(), siteId: randomUUID() };
+    await createTenant(sql, 'warm-up', tenantIds);
+    const { observations } = generateVisitors({ people: Math.ceil(people / 4), seed: seed + 1, ...tenantIds });
+    const resolver = createResolver({ sql, keyring: createOrganizationKeyring(sql, wrapper) });
+    for (let next = 0; next < observations.length; next += batchSize) {
+      await resolver.resolveBatch(observations.slice(next, next + batchSize));
+    }
+  } finally {
+    await sql.close();
+  }
+}
+
 async function freshDatabase(serverUrl: string): Promise<string> {
   const name = `bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const client = new pg.Client({ connectionString: serverUrl });
@@ -231,6 +252,7 @@ async function main() {
         ...(only.has('ordered') ? [[workers, 'in order', false] as const] : []),
         ...(only.has('threads') ? [[workers, 'shuffled', true] as const] : []),
       ] as [number, 'in order' | 'shuffled', boolean][];
+      if (only.has('warm') && serverRuns.length > 0) await warmUp(serverUrl, wrapper);
       for (const [count, order, inThreads] of serverRuns) {
         const url = await freshDatabase(serverUrl);
         const sql = createPostgresSql({ connectionString: url, maxConnections: 2 });
@@ -252,7 +274,7 @@ async function main() {
   }
 
   console.log(
-    `identity resolution, ${people} synthetic people (seed ${seed}), batches of ${batchSize}, ${cpus().length} CPUs ` +
+    `identity resolution, ${people} synthetic people (seed ${seed}), batches of ${batchSize}${only.has('warm') ? ', warmed up' : ''}, ${cpus().length} CPUs ` +
       `(${cpus()[0]?.model ?? '?'}), load average ${loadavg()
         .map((n) => n.toFixed(2))
         .join(' ')}`,
