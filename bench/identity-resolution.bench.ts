@@ -2,12 +2,13 @@
  * Identity resolution throughput: observations/s resolved (stitching, traits, soft signals, slim
  * events and sessions) from synthetic visitors with ground truth (most observations are returning
  * visitors confirming a known link), on embedded PGlite (one connection) and on a real PostgreSQL
- * server with 1 worker on input in event order and N workers (one connection each) on shuffled
- * input. Workers take batches of `batch` observations, as the SQS handler does (`resolveBatch`);
+ * server with 1 worker on input in event order, N workers (one connection each) on shuffled input
+ * and N workers taking consecutive batches of the input in event order (as concurrent Lambdas take
+ * an SQS queue fed in order). Workers take batches of `batch` observations, as the SQS handler does (`resolveBatch`);
  * `batch=1` resolves one observation per transaction (`resolve`). Ends with the merge accuracy of
  * each run, so a fast wrong answer cannot pass for a result.
  *
- *   npx tsx bench/identity-resolution.bench.ts [people=1000] [workers=4] [batch=500] [runs=pglite,postgres,workers]
+ *   npx tsx bench/identity-resolution.bench.ts [people=1000] [workers=4] [batch=500] [seed=42] [runs=pglite,postgres,workers]
  *
  * The PostgreSQL server is `DATABASE_URL` if set, else a throwaway one from Debian's `postgresql`.
  */
@@ -35,11 +36,14 @@ import type { BatchReport, WorkerInput } from './identity-resolution-worker';
 const people = Number(process.argv[2] ?? 1_000);
 const workers = Number(process.argv[3] ?? 4);
 const batchSize = Number(process.argv[4] ?? 500);
+/** The synthetic visitors' seed (the accuracy printed is that of this stream). */
+const seed = Number(process.argv[5] ?? 42);
 /**
  * Which runs: any of `pglite`, `postgres` (1 worker, in order), `workers` (N workers sharing this
- * process's one thread, shuffled), `threads` (N workers in threads of their own, shuffled).
+ * process's one thread, shuffled), `ordered` (N workers sharing it, in order), `threads` (N workers
+ * in threads of their own, shuffled); with `warm`, the PostgreSQL runs follow an untimed warm-up.
  */
-const only = new Set((process.argv[5] ?? 'pglite,postgres,workers').split(','));
+const only = new Set((process.argv[6] ?? 'pglite,postgres,workers').split(','));
 
 interface Run {
   readonly label: string;
@@ -89,7 +93,7 @@ async function run(
   await migrateToLatest(sql);
   const tenantIds = { organizationId: randomUUID(), siteId: randomUUID() };
   await createTenant(sql, 'bench', tenantIds);
-  const dataset = generateVisitors({ people, seed: 42, ...tenantIds });
+  const dataset = generateVisitors({ people, seed, ...tenantIds });
   const input = order === 'shuffled' ? shuffled(dataset.observations, 7) : [...dataset.observations];
   let next = 0;
   let restitched = 0;
@@ -192,6 +196,27 @@ async function startThreads(count: number, input: WorkerInput): Promise<Resolver
   );
 }
 
+/**
+ * Resolves another stream (a quarter of the people, another seed and tenant, its own database)
+ * untimed, so that the runs measure this process with its code compiled, as a Lambda container is
+ * after its first batches, rather than V8 compiling it.
+ */
+async function warmUp(serverUrl: string, wrapper: DataKeyWrapper): Promise<void> {
+  const sql = createPostgresSql({ connectionString: await freshDatabase(serverUrl), maxConnections: 1 });
+  try {
+    await migrateToLatest(sql);
+    const tenantIds = { organizationId: randomUUID(), siteId: randomUUID() };
+    await createTenant(sql, 'warm-up', tenantIds);
+    const { observations } = generateVisitors({ people: Math.ceil(people / 4), seed: seed + 1, ...tenantIds });
+    const resolver = createResolver({ sql, keyring: createOrganizationKeyring(sql, wrapper) });
+    for (let next = 0; next < observations.length; next += batchSize) {
+      await resolver.resolveBatch(observations.slice(next, next + batchSize));
+    }
+  } finally {
+    await sql.close();
+  }
+}
+
 async function freshDatabase(serverUrl: string): Promise<string> {
   const name = `bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const client = new pg.Client({ connectionString: serverUrl });
@@ -224,8 +249,10 @@ async function main() {
       const serverRuns: [number, 'in order' | 'shuffled', boolean][] = [
         ...(only.has('postgres') ? [[1, 'in order', false] as const] : []),
         ...(only.has('workers') ? [[workers, 'shuffled', false] as const] : []),
+        ...(only.has('ordered') ? [[workers, 'in order', false] as const] : []),
         ...(only.has('threads') ? [[workers, 'shuffled', true] as const] : []),
       ] as [number, 'in order' | 'shuffled', boolean][];
+      if (only.has('warm') && serverRuns.length > 0) await warmUp(serverUrl, wrapper);
       for (const [count, order, inThreads] of serverRuns) {
         const url = await freshDatabase(serverUrl);
         const sql = createPostgresSql({ connectionString: url, maxConnections: 2 });
@@ -247,7 +274,7 @@ async function main() {
   }
 
   console.log(
-    `identity resolution, ${people} synthetic people, batches of ${batchSize}, ${cpus().length} CPUs ` +
+    `identity resolution, ${people} synthetic people (seed ${seed}), batches of ${batchSize}${only.has('warm') ? ', warmed up' : ''}, ${cpus().length} CPUs ` +
       `(${cpus()[0]?.model ?? '?'}), load average ${loadavg()
         .map((n) => n.toFixed(2))
         .join(' ')}`,

@@ -2,16 +2,15 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { type BatchItem, isBefore } from './batch-plan';
 import {
-  advanceLinks,
   findIdentifiers,
   findLinks,
   insertFreshIdentifiers,
-  insertLinks,
   regionsAround,
   type SeededRegionRow,
   sealIdentifiers,
   siteIdentifierKey,
   tryLockEach,
+  writeLinks,
 } from './batch-rows';
 import type { OrganizationKeys } from './crypto/organization-keys';
 import { personKeys } from './crypto/person-keys';
@@ -162,8 +161,7 @@ export async function restitchTogether(
       ? [{ linkId: link.id, observedAt: new Date(p.observedAt), eventId: p.eventId }]
       : [];
   });
-  await advanceLinks(trx, advances);
-  await insertLinks(
+  await writeLinks(
     trx,
     scope.organizationId,
     kept
@@ -174,6 +172,7 @@ export async function restitchTogether(
         observedAt: new Date(p.observedAt),
         eventId: p.eventId,
       })),
+    advances,
   );
 
   // One re-stitching of the union of the regions: the kept observations' regions as read under all

@@ -7,17 +7,15 @@ import { qualifyingExtensions } from './batch-extensions';
 import { type BatchItem, creatorOf, isBefore, type Placement, planBatch } from './batch-plan';
 import { restitchTogether } from './batch-restitch';
 import {
-  advanceLinks,
   earliestLinkOf,
   type FreshIdentifier,
   findIdentifiers,
   findLinks,
   insertCreatedPersons,
   insertFreshIdentifiers,
-  insertLinks,
   type SiteIdentifierRow,
-  setCreators,
   siteIdentifierKey,
+  writeLinks,
 } from './batch-rows';
 import type { OrganizationKeys } from './crypto/organization-keys';
 import { personKeys } from './crypto/person-keys';
@@ -196,6 +194,12 @@ export async function resolveRound(
   const personKeyOf = await personKeys(trx, keys.encryptionKey, organizationId, needKeys, { create: true });
   const personKey = (personId: string) => personKeyOf.get(personId) as Uint8Array;
 
+  // A created person's creator is among its observation's new identifiers: pointed at as it is inserted.
+  const creatorKeyOf = new Map(
+    creations
+      .filter((c) => !taken.has(c.personId))
+      .map((c) => [siteIdentifierKey(c.item.siteId, c.creator.type, c.creator.value), c.personId]),
+  );
   const fresh: FreshIdentifier[] = linking.flatMap((p) =>
     freshOf(p).map((a) => {
       const personId = personOf.get(p.index) as string;
@@ -205,6 +209,7 @@ export async function resolveRound(
           : Buffer.from(sealText(personKey(personId), a.plaintext, identifierAad(p.siteId, a.type, a.value))).toString(
               'base64',
             );
+      const creates = creatorKeyOf.get(siteIdentifierKey(p.siteId, a.type, a.value));
       return {
         siteId: p.siteId,
         type: a.type,
@@ -212,19 +217,14 @@ export async function resolveRound(
         personId,
         firstSeenAt: new Date(p.observedAt),
         cipher,
+        ...(creates ? { creates } : {}),
       };
     }),
   );
   const freshIds = await insertFreshIdentifiers(trx, organizationId, fresh);
   const idOf = (p: BatchItem, a: { type: string; value: string }) =>
     rowOf(p, a)?.id ?? (freshIds.get(siteIdentifierKey(p.siteId, a.type, a.value)) as number);
-  await setCreators(
-    trx,
-    creations
-      .filter((c) => !taken.has(c.personId))
-      .map((c) => ({ personId: c.personId, identifierId: idOf(c.item, c.creator) })),
-  );
-  await insertLinks(
+  await writeLinks(
     trx,
     organizationId,
     linking.map((p) => ({
@@ -233,10 +233,6 @@ export async function resolveRound(
       observedAt: new Date(p.observedAt),
       eventId: p.eventId,
     })),
-  );
-
-  await advanceLinks(
-    trx,
     advances
       .filter((a) => placementOf.get(a.item.index)?.kind === 'advance')
       .map((a) => ({ linkId: a.placement.linkId, observedAt: new Date(a.item.observedAt), eventId: a.item.eventId })),

@@ -1,8 +1,8 @@
-import { type Kysely, sql as raw } from 'kysely';
+import { type Kysely, type RawBuilder, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import type { RegionRow } from './identifier-rows';
 import type { IdentifierType } from './identifier-types';
-import { bigintArray, jsonb, recordset } from './sql-values';
+import { bigintArray, jsonb, recordset, writeTogether } from './sql-values';
 
 /** An identifier row found for a batch, with its site (a batch may span sites of one organization). */
 export interface SiteIdentifierRow {
@@ -143,9 +143,15 @@ export interface FreshIdentifier {
   readonly firstSeenAt: Date;
   /** Sealed plaintext (PII only), base64. */
   readonly cipher: string | null;
+  /** The new person this identifier started (inserted without its creator), if any. */
+  readonly creates?: string;
 }
 
-/** Inserts identifiers seen for the first time (with their person, when known); returns their ids. */
+/**
+ * Inserts identifiers seen for the first time (with their person, when known) and points the new
+ * persons they started at them, in one statement (the persons' row is only updated once its
+ * identifier exists); returns their ids.
+ */
 export async function insertFreshIdentifiers(
   db: Kysely<Database>,
   organizationId: string,
@@ -159,49 +165,61 @@ export async function insertFreshIdentifiers(
     person_id: f.personId,
     first_seen_at: f.firstSeenAt.toISOString(),
     cipher: f.cipher,
+    creates: f.creates ?? null,
   }));
+  const columns =
+    'site_id uuid, type text, value text, person_id uuid, first_seen_at timestamptz, cipher text, creates uuid';
   const { rows } = await raw<{ id: number; site_id: string; type: string; value: string }>`
-    insert into identifiers (organization_id, site_id, type, value, person_id, first_seen_at, value_cipher, key_person_id)
-    select ${organizationId}::uuid, x.site_id, x.type, x.value, x.person_id, x.first_seen_at, decode(x.cipher, 'base64'),
-      case when x.cipher is null then null else x.person_id end
-    from ${recordset(input, 'site_id uuid, type text, value text, person_id uuid, first_seen_at timestamptz, cipher text')}
-      as x
-    returning id, site_id, type, value`.execute(db);
+    with x as ${recordset(input, columns)},
+    inserted as (
+      insert into identifiers (organization_id, site_id, type, value, person_id, first_seen_at, value_cipher, key_person_id)
+      select ${organizationId}::uuid, x.site_id, x.type, x.value, x.person_id, x.first_seen_at, decode(x.cipher, 'base64'),
+        case when x.cipher is null then null else x.person_id end
+      from x
+      returning id, site_id, type, value
+    ),
+    creators as (
+      update persons p set creator_identifier_id = i.id
+      from inserted i join x on x.site_id = i.site_id and x.type = i.type and x.value = i.value
+      where x.creates is not null and p.id = x.creates
+    )
+    select id, site_id, type, value from inserted`.execute(db);
   return new Map(rows.map((r) => [siteIdentifierKey(r.site_id, r.type, r.value), Number(r.id)]));
 }
 
-/** Inserts new links (each set unseen before: the caller checked under the identifiers' locks). */
-export async function insertLinks(
+/**
+ * Inserts new links (each set unseen before: the caller checked under the identifiers' locks) and
+ * moves known links back to earlier sightings, in one statement (they touch different rows).
+ */
+export async function writeLinks(
   db: Kysely<Database>,
   organizationId: string,
   links: readonly { readonly siteId: string; readonly ids: readonly number[]; observedAt: Date; eventId: string }[],
-): Promise<void> {
-  if (links.length === 0) return;
-  const input = links.map((l) => ({
-    site_id: l.siteId,
-    ids: [...l.ids].sort((a, b) => a - b).map(String),
-    observed_at: l.observedAt.toISOString(),
-    event_id: l.eventId,
-  }));
-  await raw`
-    insert into identity_links (organization_id, site_id, identifier_ids, first_observed_at, first_event_id)
-    select ${organizationId}::uuid, x.site_id,
-      (select array_agg(value::bigint order by value::bigint) from jsonb_array_elements_text(x.ids)),
-      x.observed_at, x.event_id
-    from ${recordset(input, 'site_id uuid, ids jsonb, observed_at timestamptz, event_id text')} as x`.execute(db);
-}
-
-/** Moves links back to earlier sightings. */
-export async function advanceLinks(
-  db: Kysely<Database>,
   moves: readonly { readonly linkId: number; readonly observedAt: Date; readonly eventId: string }[],
 ): Promise<void> {
-  if (moves.length === 0) return;
-  const input = moves.map((m) => ({ id: m.linkId, observed_at: m.observedAt.toISOString(), event_id: m.eventId }));
-  await raw`
-    update identity_links l set first_observed_at = x.observed_at, first_event_id = x.event_id
-    from ${recordset(input, 'id bigint, observed_at timestamptz, event_id text')} as x
-    where l.id = x.id and (x.observed_at, x.event_id) < (l.first_observed_at, l.first_event_id)`.execute(db);
+  const writes: RawBuilder<unknown>[] = [];
+  if (links.length > 0) {
+    const input = links.map((l) => ({
+      site_id: l.siteId,
+      ids: [...l.ids].sort((a, b) => a - b).map(String),
+      observed_at: l.observedAt.toISOString(),
+      event_id: l.eventId,
+    }));
+    writes.push(raw`links_inserted as (
+      insert into identity_links (organization_id, site_id, identifier_ids, first_observed_at, first_event_id)
+      select ${organizationId}::uuid, x.site_id,
+        (select array_agg(value::bigint order by value::bigint) from jsonb_array_elements_text(x.ids)),
+        x.observed_at, x.event_id
+      from ${recordset(input, 'site_id uuid, ids jsonb, observed_at timestamptz, event_id text')} as x)`);
+  }
+  if (moves.length > 0) {
+    const input = moves.map((m) => ({ id: m.linkId, observed_at: m.observedAt.toISOString(), event_id: m.eventId }));
+    writes.push(raw`links_advanced as (
+      update identity_links l set first_observed_at = x.observed_at, first_event_id = x.event_id
+      from ${recordset(input, 'id bigint, observed_at timestamptz, event_id text')} as x
+      where l.id = x.id and (x.observed_at, x.event_id) < (l.first_observed_at, l.first_event_id))`);
+  }
+  await writeTogether(db, writes);
 }
 
 /** Seals PII identifiers stored without their ciphertext (given their person only by re-stitching). */
@@ -217,27 +235,11 @@ export async function sealIdentifiers(
     where i.id = x.id and i.value_cipher is null`.execute(db);
 }
 
-/** Points new persons at the identifiers that created them. */
-export async function setCreators(
-  db: Kysely<Database>,
-  creators: readonly { readonly personId: string; readonly identifierId: number }[],
-): Promise<void> {
-  if (creators.length === 0) return;
-  await raw`
-    update persons p set creator_identifier_id = x.identifier_id
-    from ${recordset(
-      creators.map((c) => ({ person_id: c.personId, identifier_id: c.identifierId })),
-      'person_id uuid, identifier_id bigint',
-    )}
-      as x
-    where p.id = x.person_id`.execute(db);
-}
-
 export function siteIdentifierKey(siteId: string, type: string, value: string): string {
   return `${siteId}\u0001${type}\u0000${value}`;
 }
 
-/** Inserts new persons (their creator set once its identifier exists); returns the ids already taken (tombstones). */
+/** Inserts new persons (their creator set with its identifier, by `insertFreshIdentifiers`); returns the ids already taken (tombstones). */
 export async function insertCreatedPersons(
   db: Kysely<Database>,
   organizationId: string,

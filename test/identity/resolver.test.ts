@@ -341,4 +341,34 @@ describe.each(ENGINES)('identity resolution on %s', (engine) => {
     expect(events).toEqual([{ event_id: page.eventId }]);
     expect(session).toEqual({ event_count: 1, entry_url: 'https://shop.example/a' });
   });
+  it('stores each person a batch creates with the identifier that started it, as one by one does', async () => {
+    // Prepare
+    const [byBatch, oneByOne] = [await createTenant(sql), await createTenant(sql)];
+    const stream = (tenant: { organizationId: string; siteId: string }) => [
+      observationOf(tenant, [
+        { type: 'anonymous_id', value: 'laptop' },
+        { type: 'user_id', value: 'u-7' },
+      ]),
+      observationOf(tenant, [{ type: 'anonymous_id', value: 'phone' }]),
+      observationOf(tenant, [
+        { type: 'anonymous_id', value: 'tablet' },
+        { type: 'email', value: 'ada@example.com' },
+      ]),
+    ];
+    const creators = async (siteId: string) => {
+      const { rows } = await raw<{ id: string; type: string }>`
+        select p.id, i.type from persons p join identifiers i on i.id = p.creator_identifier_id
+        where p.site_id = ${siteId}::uuid order by i.type, p.id`.execute(sql.db);
+      return rows.map((r) => r.type);
+    };
+
+    // Act
+    const outcomes = await resolver.resolveBatch(stream(byBatch));
+    for (const observation of stream(oneByOne)) await resolver.resolve(observation);
+
+    // Assess
+    expect(outcomes.map((o) => o.ok && o.resolution.createdPersons.length)).toEqual([1, 1, 1]);
+    expect(await creators(byBatch.siteId)).toEqual(['anonymous_id', 'email', 'user_id']);
+    expect(await creators(byBatch.siteId)).toEqual(await creators(oneByOne.siteId));
+  });
 });
