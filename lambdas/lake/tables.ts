@@ -115,6 +115,16 @@ export const failedEventsTable: LakeTable = {
   ],
 };
 
+/** The partition of every daily rollup table. */
+const ROLLED_UP_DAY = c('dt', 'string', 'UTC day of the events rolled up, YYYY-MM-DD');
+
+/** What a daily rollup's rows of a day were computed from (`lambdas/lake/day-counts.ts`). */
+const DAY_EVENTS = c(
+  'day_events',
+  'bigint',
+  'events of the day (bots included) when rolled up: the rows are stale once the day has another number',
+);
+
 /**
  * One row per session per UTC day it was active (a "fragment"), rolled up from `events` by the daily
  * job (`lambdas/lake/session-days.ts`) for days before today, so 30-day session reports aggregate
@@ -126,10 +136,7 @@ export const failedEventsTable: LakeTable = {
 export const sessionDaysTable = {
   name: 'session_days' as const,
   prefix: 'session_days/',
-  partitions: [
-    c('site_id', 'string', 'site the sessions belong to'),
-    c('dt', 'string', 'UTC day of the events rolled up, YYYY-MM-DD'),
-  ],
+  partitions: [c('site_id', 'string', 'site the sessions belong to'), ROLLED_UP_DAY],
   columns: [
     c('session_id', 'string', 'session id; null for a cookieless session (keyed by visitor and 30-minute gaps)'),
     c('visitor', 'string', 'visitor of the first event that day: anonymous_id, else ip and user agent'),
@@ -161,11 +168,7 @@ export const sessionDaysTable = {
       'boolean',
       'the session may go on the day before or after: its session id has events there, or (cookieless) it is within 30 minutes of a midnight',
     ),
-    c(
-      'day_events',
-      'bigint',
-      'events of the day (bots included) when rolled up: the rows are stale once the day has another number',
-    ),
+    DAY_EVENTS,
     c('previous_day_events', 'bigint', 'events of the day before when rolled up (spans_days was judged on them)'),
     c('next_day_events', 'bigint', 'events of the day after when rolled up (spans_days was judged on them)'),
   ],
@@ -180,19 +183,12 @@ export const sessionDaysTable = {
 export const visitorDaysTable = {
   name: 'visitor_days' as const,
   prefix: 'visitor_days/',
-  partitions: [
-    c('site_id', 'string', 'site the visitors belong to'),
-    c('dt', 'string', 'UTC day of the events rolled up, YYYY-MM-DD'),
-  ],
+  partitions: [c('site_id', 'string', 'site the visitors belong to'), ROLLED_UP_DAY],
   columns: [
     c('visitor', 'string', 'anonymous_id, else ip and user agent; null for events with neither'),
     c('pageviews', 'bigint', 'page and screen events of the visitor that day'),
     c('conversions', 'bigint', 'conversion events of the visitor that day'),
-    c(
-      'day_events',
-      'bigint',
-      'events of the day (bots included) when rolled up: the rows are stale once the day has another number',
-    ),
+    DAY_EVENTS,
   ],
 } satisfies LakeTable;
 
@@ -205,31 +201,19 @@ export const visitorDaysTable = {
 export const pageDaysTable = {
   name: 'page_days' as const,
   prefix: 'page_days/',
-  partitions: [
-    c('site_id', 'string', 'site the pages belong to'),
-    c('dt', 'string', 'UTC day of the events rolled up, YYYY-MM-DD'),
-  ],
+  partitions: [c('site_id', 'string', 'site the pages belong to'), ROLLED_UP_DAY],
   columns: [
     c('path', 'string', 'page path (or screen name)'),
     c('pageviews', 'bigint', 'page and screen events of the path that day with a session id or a visitor'),
-    c(
-      'day_events',
-      'bigint',
-      'events of the day (bots included) when rolled up: the rows are stale once the day has another number',
-    ),
+    DAY_EVENTS,
   ],
 } satisfies LakeTable;
 
 /** Tables the enricher's rows reach through the `LakeSink` (Firehose in AWS). */
 export const streamedLakeTables: readonly LakeTable[] = [eventsTable, failedEventsTable];
 
-/** Every lake table: Glue tables, DuckDB views and retention cover them all. */
-export const lakeTables: readonly LakeTable[] = [
-  ...streamedLakeTables,
-  sessionDaysTable,
-  visitorDaysTable,
-  pageDaysTable,
-];
-
-/** The tables the daily job writes (`lambdas/lifecycle/daily-maintenance.ts`). */
+/** The tables the daily job writes (`lambdas/lake/daily-rollups.ts`). */
 export const rollupLakeTables: readonly LakeTable[] = [sessionDaysTable, visitorDaysTable, pageDaysTable];
+
+/** Every lake table: Glue tables, DuckDB views and retention cover them all. */
+export const lakeTables: readonly LakeTable[] = [...streamedLakeTables, ...rollupLakeTables];

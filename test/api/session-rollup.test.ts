@@ -18,7 +18,7 @@ import { eventsTable } from '../../lambdas/lake/tables';
 import type { Analytics } from '../../lambdas/ports/analytics';
 import type { LakeSink } from '../../lambdas/ports/lake-sink';
 import type { ObjectStore } from '../../lambdas/ports/object-store';
-import { FIXTURE, fixtureRows, writeFixtureLake } from '../athena/fixture-lake';
+import { FIXTURE, fixtureEvent, writeFixtureLake } from '../athena/fixture-lake';
 import { makeTempDir } from '../support/temp-dir';
 
 /**
@@ -52,15 +52,6 @@ describe('session reports over the daily session rollup', () => {
     const first = (text.slice(0, branch.index).match(/\?/g) ?? []).length + 1;
     return params.slice(first, first + branch[1].split(',').length);
   };
-  const template = fixtureRows().find((row) => row.event_id === 'd-1') as Record<string, unknown>;
-  const event = (id: string, time: string, columns: Record<string, unknown>) => ({
-    ...template,
-    event_id: id,
-    event_time: new Date(time),
-    received_at: new Date(time),
-    dt: time.slice(0, 10),
-    ...columns,
-  });
   const reports: [string, SessionReport][] = [
     ...Object.entries(LANDING_REPORTS),
     ['entry-and-exit-pages', ENTRY_EXIT_REPORT],
@@ -98,10 +89,10 @@ describe('session reports over the daily session rollup', () => {
     await sink.write(
       eventsTable,
       [
-        event('f-1', '2026-03-06T23:50:00Z', { ip: '203.0.113.9', user_agent: 'UA-F', path: '/' }),
-        event('f-2', '2026-03-07T00:10:00Z', { ip: '203.0.113.9', user_agent: 'UA-F', path: '/pricing' }),
-        event('f-3', '2026-03-07T01:00:00Z', { ip: '203.0.113.9', user_agent: 'UA-F', path: '/' }),
-        event('g-1', '2026-03-07T23:59:00Z', {
+        fixtureEvent('f-1', '2026-03-06T23:50:00Z', { ip: '203.0.113.9', user_agent: 'UA-F', path: '/' }),
+        fixtureEvent('f-2', '2026-03-07T00:10:00Z', { ip: '203.0.113.9', user_agent: 'UA-F', path: '/pricing' }),
+        fixtureEvent('f-3', '2026-03-07T01:00:00Z', { ip: '203.0.113.9', user_agent: 'UA-F', path: '/' }),
+        fixtureEvent('g-1', '2026-03-07T23:59:00Z', {
           anonymous_id: 'g',
           session_id: 'g1',
           path: '/blog/post',
@@ -109,7 +100,7 @@ describe('session reports over the daily session rollup', () => {
           referrer_host: 'www.reddit.com',
           referrer_type: 'social',
         }),
-        event('g-2', '2026-03-08T00:05:00Z', { anonymous_id: 'g', session_id: 'g1', path: '/docs' }),
+        fixtureEvent('g-2', '2026-03-08T00:05:00Z', { anonymous_id: 'g', session_id: 'g1', path: '/docs' }),
       ],
       'midnight',
     );
@@ -164,7 +155,7 @@ describe('session reports over the daily session rollup', () => {
     await sink.write(
       eventsTable,
       [
-        event('a-late', '2026-03-02T10:06:00Z', {
+        fixtureEvent('a-late', '2026-03-02T10:06:00Z', {
           anonymous_id: 'a',
           session_id: 'a1',
           ip: '198.51.100.1',
@@ -173,9 +164,9 @@ describe('session reports over the daily session rollup', () => {
           channel: 'Direct',
           referrer_type: 'internal',
         }),
-        event('d-late', '2026-03-05T17:20:00Z', { path: '/docs' }),
+        fixtureEvent('d-late', '2026-03-05T17:20:00Z', { path: '/docs' }),
         // b1 (2026-03-02, judged within its day when rolled up) now goes on past midnight
-        event('b-late', '2026-03-03T00:10:00Z', {
+        fixtureEvent('b-late', '2026-03-03T00:10:00Z', {
           anonymous_id: 'b',
           session_id: 'b1',
           ip: '198.51.100.2',

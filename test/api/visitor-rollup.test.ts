@@ -11,7 +11,7 @@ import { eventsTable } from '../../lambdas/lake/tables';
 import type { Analytics, AnalyticsParam } from '../../lambdas/ports/analytics';
 import type { LakeSink } from '../../lambdas/ports/lake-sink';
 import type { ObjectStore } from '../../lambdas/ports/object-store';
-import { FIXTURE, fixtureRows, writeFixtureLake } from '../athena/fixture-lake';
+import { FIXTURE, fixtureEvent, writeFixtureLake } from '../athena/fixture-lake';
 import { makeTempDir } from '../support/temp-dir';
 
 /**
@@ -34,15 +34,6 @@ describe('Overview over the daily visitor rollup', () => {
   const week = { from: '2026-03-09', to: '2026-03-15' };
   const rollUp = () =>
     rollUpDays({ analytics, database: LOCAL_DATABASE, lake: store }, FIXTURE.siteId, today, VISITOR_DAYS_ROLLUP);
-  const template = fixtureRows().find((row) => row.event_id === 'd-1') as Record<string, unknown>;
-  const event = (id: string, time: string, columns: Record<string, unknown>) => ({
-    ...template,
-    event_id: id,
-    event_time: new Date(time),
-    received_at: new Date(time),
-    dt: time.slice(0, 10),
-    ...columns,
-  });
 
   /** The measures counted from `events` alone, per period and per day. */
   const fromEvents = async (range: DateRange) => {
@@ -93,9 +84,14 @@ describe('Overview over the daily visitor rollup', () => {
     await sink.write(
       eventsTable,
       [
-        event('n-1', '2026-03-04T08:00:00Z', { anonymous_id: null, ip: null, user_agent: null, session_id: null }),
-        event('r-1', '2026-03-03T09:00:00Z', { anonymous_id: 'r', session_id: 'r1', event_type: 'page' }),
-        event('r-2', '2026-03-10T09:00:00Z', { anonymous_id: 'r', session_id: 'r2', event_type: 'conversion' }),
+        fixtureEvent('n-1', '2026-03-04T08:00:00Z', {
+          anonymous_id: null,
+          ip: null,
+          user_agent: null,
+          session_id: null,
+        }),
+        fixtureEvent('r-1', '2026-03-03T09:00:00Z', { anonymous_id: 'r', session_id: 'r1', event_type: 'page' }),
+        fixtureEvent('r-2', '2026-03-10T09:00:00Z', { anonymous_id: 'r', session_id: 'r2', event_type: 'conversion' }),
       ],
       'extra',
     );
@@ -161,8 +157,8 @@ describe('Overview over the daily visitor rollup', () => {
     await sink.write(
       eventsTable,
       [
-        event('late-1', '2026-03-10T12:00:00Z', { anonymous_id: 'late', session_id: 'l1' }),
-        event('late-2', '2026-03-10T12:05:00Z', { anonymous_id: 'r', session_id: 'r3', event_type: 'page' }),
+        fixtureEvent('late-1', '2026-03-10T12:00:00Z', { anonymous_id: 'late', session_id: 'l1' }),
+        fixtureEvent('late-2', '2026-03-10T12:05:00Z', { anonymous_id: 'r', session_id: 'r3', event_type: 'page' }),
       ],
       'late',
     );

@@ -203,6 +203,16 @@ export function fixtureRows(): Row[] {
   });
 }
 
+/**
+ * One more event for a test to add: the cookieless visitor d's first event (`d-1`) at another
+ * time, with `columns` over it.
+ */
+export function fixtureEvent(id: string, time: string, columns: Record<string, unknown>): Row {
+  const template = fixtureRows().find((row) => row.event_id === 'd-1') as Row;
+  const at = new Date(time);
+  return { ...template, event_id: id, event_time: at, received_at: at, dt: time.slice(0, 10), ...columns };
+}
+
 /** Writes the fixture into `dir` as the local runtime lays the lake out. */
 export async function writeFixtureLake(dir: string): Promise<void> {
   const sink = createParquetLakeSink(createLocalObjectStore({ root: dir }));

@@ -1,10 +1,37 @@
-import { type DayCounts, dayIsUpToDate } from '../../lake/day-counts';
+import {
+  type DayCounts,
+  dayAfter,
+  dayCounts,
+  dayCountsQuery,
+  dayIsUpToDate,
+  type RollupTable,
+} from '../../lake/day-counts';
 import { type DateRange, daysOf } from './date-range';
+import type { LakeReader } from './lake-reader';
 
 /** SQL with its `?` values, in order. */
 export interface BoundSql {
   readonly text: string;
   readonly params: readonly string[];
+}
+
+/**
+ * One lookup of how fresh the given rollups are over a range: events per day (the day before and
+ * after included, since a `session_days` day depends on its neighbours) and what each table's rows
+ * were computed from.
+ *
+ * @example
+ * const counts = await lookUpDayCounts(lake, siteId, range, ['session_days', 'visitor_days']);
+ */
+export async function lookUpDayCounts(
+  lake: LakeReader,
+  siteId: string,
+  range: DateRange,
+  tables: readonly RollupTable[],
+): Promise<DayCounts> {
+  const events = { from: dayAfter(range.from, -1), to: dayAfter(range.to) };
+  const { text, params } = dayCountsQuery(siteId, events, range, tables);
+  return dayCounts(await lake.sql(text, params));
 }
 
 /** A daily rollup that depends on each day's events alone, and the SQL that stands in for it. */
@@ -32,9 +59,9 @@ export function rolledOrLive(
   source: DayRollupSource,
 ): BoundSql {
   const upToDate = dayIsUpToDate(source.table);
-  const days = daysOf(range);
-  const rolled = days.filter((day) => upToDate(counts, day));
-  const live = days.filter((day) => !upToDate(counts, day));
+  const rolled: string[] = [];
+  const live: string[] = [];
+  for (const day of daysOf(range)) (upToDate(counts, day) ? rolled : live).push(day);
   const branches: string[] = [];
   const params: string[] = [];
   if (rolled.length > 0) {

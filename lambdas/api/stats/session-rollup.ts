@@ -20,12 +20,12 @@
  * A session's landing values (channel, referrer, campaign, click id) are those of its first event;
  * ties on the same millisecond are broken arbitrarily here (by event id in the named queries).
  */
-import { type DayCounts, dayAfter, dayCounts, dayCountsQuery, sessionDayIsUpToDate } from '../../lake/day-counts';
+import { type DayCounts, sessionDayIsUpToDate } from '../../lake/day-counts';
 import { pageDaysSql } from '../../lake/page-days-sql';
 import { type FragmentColumn, sessionFragmentsSql, valueAt } from '../../lake/session-days-sql';
 import { type DateRange, daysOf } from './date-range';
 import type { LakeReader } from './lake-reader';
-import { type BoundSql, type DayRollupSource, rolledOrLive } from './rolled-or-live';
+import { type BoundSql, type DayRollupSource, lookUpDayCounts, rolledOrLive } from './rolled-or-live';
 
 /** Which days of a range to read from `session_days` and which to sessionize from `events`. */
 export interface SessionDays {
@@ -41,10 +41,7 @@ export interface SessionDays {
  * await sessionDays(lake, siteId, { from: '2026-03-01', to: '2026-03-30' }); // { rolled: [28 days], live: ['2026-03-29', '2026-03-30'] }
  */
 export async function sessionDays(lake: LakeReader, siteId: string, range: DateRange): Promise<SessionDays> {
-  // A day's rows depend on its neighbours' events too.
-  const events = { from: dayAfter(range.from, -1), to: dayAfter(range.to) };
-  const { text, params } = dayCountsQuery(siteId, events, range, ['session_days']);
-  return splitSessionDays(dayCounts(await lake.sql(text, params)), range);
+  return splitSessionDays(await lookUpDayCounts(lake, siteId, range, ['session_days']), range);
 }
 
 /** `sessionDays` from counts already looked up (with the day before and after the range's events). */
@@ -218,10 +215,7 @@ export async function sessionReportSql(
     const sessions = sessionsSql(siteId, await sessionDays(lake, siteId, range), report.columns);
     return { text: `${sessions.text}\n${report.select}`, params: sessions.params };
   }
-  // One lookup for both rollups; a session day's rows depend on its neighbours' events too.
-  const events = { from: dayAfter(range.from, -1), to: dayAfter(range.to) };
-  const lookup = dayCountsQuery(siteId, events, range, ['session_days', 'page_days']);
-  const counts = dayCounts(await lake.sql(lookup.text, lookup.params));
+  const counts = await lookUpDayCounts(lake, siteId, range, ['session_days', 'page_days']);
   const sessions = sessionsSql(siteId, splitSessionDays(counts, range), report.columns);
   const views = rolledOrLive('page_views', siteId, counts, range, pageDays(siteId));
   return {

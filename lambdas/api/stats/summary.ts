@@ -1,9 +1,8 @@
-import { dayAfter, dayCounts, dayCountsQuery } from '../../lake/day-counts';
 import { visitorDaysSql } from '../../lake/visitor-days-sql';
 import { type DateRange, previousRange } from './date-range';
 import type { LakeReader } from './lake-reader';
 import { numberOf, stringOf } from './lake-values';
-import { type DayRollupSource, rolledOrLive } from './rolled-or-live';
+import { type DayRollupSource, lookUpDayCounts, rolledOrLive } from './rolled-or-live';
 import { sessionsSql, splitSessionDays } from './session-rollup';
 
 /** Event measures of a day or a period. */
@@ -83,12 +82,7 @@ GROUP BY day`;
 export async function summary(lake: LakeReader, siteId: string, range: DateRange): Promise<Summary> {
   const before = previousRange(range);
   const whole = { from: before.from, to: range.to };
-  // One lookup for both rollups; a session day's rows depend on its neighbours' events too.
-  const lookup = dayCountsQuery(siteId, { from: dayAfter(whole.from, -1), to: dayAfter(whole.to) }, whole, [
-    'session_days',
-    'visitor_days',
-  ]);
-  const counts = dayCounts(await lake.sql(lookup.text, lookup.params));
+  const counts = await lookUpDayCounts(lake, siteId, whole, ['session_days', 'visitor_days']);
   const sessions = sessionsSql(siteId, splitSessionDays(counts, whole), ['pageviews', 'engaged_events']);
   const visitors = rolledOrLive('visitor_days', siteId, counts, whole, visitorDays(siteId));
   const rows = await lake.sql(`${sessions.text},\n${visitors.text}\n${SUMMARY_SELECT}`, [
