@@ -13,6 +13,8 @@ export type PersonExport =
       readonly erased: false;
       readonly exportedAt: string;
       readonly person: PersonProfile;
+      /** The latest visit retention found in the lake for them (it keeps them while that is recent), if it ever looked. */
+      readonly lakeSeenAt: string | null;
       readonly sessions: readonly Record<string, unknown>[];
       readonly events: readonly Record<string, unknown>[];
       readonly rawEvents: readonly {
@@ -47,7 +49,7 @@ export async function exportPerson(
     const currentId = alias.merged_into ?? alias.id;
     const current = await trx
       .selectFrom('persons')
-      .select('erased_at')
+      .select(['erased_at', 'lake_seen_at'])
       .where('id', '=', currentId)
       .executeTakeFirstOrThrow();
     if (current.erased_at) return { personId: currentId, erased: true, erasedAt: iso(current.erased_at) };
@@ -82,6 +84,7 @@ export async function exportPerson(
       erased: false,
       exportedAt: iso(request.now ?? new Date()),
       person,
+      lakeSeenAt: current.lake_seen_at ? iso(current.lake_seen_at) : null,
       sessions: sessions.map(withIsoDates),
       events: events.map(withIsoDates),
       rawEvents: rawRows.map((r) => ({

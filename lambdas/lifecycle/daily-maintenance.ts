@@ -2,17 +2,12 @@ import { ensureEventPartitions } from '../identity/event-partitions';
 import { PAGE_DAYS_ROLLUP, VISITOR_DAYS_ROLLUP } from '../lake/daily-rollups';
 import { type RolledUpDay, rollUpDays } from '../lake/day-rollup';
 import { type RolledDay, rollUpSessionDays } from '../lake/session-days';
-import type { Analytics } from '../ports/analytics';
 import { enforceRetention, type RetentionDeps, type SiteRetention } from './enforce-retention';
 import type { ExpiredPartitions } from './lake-retention';
 import { expireUnattributedFailures } from './unattributed-failures';
 
-export interface DailyMaintenanceDeps extends RetentionDeps {
-  /** Reads the lake to roll sessions up: Athena in AWS, DuckDB locally. */
-  readonly analytics: Analytics;
-  /** What `{{database}}` renders as: the Glue database, or `LOCAL_DATABASE`. */
-  readonly analyticsDatabase: string;
-}
+/** Retention's, which read the lake (`analytics`) as the rollups do. */
+export type DailyMaintenanceDeps = RetentionDeps;
 
 export interface DailyMaintenanceReport {
   /** Monthly partitions of the slim events table that exist ahead of time. */

@@ -2,6 +2,13 @@ import { sql as raw } from 'kysely';
 import { withOrganization } from '../db/tenant';
 import { erasePerson } from '../identity/erase-person';
 import type { IdentityAccess } from '../identity/identity-access';
+import {
+  type LakeActivityDeps,
+  type LakeIdentifier,
+  type LakeIdentifierType,
+  lakeIdentifierKey,
+  lastSeenInLake,
+} from './lake-activity';
 
 export interface SiteScope {
   readonly organizationId: string;
@@ -15,24 +22,43 @@ export interface ExpiredRows {
   readonly conversions: number;
   /** Persons erased (crypto-shredded, tombstoned) because nothing they did is kept any more. */
   readonly personsErased: number;
+  /** Persons with no slim event left whom the lake still shows visiting: kept, and not asked about again until that visit expires. */
+  readonly personsSeenInLake: number;
   /** Stale persons left for the next run by `maxPersons`. */
   readonly personsRemaining: boolean;
+}
+
+export interface DatabaseRetentionDeps extends IdentityAccess, LakeActivityDeps {}
+
+export interface PersonRetentionLimits {
+  /** Erasures per call; the rest wait for the next run (`personsRemaining`). */
+  readonly maxPersons?: number;
+  /** Candidates read and checked against the lake at a time. */
+  readonly pageSize?: number;
 }
 
 /**
  * Deletes what PostgreSQL holds on a site from before `cutoff`: slim events, sessions that ended
  * before it, raw events and postback conversions; then erases every person with nothing left after
- * it (first seen before the cutoff, no event kept under any of their ids), exactly as
- * `sightline persons erase` does — identifiers deleted, PII keys shredded, a tombstone left.
+ * it, exactly as `sightline persons erase` does — identifiers deleted, PII keys shredded, a
+ * tombstone left. Nothing left means: first seen before the cutoff, no slim event kept under any of
+ * their ids, and no visit in the lake since the cutoff under any of their anonymous or user ids.
+ * Only events that link identifiers reach PostgreSQL, so the lake is asked before a person is
+ * erased; a person it shows visiting is kept and marked (`lake_seen_at`), so the next runs do not
+ * ask again until that visit is older than the cutoff, and stale persons behind them are reached.
  * Runs as the organization (row-level security), at most `maxPersons` erasures per call.
+ *
+ * @example
+ * await deleteExpiredRows({ sql, keyring, analytics, analyticsDatabase }, { organizationId, siteId }, cutoff);
+ * // { events: 120, sessions: 14, rawEvents: 120, conversions: 0, personsErased: 3, personsSeenInLake: 1, personsRemaining: false }
  */
 export async function deleteExpiredRows(
-  access: IdentityAccess,
+  deps: DatabaseRetentionDeps,
   scope: SiteScope,
   cutoff: Date,
-  maxPersons = 5_000,
+  { maxPersons = 5_000, pageSize = 500 }: PersonRetentionLimits = {},
 ): Promise<ExpiredRows> {
-  const counts = await withOrganization(access.sql, scope.organizationId, async (trx) => {
+  const counts = await withOrganization(deps.sql, scope.organizationId, async (trx) => {
     const count = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
     const events = await trx
       .deleteFrom('events')
@@ -61,22 +87,61 @@ export async function deleteExpiredRows(
       conversions: count(conversions),
     };
   });
-  const stale = await stalePersons(access, scope, cutoff, maxPersons + 1);
-  const erasing = stale.slice(0, maxPersons);
-  for (const personId of erasing) await erasePerson(access, { organizationId: scope.organizationId, personId });
-  return { ...counts, personsErased: erasing.length, personsRemaining: stale.length > maxPersons };
+  const cutoffDay = cutoff.toISOString().slice(0, 10);
+  let personsErased = 0;
+  let personsSeenInLake = 0;
+  // Each page is either erased or marked seen, so the next page reads persons not read yet.
+  for (;;) {
+    const candidates = await stalePersons(deps, scope, cutoff, pageSize);
+    const seen = await lastSeenInLake(
+      deps,
+      scope.siteId,
+      cutoffDay,
+      candidates.flatMap((c) => c.identifiers),
+    );
+    const active = new Map<string, Date>();
+    const stale: string[] = [];
+    for (const candidate of candidates) {
+      const visits = candidate.identifiers.flatMap((i) => seen.get(lakeIdentifierKey(i))?.getTime() ?? []);
+      if (visits.length > 0) active.set(candidate.id, new Date(Math.max(...visits)));
+      else stale.push(candidate.id);
+    }
+    await markSeenInLake(deps, scope, active);
+    personsSeenInLake += active.size;
+    const erasing = stale.slice(0, maxPersons - personsErased);
+    for (const personId of erasing) await erasePerson(deps, { organizationId: scope.organizationId, personId });
+    personsErased += erasing.length;
+    const personsRemaining = erasing.length < stale.length;
+    if (personsRemaining || candidates.length < pageSize)
+      return { ...counts, personsErased, personsSeenInLake, personsRemaining };
+  }
 }
 
-/** Current persons of the site first seen before `cutoff` with no event kept under any id merged into them. */
-async function stalePersons(access: IdentityAccess, scope: SiteScope, cutoff: Date, limit: number): Promise<string[]> {
+interface Candidate {
+  readonly id: string;
+  /** The anonymous and user ids of the person and of everyone merged into them. */
+  readonly identifiers: readonly LakeIdentifier[];
+}
+
+/**
+ * Current persons of the site first seen before `cutoff`, with no event kept under any id merged
+ * into them and no visit found in the lake since the cutoff, oldest first.
+ */
+async function stalePersons(
+  access: IdentityAccess,
+  scope: SiteScope,
+  cutoff: Date,
+  limit: number,
+): Promise<Candidate[]> {
   return withOrganization(access.sql, scope.organizationId, async (trx) => {
-    const rows = await trx
+    const persons = await trx
       .selectFrom('persons as p')
       .select('p.id')
       .where('p.site_id', '=', scope.siteId)
       .where('p.merged_into', 'is', null)
       .where('p.erased_at', 'is', null)
       .where('p.first_seen_at', '<', cutoff)
+      .where((eb) => eb.or([eb('p.lake_seen_at', 'is', null), eb('p.lake_seen_at', '<', cutoff)]))
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(
@@ -89,8 +154,32 @@ async function stalePersons(access: IdentityAccess, scope: SiteScope, cutoff: Da
         ),
       )
       .orderBy('p.first_seen_at')
+      .orderBy('p.id')
       .limit(limit)
       .execute();
-    return rows.map((r) => r.id);
+    if (persons.length === 0) return [];
+    const identifiers = await trx
+      .selectFrom('person_aliases as a')
+      .innerJoin('identifiers as i', 'i.person_id', 'a.person_id')
+      .select(['a.current_person_id', 'i.type', 'i.value'])
+      .where(
+        'a.current_person_id',
+        'in',
+        persons.map((p) => p.id),
+      )
+      .where('i.type', 'in', ['anonymous_id', 'user_id'])
+      .execute();
+    const byPerson = new Map<string, LakeIdentifier[]>(persons.map((p) => [p.id, []]));
+    for (const row of identifiers)
+      byPerson.get(row.current_person_id)?.push({ type: row.type as LakeIdentifierType, value: row.value });
+    return persons.map((p) => ({ id: p.id, identifiers: byPerson.get(p.id) ?? [] }));
+  });
+}
+
+async function markSeenInLake(access: IdentityAccess, scope: SiteScope, seen: ReadonlyMap<string, Date>) {
+  if (seen.size === 0) return;
+  await withOrganization(access.sql, scope.organizationId, async (trx) => {
+    for (const [personId, at] of seen)
+      await trx.updateTable('persons').set({ lake_seen_at: at }).where('id', '=', personId).execute();
   });
 }

@@ -2,9 +2,10 @@ import type { IdentityAccess } from '../identity/identity-access';
 import { lakeTables } from '../lake/tables';
 import type { ObjectStore } from '../ports/object-store';
 import { deleteExpiredRows, type ExpiredRows } from './database-retention';
+import type { LakeActivityDeps } from './lake-activity';
 import { deleteExpiredPartitions, type ExpiredPartitions } from './lake-retention';
 
-export interface RetentionDeps extends IdentityAccess {
+export interface RetentionDeps extends IdentityAccess, LakeActivityDeps {
   /** The event lake: S3 in AWS, the local lake directory in `npm start`. */
   readonly lake: ObjectStore;
 }
@@ -29,11 +30,12 @@ export function retentionCutoff(now: Date, days: number): Date {
 /**
  * Applies each site's retention setting (`retentionDays`; a site without one keeps everything):
  * removes the lake partitions of days before the cutoff (events and failed events) and what
- * PostgreSQL holds from before it, erasing persons with nothing left. Run daily by the scheduler
+ * PostgreSQL holds from before it, erasing persons with nothing left (neither in PostgreSQL nor in
+ * the lake's events since the cutoff). Run daily by the scheduler
  * (`npm start`) and the `maintain` Lambda (AWS).
  *
  * @example
- * const report = await enforceRetention({ sql, keyring, lake }, new Date());
+ * const report = await enforceRetention({ sql, keyring, lake, analytics, analyticsDatabase }, new Date());
  */
 export async function enforceRetention(deps: RetentionDeps, now: Date): Promise<SiteRetention[]> {
   // Every organization's sites: read as the system role, then each applied as its organization.

@@ -1,8 +1,11 @@
+import { createDuckDbAnalytics } from '../../lambdas/adapters/local/duckdb-analytics';
 import { createLocalObjectStore } from '../../lambdas/adapters/local/local-object-store';
 import { createParquetLakeSink } from '../../lambdas/adapters/local/parquet-lake-sink';
 import { createResolver } from '../../lambdas/identity/resolver';
+import { LOCAL_DATABASE } from '../../lambdas/lake/named-queries';
 import { eventsTable, failedEventsTable } from '../../lambdas/lake/tables';
 import { enforceRetention, retentionCutoff } from '../../lambdas/lifecycle/enforce-retention';
+import type { Analytics } from '../../lambdas/ports/analytics';
 import type { ObjectStore } from '../../lambdas/ports/object-store';
 import type { Sql } from '../../lambdas/ports/sql';
 import { createTenant, createTestKeyring, observationOf, openDatabase } from '../identity/support/identity-fixture';
@@ -16,6 +19,7 @@ const daysAgo = (n: number) => NOW.getTime() - n * DAY;
 describe('retention (each site keeps events and persons for its retentionDays)', () => {
   let sql: Sql;
   let lake: ObjectStore;
+  let analytics: Analytics;
   let temp: ReturnType<typeof makeTempDir>;
   let keys: ReturnType<typeof createTestKeyring>;
   let limited: { organizationId: string; siteId: string };
@@ -58,8 +62,10 @@ describe('retention (each site keeps events and persons for its retentionDays)',
     await seen(limited, 'returning-visitor', 40);
     await seen(limited, 'returning-visitor', 3);
     await seen(unlimited, 'old-visitor', 400, 'old@example.com');
+    analytics = await createDuckDbAnalytics({ lakeDir: `${temp.dir}/lake` });
   }, 60_000);
   afterAll(async () => {
+    await analytics?.close();
     await sql?.close();
     keys?.cleanup();
     temp?.cleanup();
@@ -71,7 +77,10 @@ describe('retention (each site keeps events and persons for its retentionDays)',
 
   it('removes the lake partitions before the cutoff, for events and failed events, of that site only', async () => {
     // Act
-    const [report] = await enforceRetention({ sql, keyring: keys.keyring, lake }, NOW);
+    const [report] = await enforceRetention(
+      { sql, keyring: keys.keyring, lake, analytics, analyticsDatabase: LOCAL_DATABASE },
+      NOW,
+    );
     const days = async (table: string) =>
       (await queryLake(temp.dir, `select site_id, dt from ${table} group by 1, 2`))
         .map((r) => `${r.site_id === limited.siteId ? 'limited' : 'unlimited'} ${r.dt}`)
@@ -108,7 +117,10 @@ describe('retention (each site keeps events and persons for its retentionDays)',
     const events = await sql.db.selectFrom('events').select(['site_id', 'occurred_at']).execute();
 
     // Act
-    const [again] = await enforceRetention({ sql, keyring: keys.keyring, lake }, NOW);
+    const [again] = await enforceRetention(
+      { sql, keyring: keys.keyring, lake, analytics, analyticsDatabase: LOCAL_DATABASE },
+      NOW,
+    );
 
     // Assess
     expect(persons.map((p) => p.value).sort()).toEqual(['old-visitor', 'returning-visitor']);
@@ -123,6 +135,7 @@ describe('retention (each site keeps events and persons for its retentionDays)',
       rawEvents: 0,
       conversions: 0,
       personsErased: 0,
+      personsSeenInLake: 0,
       personsRemaining: false,
     });
     expect(again?.lake.events?.objects).toBe(0);

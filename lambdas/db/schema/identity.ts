@@ -25,6 +25,8 @@ export interface PersonsTable {
   merged_at: Date | null;
   /** Tombstone: set when the person was erased; everything else about them is gone. */
   erased_at: Date | null;
+  /** The latest visit retention found in the lake for a person with no slim event left (retention writes it). */
+  lake_seen_at: Date | null;
 }
 
 export interface PersonKeysTable {
