@@ -4,6 +4,7 @@ import type { OrganizationKeys } from './crypto/organization-keys';
 import { personKeys } from './crypto/person-keys';
 import { openText } from './crypto/pii-cipher';
 import { identifierAad } from './identifier-aad';
+import { uuidArray, uuidList } from './sql-values';
 import { traitAad } from './trait-rows';
 
 export interface ProfileIdentifier {
@@ -60,47 +61,84 @@ export async function loadPersonProfile(
   organizationId: string,
   personId: string,
 ): Promise<PersonProfile | undefined> {
-  const person = await db
+  return (await loadPersonProfiles(db, keys, organizationId, [personId])).get(personId);
+}
+
+/**
+ * The profiles of several current persons at once (a page of the persons list): each table read
+ * once for all of them, so a page costs as many statements as one person. Persons merged, erased or
+ * unknown are absent from the map.
+ *
+ * @example
+ * const profiles = await loadPersonProfiles(trx, keys, organizationId, page.map((p) => p.id));
+ */
+export async function loadPersonProfiles(
+  db: Kysely<Database>,
+  keys: OrganizationKeys,
+  organizationId: string,
+  personIds: readonly string[],
+): Promise<Map<string, PersonProfile>> {
+  const profiles = new Map<string, PersonProfile>();
+  const wanted = [...new Set(personIds)];
+  if (wanted.length === 0) return profiles;
+  const persons = await db
     .selectFrom('persons')
     .select(['id', 'site_id', 'first_seen_at', 'created_at'])
-    .where('id', '=', personId)
+    .where('id', 'in', wanted)
     .where('merged_into', 'is', null)
     .where('erased_at', 'is', null)
-    .executeTakeFirst();
-  if (!person) return undefined;
+    .execute();
+  if (persons.length === 0) return profiles;
+  const ids = persons.map((p) => p.id);
 
   const mergedFrom = await db
     .selectFrom('persons')
-    .select('id')
-    .where('merged_into', '=', personId)
+    .select(['id', 'merged_into'])
+    .where('merged_into', 'in', ids)
     .orderBy('id')
     .execute();
   const identifiers = await db
     .selectFrom('identifiers')
-    .select(['id', 'type', 'value', 'value_cipher', 'key_person_id', 'first_seen_at'])
-    .where('person_id', '=', personId)
+    .select(['id', 'person_id', 'type', 'value', 'value_cipher', 'key_person_id', 'first_seen_at'])
+    .where('person_id', 'in', ids)
     .orderBy('type')
     .orderBy('first_seen_at')
     .execute();
   const traits = await db
     .selectFrom('person_traits')
-    .select(['key', 'mode', 'value', 'value_cipher', 'key_person_id'])
-    .where('person_id', '=', personId)
+    .select(['person_id', 'key', 'mode', 'value', 'value_cipher', 'key_person_id'])
+    .where('person_id', 'in', ids)
     .orderBy('key')
     .execute();
   const { rows: conflicts } = await raw<{
     reason: string;
     person_ids: string[];
     detected_at: Date;
+    person_id: string | null;
     type: string;
     value: string;
     value_cipher: Uint8Array | null;
     key_person_id: string | null;
   }>`
-    select c.reason, c.person_ids, c.detected_at, i.type, i.value, i.value_cipher, i.key_person_id
+    select c.reason, c.person_ids, c.detected_at, i.person_id, i.type, i.value, i.value_cipher, i.key_person_id
     from identity_conflicts c join identifiers i on i.id = c.identifier_id
-    where i.person_id = ${personId}::uuid or ${personId}::uuid = any(c.person_ids)
+    where i.person_id in ${uuidList(ids)} or c.person_ids && ${uuidArray(ids)}
     order by c.detected_at`.execute(db);
+  const companies = await db
+    .selectFrom('person_companies as pc')
+    .innerJoin('companies as c', 'c.id', 'pc.company_id')
+    .select(['pc.person_id', 'c.id', 'c.domain', 'c.group_id', 'c.name', 'pc.source', 'pc.first_seen_at'])
+    .where('pc.person_id', 'in', ids)
+    .orderBy('pc.first_seen_at')
+    .execute();
+  const mergedIds = [...ids, ...mergedFrom.map((m) => m.id)];
+  const merges = await db
+    .selectFrom('person_merges')
+    .select(['from_person_id', 'into_person_id', 'rule', 'merged_at', 'reversed_at'])
+    .where((eb) => eb.or([eb('into_person_id', 'in', ids), eb('from_person_id', 'in', mergedIds)]))
+    .orderBy('merged_at')
+    .orderBy('id')
+    .execute();
 
   const keyOwners = [...identifiers, ...traits, ...conflicts].flatMap((r) =>
     r.key_person_id ? [r.key_person_id] : [],
@@ -110,76 +148,68 @@ export async function loadPersonProfile(
     const key = keyPersonId ? piiKeys.get(keyPersonId) : undefined;
     return cipher && key ? openText(key, cipher, aad) : null;
   };
-  const identifierValue = (r: {
-    type: string;
-    value: string;
-    value_cipher: Uint8Array | null;
-    key_person_id: string | null;
-  }) =>
+  const identifierValue = (
+    siteId: string,
+    r: { type: string; value: string; value_cipher: Uint8Array | null; key_person_id: string | null },
+  ) =>
     r.value_cipher || r.type === 'email' || r.type === 'phone'
-      ? reveal(r.value_cipher, r.key_person_id, identifierAad(person.site_id, r.type, r.value))
+      ? reveal(r.value_cipher, r.key_person_id, identifierAad(siteId, r.type, r.value))
       : r.value;
 
-  const effective: Record<string, unknown> = {};
-  for (const mode of ['set_once', 'set'] as const) {
-    for (const t of traits.filter((t) => t.mode === mode)) {
-      const sealed = t.value_cipher
-        ? reveal(t.value_cipher, t.key_person_id, traitAad(t.key_person_id ?? '', t.key))
-        : undefined;
-      effective[t.key] = sealed === undefined ? t.value : sealed === null ? null : JSON.parse(sealed);
+  for (const person of persons) {
+    const id = person.id;
+    const from = mergedFrom.filter((m) => m.merged_into === id).map((m) => m.id);
+    const aliases = new Set([id, ...from]);
+    const effective: Record<string, unknown> = {};
+    for (const mode of ['set_once', 'set'] as const) {
+      for (const t of traits) {
+        if (t.person_id !== id || t.mode !== mode) continue;
+        const sealed = t.value_cipher
+          ? reveal(t.value_cipher, t.key_person_id, traitAad(t.key_person_id ?? '', t.key))
+          : undefined;
+        effective[t.key] = sealed === undefined ? t.value : sealed === null ? null : JSON.parse(sealed);
+      }
     }
+    profiles.set(id, {
+      id,
+      siteId: person.site_id,
+      firstSeenAt: iso(person.first_seen_at),
+      createdAt: iso(person.created_at),
+      mergedFrom: from,
+      identifiers: identifiers
+        .filter((r) => r.person_id === id)
+        .map((r) => ({ type: r.type, value: identifierValue(person.site_id, r), firstSeenAt: iso(r.first_seen_at) })),
+      traits: effective,
+      companies: companies
+        .filter((c) => c.person_id === id)
+        .map((c) => ({
+          id: c.id,
+          domain: c.domain,
+          groupId: c.group_id,
+          name: c.name,
+          source: c.source,
+          firstSeenAt: iso(c.first_seen_at),
+        })),
+      merges: merges
+        .filter((m) => m.into_person_id === id || aliases.has(m.from_person_id))
+        .map((m) => ({
+          from: m.from_person_id,
+          into: m.into_person_id,
+          rule: m.rule,
+          mergedAt: iso(m.merged_at),
+          reversedAt: m.reversed_at ? iso(m.reversed_at) : null,
+        })),
+      conflicts: conflicts
+        .filter((c) => c.person_id === id || c.person_ids.includes(id))
+        .map((c) => ({
+          reason: c.reason,
+          identifier: { type: c.type, value: identifierValue(person.site_id, c) },
+          personIds: c.person_ids,
+          detectedAt: iso(c.detected_at),
+        })),
+    });
   }
-
-  const companies = await db
-    .selectFrom('person_companies as pc')
-    .innerJoin('companies as c', 'c.id', 'pc.company_id')
-    .select(['c.id', 'c.domain', 'c.group_id', 'c.name', 'pc.source', 'pc.first_seen_at'])
-    .where('pc.person_id', '=', personId)
-    .orderBy('pc.first_seen_at')
-    .execute();
-  const mergedIds = [personId, ...mergedFrom.map((m) => m.id)];
-  const merges = await db
-    .selectFrom('person_merges')
-    .select(['from_person_id', 'into_person_id', 'rule', 'merged_at', 'reversed_at'])
-    .where((eb) => eb.or([eb('into_person_id', '=', personId), eb('from_person_id', 'in', mergedIds)]))
-    .orderBy('merged_at')
-    .orderBy('id')
-    .execute();
-
-  return {
-    id: person.id,
-    siteId: person.site_id,
-    firstSeenAt: iso(person.first_seen_at),
-    createdAt: iso(person.created_at),
-    mergedFrom: mergedFrom.map((m) => m.id),
-    identifiers: identifiers.map((r) => ({
-      type: r.type,
-      value: identifierValue(r),
-      firstSeenAt: iso(r.first_seen_at),
-    })),
-    traits: effective,
-    companies: companies.map((c) => ({
-      id: c.id,
-      domain: c.domain,
-      groupId: c.group_id,
-      name: c.name,
-      source: c.source,
-      firstSeenAt: iso(c.first_seen_at),
-    })),
-    merges: merges.map((m) => ({
-      from: m.from_person_id,
-      into: m.into_person_id,
-      rule: m.rule,
-      mergedAt: iso(m.merged_at),
-      reversedAt: m.reversed_at ? iso(m.reversed_at) : null,
-    })),
-    conflicts: conflicts.map((c) => ({
-      reason: c.reason,
-      identifier: { type: c.type, value: identifierValue(c) },
-      personIds: c.person_ids,
-      detectedAt: iso(c.detected_at),
-    })),
-  };
+  return profiles;
 }
 
 export function iso(value: Date | string): string {

@@ -71,6 +71,11 @@ export function bigintArray(ids: readonly number[]): RawBuilder<unknown> {
   return raw`(select coalesce(array_agg(value::bigint order by value::bigint), '{}') from jsonb_array_elements_text(${jsonb(ids.map(String))}))`;
 }
 
+/** A `uuid[]` of the given ids. */
+export function uuidArray(ids: readonly string[]): RawBuilder<unknown> {
+  return raw`(select coalesce(array_agg(value::uuid), '{}') from jsonb_array_elements_text(${jsonb(ids)}))`;
+}
+
 /** Bytes from any driver (`Buffer` from pg and the Data API, `Uint8Array` from PGlite). */
 export function bytes(value: Uint8Array | null): Buffer | null {
   return value === null ? null : Buffer.from(value);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { OrganizationKeys } from '../../identity/crypto/organization-keys';
-import { loadPersonProfile, type PersonProfile } from '../../identity/person-profile';
+import { loadPersonProfiles, type PersonProfile } from '../../identity/person-profile';
 
 /** A person as a row of the visitors list. */
 export interface PersonSummary {
@@ -25,8 +25,8 @@ const first = (profile: PersonProfile, type: string): string | null =>
   profile.identifiers.find((i) => i.type === type && i.value !== null)?.value ?? null;
 
 /**
- * Summaries of the listed persons, PII decrypted through identity's own profile loader (a page is
- * at most 100 persons).
+ * Summaries of the listed persons, PII decrypted through identity's own profile loader, all of a
+ * page (at most 100 persons) loaded at once.
  *
  * @example
  * const rows = await personSummaries(trx, keys, organizationId, [{ id, lastSeenAt, sessions }]);
@@ -37,9 +37,15 @@ export async function personSummaries(
   organizationId: string,
   listed: readonly { readonly id: string; readonly lastSeenAt: Date | string | null; readonly sessions: number }[],
 ): Promise<PersonSummary[]> {
+  const profiles = await loadPersonProfiles(
+    db,
+    keys,
+    organizationId,
+    listed.map((row) => row.id),
+  );
   const summaries: PersonSummary[] = [];
   for (const row of listed) {
-    const profile = await loadPersonProfile(db, keys, organizationId, row.id);
+    const profile = profiles.get(row.id);
     if (!profile) continue;
     const email = first(profile, 'email');
     const userId = first(profile, 'user_id');
