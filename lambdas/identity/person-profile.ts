@@ -4,7 +4,6 @@ import type { OrganizationKeys } from './crypto/organization-keys';
 import { personKeys } from './crypto/person-keys';
 import { openText } from './crypto/pii-cipher';
 import { identifierAad } from './identifier-aad';
-import { uuidArray, uuidList } from './sql-values';
 import { traitAad } from './trait-rows';
 
 export interface ProfileIdentifier {
@@ -110,6 +109,9 @@ export async function loadPersonProfiles(
     .where('person_id', 'in', ids)
     .orderBy('key')
     .execute();
+  // Conflicts on their identifiers and those naming them, each through its index (the second by
+  // `identity_conflicts_naming`, migration `0025-conflict-persons`).
+  const idList = raw.join(ids.map((id) => raw`${id}::uuid`));
   const { rows: conflicts } = await raw<{
     reason: string;
     person_ids: string[];
@@ -122,7 +124,12 @@ export async function loadPersonProfiles(
   }>`
     select c.reason, c.person_ids, c.detected_at, i.person_id, i.type, i.value, i.value_cipher, i.key_person_id
     from identity_conflicts c join identifiers i on i.id = c.identifier_id
-    where i.person_id in ${uuidList(ids)} or c.person_ids && ${uuidArray(ids)}
+    where c.id in (
+      select held.id from identifiers mine join identity_conflicts held on held.identifier_id = mine.id
+      where mine.person_id in (${idList})
+      union
+      select naming.id from identity_conflicts_naming(array[${idList}]) as naming
+    )
     order by c.detected_at`.execute(db);
   const companies = await db
     .selectFrom('person_companies as pc')

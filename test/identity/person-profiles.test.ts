@@ -1,3 +1,4 @@
+import { sql as raw } from 'kysely';
 import { withOrganization } from '../../lambdas/db/tenant';
 import type { OrganizationKeyring } from '../../lambdas/identity/crypto/organization-keys';
 import { loadPersonProfile, loadPersonProfiles } from '../../lambdas/identity/person-profile';
@@ -97,5 +98,81 @@ describe.each(ENGINES)('person profiles loaded a page at a time on %s', (engine)
     expect(adaProfile?.conflicts.length).toBeGreaterThan(0);
     expect(bobProfile?.conflicts).toEqual(adaProfile?.conflicts);
     expect(together.get(ids[2] as string)?.conflicts).toEqual([]);
+  });
+
+  it("reads only the rows of the persons it loads, none of another organization's", async () => {
+    // Prepare: another organization with 3,000 persons, each with an identifier in conflict (rows
+    // written directly, as the owner), then two persons in conflict here (a family computer both
+    // sign in on). Statistics taken, so that the planner sees the tables as they are.
+    const other = await createTenant(sql);
+    await raw`
+      with people as (
+        insert into persons (id, organization_id, site_id, first_seen_at)
+        select gen_random_uuid(), ${other.organizationId}::uuid, ${other.siteId}::uuid, now()
+        from generate_series(1, 3000)
+        returning id
+      ), made as (
+        insert into identifiers (organization_id, site_id, type, value, person_id, first_seen_at)
+        select ${other.organizationId}::uuid, ${other.siteId}::uuid, 'anonymous_id', 'device-' || p.id, p.id, now()
+        from people p
+        returning id, person_id
+      ), linked as (
+        insert into identity_links (organization_id, site_id, identifier_ids, first_observed_at, first_event_id)
+        select ${other.organizationId}::uuid, ${other.siteId}::uuid, array[m.id], now(), 'bulk-' || m.id from made m
+        returning id, identifier_ids[1] as identifier_id
+      )
+      insert into identity_conflicts (organization_id, site_id, link_id, identifier_id, reason, person_ids)
+      select ${other.organizationId}::uuid, ${other.siteId}::uuid, l.id, l.identifier_id, 'limit:user_id',
+        array[m.person_id]
+      from linked l join made m on m.id = l.identifier_id`.execute(sql.db);
+    const tenant = await createTenant(sql);
+    const seen = (identifiers: Parameters<typeof observationOf>[1]) =>
+      resolver.resolve(observationOf(tenant, identifiers));
+    const ann = await seen([
+      { type: 'anonymous_id', value: 'ann-laptop' },
+      { type: 'user_id', value: 'ann' },
+    ]);
+    await seen([
+      { type: 'anonymous_id', value: 'shared-pc' },
+      { type: 'user_id', value: 'ann' },
+    ]);
+    const ben = await seen([
+      { type: 'anonymous_id', value: 'shared-pc' },
+      { type: 'user_id', value: 'ben' },
+    ]);
+    const ids = [ann.personId, ben.personId].map((id) => id as string);
+    await raw`analyze persons, identifiers, identity_links, identity_conflicts`.execute(sql.db);
+
+    // Act: rows each table handed to the profile's statements.
+    const { profiles, rowsRead } = await withOrganization(sql, tenant.organizationId, async (trx) => {
+      // Counts not yet flushed to the statistics include earlier transactions: compare two readings.
+      const counts = async () =>
+        new Map(
+          (
+            await raw<{ table: string; read: string }>`
+              select relname as table, seq_tup_read + coalesce(idx_tup_fetch, 0) as read from pg_stat_xact_user_tables
+              where relname in ('persons', 'identifiers', 'person_traits', 'person_companies', 'person_merges',
+                'identity_conflicts')`.execute(trx)
+          ).rows.map((r) => [r.table, Number(r.read)]),
+        );
+      const keys = await keyring.keysFor(tenant.organizationId);
+      const before = await counts();
+      const loaded = await loadPersonProfiles(trx, keys, tenant.organizationId, ids);
+      const after = await counts();
+      return {
+        profiles: loaded,
+        rowsRead: Object.fromEntries([...after].map(([table, read]) => [table, read - (before.get(table) ?? 0)])),
+      };
+    });
+
+    // Assess: one conflict, two persons and their identifiers; nothing of the other organization.
+    const conflicts = profiles.get(ids[0] as string)?.conflicts ?? [];
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]?.identifier.value).toBe('shared-pc');
+    // Index probes fetch a few rows each; the other organization holds 3,000 of every kind.
+    expect(Object.entries(rowsRead).filter(([, read]) => read > 20)).toEqual([]);
+    expect(rowsRead.persons).toBeGreaterThan(0);
+    expect(rowsRead.identifiers).toBeGreaterThan(0);
+    expect(rowsRead.identity_conflicts).toBeGreaterThan(0);
   });
 });

@@ -7,6 +7,7 @@ import * as identityLinkLookups from './0021-identity-link-lookups';
 import * as identityBatchLinkLookups from './0022-identity-batch-link-lookups';
 import * as softLinkPersons from './0023-soft-link-persons';
 import * as personLakeActivity from './0024-person-lake-activity';
+import * as conflictPersons from './0025-conflict-persons';
 
 /**
  * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0022-identity-batch-link-lookups': identityBatchLinkLookups,
   '0023-soft-link-persons': softLinkPersons,
   '0024-person-lake-activity': personLakeActivity,
+  '0025-conflict-persons': conflictPersons,
 };
