@@ -6,7 +6,7 @@ import type { IdentityAccess } from './identity-access';
 import { identifierLockKey } from './person-id';
 import { iso } from './person-profile';
 import { lockKeys, lockRegion } from './region-locks';
-import { bigintList, uuidList } from './sql-values';
+import { bigintArray, uuidAny, uuidList } from './sql-values';
 
 export interface ErasureReport {
   readonly personId: string;
@@ -87,7 +87,10 @@ export async function erasePerson(
       await trx.selectFrom('identifiers').select('id').where('person_id', '=', personId).execute()
     ).map((i) => i.id);
     if (identifierIds.length > 0) {
-      await raw`delete from identity_links where identifier_ids && array${bigintList(identifierIds)}`.execute(trx);
+      // Through the links' GIN index: `&&` is not leakproof, so under row-level security it cannot use it.
+      await raw`delete from identity_links where id = any(array(select id from identity_links_touching(${bigintArray(identifierIds)})))`.execute(
+        trx,
+      );
     }
     const identifiersDeleted = Number(
       (await trx.deleteFrom('identifiers').where('person_id', '=', personId).executeTakeFirst()).numDeletedRows,
@@ -95,7 +98,7 @@ export async function erasePerson(
     for (const table of ['person_traits', 'person_companies', 'soft_signals'] as const) {
       await raw`delete from ${raw.table(table)} where person_id in ${uuidList(ids)}`.execute(trx);
     }
-    await raw`delete from soft_links where person_a in ${uuidList(ids)} or person_b in ${uuidList(ids)}`.execute(trx);
+    await raw`delete from soft_links where person_a = ${uuidAny(ids)} or person_b = ${uuidAny(ids)}`.execute(trx);
     const rawEvents = await raw`delete from raw_events where person_id in ${uuidList(ids)}`.execute(trx);
     const keysShredded = await shredPersonKeys(trx, ids);
     const { rows } = await raw<{ erased_at: Date }>`

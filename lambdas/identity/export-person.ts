@@ -5,7 +5,7 @@ import { openText } from './crypto/pii-cipher';
 import type { IdentityAccess } from './identity-access';
 import { iso, loadPersonProfile, type PersonProfile } from './person-profile';
 import { rawEventAad } from './raw-events';
-import { uuidList } from './sql-values';
+import { uuidAny, uuidList } from './sql-values';
 
 export type PersonExport =
   | {
@@ -75,9 +75,7 @@ export async function exportPerson(
       where person_id in ${uuidList(ids)} order by received_at`.execute(trx);
     const { rows: softLinks } = await raw<Record<string, unknown>>`
       select person_a as "personA", person_b as "personB", rule, score, evidence, status, created_at as "createdAt"
-      from soft_links where person_a in ${uuidList(ids)} or person_b in ${uuidList(ids)} order by created_at`.execute(
-      trx,
-    );
+      from soft_links where person_a = ${uuidAny(ids)} or person_b = ${uuidAny(ids)} order by created_at`.execute(trx);
 
     return {
       personId: currentId,

@@ -6,7 +6,7 @@ import type { IdentityRules } from './identity-rules';
 import type { LinkWithConflicts } from './link-rows';
 import { personIdFor } from './person-id';
 import { insertPersons, type NewPerson, type PersonRow, personsOfRegion } from './person-rows';
-import { jsonb, recordset } from './sql-values';
+import { bigintList, recordset, uuidList } from './sql-values';
 import { type StitchResult, stitch } from './stitching';
 import { moveTraits } from './trait-rows';
 
@@ -137,7 +137,7 @@ async function rewritePersons(
   }
   if (reversed.length > 0) {
     writes.push(raw`reversed as (update person_merges set reversed_at = now()
-      where reversed_at is null and from_person_id in (select value::uuid from jsonb_array_elements_text(${jsonb(reversed)}))
+      where reversed_at is null and from_person_id in ${uuidList(reversed)}
     )`);
   }
   if (audited.length > 0) {
@@ -191,11 +191,11 @@ async function rewriteConflicts(
   const existing = links.flatMap((l) => l.conflicts.map((c) => ({ ...c, link_id: l.id })));
   const wanted = new Set(found.map(key));
   const have = new Set(existing.map(key));
-  const stale = existing.filter((c) => !wanted.has(key(c))).map((c) => String(c.id));
+  const stale = existing.filter((c) => !wanted.has(key(c))).map((c) => Number(c.id));
   const fresh = found.filter((c) => !have.has(key(c)));
   if (stale.length > 0) {
     await raw`delete from identity_conflicts
-      where id in (select value::bigint from jsonb_array_elements_text(${jsonb(stale)}))`.execute(db);
+      where id in ${bigintList(stale)}`.execute(db);
   }
   if (fresh.length > 0) {
     await raw`

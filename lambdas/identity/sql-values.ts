@@ -56,14 +56,19 @@ export async function writeTogether<DB>(db: Kysely<DB>, writes: readonly RawBuil
   if (writes.length > 0) await raw`with ${raw.join(writes)} select 1 as written`.execute(db);
 }
 
-/** `(select ...)` of the given UUIDs, for `in` lists. */
+/**
+ * `(select ...)` of the given UUIDs, for `in` lists. `offset 0` keeps the cast inside the subquery:
+ * inlined, the join condition would be `person_id = value::uuid`, and a cast is not leakproof, so
+ * under row-level security that condition could not use an index and every `in` read the whole
+ * table (`test/identity/rows-read.test.ts`).
+ */
 export function uuidList(ids: readonly string[]): RawBuilder<unknown> {
-  return raw`(select value::uuid from jsonb_array_elements_text(${jsonb(ids)}))`;
+  return raw`(select value::uuid from jsonb_array_elements_text(${jsonb(ids)}) offset 0)`;
 }
 
-/** `(select ...)` of the given bigint ids, for `in` lists. */
+/** `(select ...)` of the given bigint ids, for `in` lists (`offset 0`: see `uuidList`). */
 export function bigintList(ids: readonly number[]): RawBuilder<unknown> {
-  return raw`(select value::bigint from jsonb_array_elements_text(${jsonb(ids.map(String))}))`;
+  return raw`(select value::bigint from jsonb_array_elements_text(${jsonb(ids.map(String))}) offset 0)`;
 }
 
 /** A `bigint[]` of the given ids. */
@@ -74,6 +79,15 @@ export function bigintArray(ids: readonly number[]): RawBuilder<unknown> {
 /** A `uuid[]` of the given ids. */
 export function uuidArray(ids: readonly string[]): RawBuilder<unknown> {
   return raw`(select coalesce(array_agg(value::uuid), '{}') from jsonb_array_elements_text(${jsonb(ids)}))`;
+}
+
+/**
+ * `any(...)` of the given UUIDs, for `column = ${uuidAny(ids)}`: one array, so that each side of an
+ * `or` is an index condition of its own (a bitmap `or` of two index scans), where `in` lists on both
+ * sides of an `or` read the whole table.
+ */
+export function uuidAny(ids: readonly string[]): RawBuilder<unknown> {
+  return raw`any(${uuidArray(ids)}::uuid[])`;
 }
 
 /** Bytes from any driver (`Buffer` from pg and the Data API, `Uint8Array` from PGlite). */

@@ -2,6 +2,7 @@ import { sql as raw } from 'kysely';
 import { withOrganization } from '../db/tenant';
 import { erasePerson } from '../identity/erase-person';
 import type { IdentityAccess } from '../identity/identity-access';
+import { aliasIdsOf } from '../identity/person-aliases';
 import {
   type LakeActivityDeps,
   type LakeIdentifier,
@@ -145,10 +146,9 @@ async function stalePersons(
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(
-            selectFrom('person_aliases as a')
-              .innerJoin('events as e', 'e.person_id', 'a.person_id')
+            selectFrom('events as e')
               .select(raw`1`.as('one'))
-              .whereRef('a.current_person_id', '=', 'p.id')
+              .where(raw<boolean>`e.person_id = any(${aliasIdsOf(raw.ref('p.id'))})`)
               .where('e.site_id', '=', scope.siteId),
           ),
         ),
@@ -158,15 +158,12 @@ async function stalePersons(
       .limit(limit)
       .execute();
     if (persons.length === 0) return [];
+    const ids = persons.map((p) => p.id);
     const identifiers = await trx
-      .selectFrom('person_aliases as a')
-      .innerJoin('identifiers as i', 'i.person_id', 'a.person_id')
-      .select(['a.current_person_id', 'i.type', 'i.value'])
-      .where(
-        'a.current_person_id',
-        'in',
-        persons.map((p) => p.id),
-      )
+      .selectFrom('persons as a')
+      .innerJoin('identifiers as i', 'i.person_id', 'a.id')
+      .select([raw<string>`coalesce(a.merged_into, a.id)`.as('current_person_id'), 'i.type', 'i.value'])
+      .where((eb) => eb.or([eb('a.id', 'in', ids), eb('a.merged_into', 'in', ids)]))
       .where('i.type', 'in', ['anonymous_id', 'user_id'])
       .execute();
     const byPerson = new Map<string, LakeIdentifier[]>(persons.map((p) => [p.id, []]));

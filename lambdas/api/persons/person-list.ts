@@ -1,6 +1,7 @@
 import { sql as raw } from 'kysely';
 import { withOrganization } from '../../db/tenant';
 import { lookupPerson } from '../../identity/lookup-person';
+import { aliasIdsOf } from '../../identity/person-aliases';
 import type { ApiDeps } from '../api-deps';
 import type { Page } from '../stats/lake-reader';
 import { IDENTIFYING_TYPES, type PersonSummary, personSummaries } from './person-summaries';
@@ -14,6 +15,9 @@ export interface PersonListRequest {
   readonly limit: number;
   readonly offset: number;
 }
+
+/** The listed person and everyone merged into them (each person of a page once read every session). */
+const ALIASES = aliasIdsOf(raw.ref('p.id'));
 
 /** Escapes `%`, `_` and `\` so a search term matches literally as a LIKE prefix. */
 const likePrefix = (term: string): string => `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -49,10 +53,10 @@ export async function listPersons(
       .select([
         'p.id',
         'p.first_seen_at',
-        raw<Date | null>`(select max(s.last_event_at) from sessions s join person_aliases a on a.person_id = s.person_id
-          where a.current_person_id = p.id)`.as('last_seen_at'),
-        raw<number>`(select count(*) from sessions s join person_aliases a on a.person_id = s.person_id
-          where a.current_person_id = p.id)`.as('sessions'),
+        raw<Date | null>`(select max(s.last_event_at) from sessions s where s.person_id = any(${ALIASES}))`.as(
+          'last_seen_at',
+        ),
+        raw<number>`(select count(*) from sessions s where s.person_id = any(${ALIASES}))`.as('sessions'),
       ])
       .where('p.site_id', '=', request.siteId)
       .where('p.merged_into', 'is', null)

@@ -2,7 +2,7 @@ import { sql as raw } from 'kysely';
 import { z } from 'zod';
 import { withOrganization } from '../../db/tenant';
 import { listSoftLinks, type SoftLinkView } from '../../identity/soft-links';
-import { uuidList } from '../../identity/sql-values';
+import { uuidAny, uuidList } from '../../identity/sql-values';
 import type { ApiDeps } from '../api-deps';
 import { type PersonSummary, personSummaries } from './person-summaries';
 
@@ -86,7 +86,7 @@ export async function softLinkPage(
     const { rows } = await raw<{ id: string; last_seen_at: Date | null; sessions: number | string }>`
       select coalesce(p.merged_into, p.id) as id, max(s.last_event_at) as last_seen_at, count(s.session_id) as sessions
       from persons p left join sessions s on s.person_id = p.id
-      where p.id in ${uuidList(ids)} or p.merged_into in ${uuidList(ids)}
+      where p.id = ${uuidAny(ids)} or p.merged_into = ${uuidAny(ids)}
       group by 1`.execute(trx);
     const activity = new Map(rows.map((r) => [r.id, r]));
     return personSummaries(
