@@ -18,6 +18,9 @@ const sessionSchema = z.object({
   csrfToken: z.string().optional().describe('echo in `x-csrf-token` on every state-changing request (local sign-in)'),
 });
 
+/** Who is signed in, into which organization (`GET /api/session`, and the answer to signing in). */
+export type SessionView = z.infer<typeof sessionSchema>;
+
 const password = z.string().min(12).max(200);
 
 /** Sign-in, the current session, sign-out, invitation acceptance and the client configuration. */

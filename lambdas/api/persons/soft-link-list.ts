@@ -2,7 +2,7 @@ import { sql as raw } from 'kysely';
 import { z } from 'zod';
 import { withOrganization } from '../../db/tenant';
 import { listSoftLinks, type SoftLinkView } from '../../identity/soft-links';
-import { uuidAny, uuidList } from '../../identity/sql-values';
+import { uuidAny } from '../../identity/sql-values';
 import type { ApiDeps } from '../api-deps';
 import { type PersonSummary, personSummaries } from './person-summaries';
 

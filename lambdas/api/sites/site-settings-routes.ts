@@ -8,7 +8,8 @@ import { siteParams } from '../http/common-schemas';
 import { siteSettingsBody, siteSettingsSchema } from './site-inputs';
 import type { DashboardSiteSettings } from './site-view';
 
-type SettingsView = z.infer<typeof siteSettingsSchema>;
+/** A site's settings as they apply (`GET` and `PUT /api/sites/{siteId}/settings`). */
+export type SettingsView = z.infer<typeof siteSettingsSchema>;
 
 /** Settings as they apply, defaults filled in as the collector and enricher fill them. */
 export function settingsView(settings: DashboardSiteSettings): SettingsView {

@@ -27,6 +27,11 @@ const invitationSchema = z.object({
   expiresAt: z.string(),
 });
 
+/** A member as the team page lists them (`you`: the member asking). */
+export type MemberView = z.infer<typeof memberSchema>;
+/** An open invitation (its token is shown once, when made). */
+export type InvitationView = z.infer<typeof invitationSchema>;
+
 /** The team: members and their roles, and invitations (a one-time token, shown once to the inviter). */
 export function teamRoutes(deps: ApiDeps): ApiRoute[] {
   const now = deps.now ?? Date.now;
