@@ -8,7 +8,8 @@ export const ROLES = ['viewer', 'analyst', 'admin', 'owner'] as const satisfies 
  *
  * - `viewer`: reports (overview, realtime, pages, sources, geography, devices, funnels, retention), sites
  * - `analyst`: also persons and companies (personal data)
- * - `admin`: also creating and changing sites, keys, settings, and the team (but not owners)
+ * - `admin`: also creating and changing sites, keys, settings, and the team (but not owners); erasing
+ *   and exporting a person (GDPR erasure and access)
  * - `owner`: also deleting sites and granting or removing the owner role
  */
 export type Access = 'public' | Role;

@@ -4,6 +4,7 @@ import { linkCompany, linkEmailDomainsOfMany } from './company-rows';
 import type { OrganizationKeys } from './crypto/organization-keys';
 import type { IdentityObservation } from './observation';
 import type { PreparedIdentifier } from './prepared-identifiers';
+import { rawEventWrite } from './raw-events';
 import { slimEventWrites } from './slim-events';
 import { type SoftLinkOptions, softSignalsOf } from './soft-links';
 import { recordSoftSignalsOfMany } from './soft-signal-batch';
@@ -18,8 +19,8 @@ export interface ResolvedObservation {
 }
 
 /**
- * What follows resolution, for a whole batch: companies, then traits, soft signals, slim events and
- * sessions in one statement, then the soft links the signals propose.
+ * What follows resolution, for a whole batch: companies, then traits, soft signals, slim events,
+ * sessions and raw events in one statement, then the soft links the signals propose.
  */
 export async function applyObservationEffects(
   trx: Kysely<Database>,
@@ -58,7 +59,23 @@ export async function applyObservationEffects(
       event: r.observation.event,
     })),
   );
-  const writes = [...(traits ? [traits] : []), ...slimEvents];
+  const rawEvents = rawEventWrite(
+    organizationId,
+    resolved.flatMap((r) =>
+      r.observation.raw
+        ? [
+            {
+              siteId: r.observation.siteId,
+              eventId: r.observation.eventId,
+              personId: r.personId,
+              raw: r.observation.raw,
+            },
+          ]
+        : [],
+    ),
+    personKey,
+  );
+  const writes = [...(traits ? [traits] : []), ...slimEvents, ...(rawEvents ? [rawEvents] : [])];
 
   for (const r of resolved) {
     const company = r.observation.company;

@@ -278,8 +278,9 @@ export async function resolveRound(
     trx,
     keys.encryptionKey,
     organizationId,
+    // Sealing needs the key of each person with PII traits or a raw event to keep.
     done
-      .filter((p) => hasPiiTrait(p.observation))
+      .filter((p) => p.observation.raw !== undefined || hasPiiTrait(p.observation))
       .map((p) => current(result.resolved.get(p.index)?.personId as string)),
     { create: true },
   );

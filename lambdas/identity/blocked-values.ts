@@ -47,8 +47,11 @@ const BLOCKED_EMAILS = new Set([
   'noemail@noemail.com',
 ]);
 
-/** All-zero ids: an IDFA/GAID with ad tracking limited, a nil UUID, `0000-...`. */
-const ALL_ZEROS = /^[0\-:.]+$/;
+/**
+ * All-zero ids: an IDFA/GAID with ad tracking limited, a nil UUID, `0000-...`, and a phone of zeros
+ * (normalized to `+000...` when it starts with `00`).
+ */
+const ALL_ZEROS = /^\+?[0\-:.]+$/;
 
 /** Why a value is refused as an identifier, or `undefined` when it may be used. */
 export function blockedReason(normalizedValue: string): string | undefined {

@@ -1,6 +1,7 @@
 import { sql as raw } from 'kysely';
 import { NotFoundError } from '../core/errors';
 import { withOrganization } from '../db/tenant';
+import { personKeys } from './crypto/person-keys';
 import { openText } from './crypto/pii-cipher';
 import type { IdentityAccess } from './identity-access';
 import { iso, loadPersonProfile, type PersonProfile } from './person-profile';
@@ -70,9 +71,20 @@ export async function exportPerson(
       received_at: Date;
       payload_cipher: Uint8Array;
       site_id: string;
+      key_person_id: string | null;
     }>`
-      select sha256, event_id, received_at, payload_cipher, site_id from raw_events
+      select sha256, event_id, received_at, payload_cipher, site_id, key_person_id from raw_events
       where person_id in ${uuidList(ids)} order by received_at`.execute(trx);
+    // Each payload opens with the key of the person it was sealed for (one merged in, perhaps).
+    const sealers = await personKeys(
+      trx,
+      keys.encryptionKey,
+      request.organizationId,
+      rawRows.flatMap((r) => (r.key_person_id ? [r.key_person_id] : [])),
+      { create: false },
+    );
+    const keyOf = (r: { key_person_id: string | null }) =>
+      r.key_person_id === null ? keys.payloadKey : sealers.get(r.key_person_id);
     const { rows: softLinks } = await raw<Record<string, unknown>>`
       select person_a as "personA", person_b as "personB", rule, score, evidence, status, created_at as "createdAt"
       from soft_links where person_a = ${uuidAny(ids)} or person_b = ${uuidAny(ids)} order by created_at`.execute(trx);
@@ -85,13 +97,17 @@ export async function exportPerson(
       lakeSeenAt: current.lake_seen_at ? iso(current.lake_seen_at) : null,
       sessions: sessions.map(withIsoDates),
       events: events.map(withIsoDates),
-      rawEvents: rawRows.map((r) => ({
-        eventId: r.event_id,
-        receivedAt: iso(r.received_at),
-        payload: JSON.parse(
-          openText(keys.payloadKey, r.payload_cipher, rawEventAad(r.site_id, Buffer.from(r.sha256).toString('hex'))),
-        ),
-      })),
+      rawEvents: rawRows.map((r) => {
+        const key = keyOf(r);
+        return {
+          eventId: r.event_id,
+          receivedAt: iso(r.received_at),
+          // A payload whose sealer was erased is noise: shown as such, not as an error.
+          payload: key
+            ? JSON.parse(openText(key, r.payload_cipher, rawEventAad(r.site_id, Buffer.from(r.sha256).toString('hex'))))
+            : null,
+        };
+      }),
       softLinks: softLinks.map(withIsoDates),
     };
   });

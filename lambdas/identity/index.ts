@@ -13,7 +13,7 @@ export { type LookupQuery, lookupPerson } from './lookup-person';
 export { type IdentityObservation, parseIdentityObservation } from './observation';
 export { linksIdentities, observationFromEnvelope } from './observation-from-envelope';
 export type { PersonProfile } from './person-profile';
-export { type RawEventInput, storeRawEvent } from './raw-events';
+export { keepRawEvents, type RawEventToKeep, rawEventWrite } from './raw-events';
 export { createResolver, type Resolution, type Resolver } from './resolver';
 export { reviewSoftLink, type SoftLinkDecision, type SoftLinkReview } from './soft-link-review';
 export { listSoftLinks, type SoftLinkView } from './soft-links';

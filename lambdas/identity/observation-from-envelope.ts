@@ -78,6 +78,7 @@ export function observationFromEnvelope(envelope: CollectedEventEnvelope): Ident
       ...(event.referrer ? { referrer: event.referrer } : {}),
       ...(event.sessionId ? { sessionId: event.sessionId } : {}),
     },
+    raw: { receivedAt: server.receivedAt, event: rawEventOf(event) },
   };
 }
 
@@ -90,6 +91,12 @@ export function observationFromEnvelope(envelope: CollectedEventEnvelope): Ident
  */
 export function linksIdentities(observation: IdentityObservation): boolean {
   return observation.identifiers.length > 1 || observation.traits !== undefined || observation.company !== undefined;
+}
+
+/** The event as it will be kept: all of it but the client IP (an IP is never stored untruncated). */
+function rawEventOf(event: CollectedEventEnvelope['event']): Record<string, unknown> {
+  const { clientIp: _ip, ...kept } = event;
+  return kept;
 }
 
 function companyOf(

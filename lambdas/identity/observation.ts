@@ -36,9 +36,23 @@ export interface IdentityObservation {
   readonly userAgent?: string;
   readonly company?: { readonly domain?: string; readonly groupId?: string; readonly name?: string };
   readonly event?: ObservedEvent;
+  /**
+   * The event as collected (its client IP left out), kept sealed with the person's key in `raw_events`
+   * (`raw-events.ts`): what an access request exports and an erasure shreds.
+   */
+  readonly raw?: RawEventPayload;
+}
+
+/** A collected event as the resolver keeps it. */
+export interface RawEventPayload {
+  /** When the collector received it, epoch milliseconds. */
+  readonly receivedAt: number;
+  readonly event: Readonly<Record<string, unknown>>;
 }
 
 const MAX_TRAIT_BYTES = 8_192;
+/** Twice the collector's bound on one event (32 KiB): normalizing never grows an event that much. */
+const MAX_RAW_EVENT_CHARACTERS = 65_536;
 const traitValue = z
   .json()
   .refine((value) => JSON.stringify(value).length <= MAX_TRAIT_BYTES, { message: `at most ${MAX_TRAIT_BYTES} bytes` });
@@ -79,6 +93,16 @@ export const identityObservationSchema = z
         url: z.string().max(2_048).optional(),
         referrer: z.string().max(2_048).optional(),
         sessionId: z.string().min(1).max(128).optional(),
+      })
+      .optional(),
+    raw: z
+      .object({
+        receivedAt: z.number().int().min(0).max(8_640_000_000_000_000),
+        event: z
+          .record(z.string().max(128), z.json())
+          .refine((event) => JSON.stringify(event).length <= MAX_RAW_EVENT_CHARACTERS, {
+            message: `at most ${MAX_RAW_EVENT_CHARACTERS} characters of JSON`,
+          }),
       })
       .optional(),
   })

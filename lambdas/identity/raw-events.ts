@@ -1,46 +1,72 @@
 import { createHash } from 'node:crypto';
-import { sql as raw } from 'kysely';
-import { withOrganization } from '../db/tenant';
+import { type Kysely, type RawBuilder, sql as raw } from 'kysely';
+import type { Database } from '../db/schema';
 import { sealText } from './crypto/pii-cipher';
-import type { IdentityAccess } from './identity-access';
+import type { RawEventPayload } from './observation';
+import { recordset, writeTogether } from './sql-values';
 
-export interface RawEventInput {
-  readonly organizationId: string;
+/** A raw event to keep, with the person its observation resolved to. */
+export interface RawEventToKeep {
   readonly siteId: string;
   readonly eventId: string;
-  /** Epoch ms. */
-  readonly receivedAt: number;
-  /** The event as received (it may hold PII: it is stored sealed). */
-  readonly payload: unknown;
+  readonly personId: string;
+  readonly raw: RawEventPayload;
 }
 
 /**
- * Keeps a raw event once: identified by the SHA-256 of its canonical JSON (keys sorted), so a
- * redelivered or replayed copy is a no-op. The payload is sealed with the organization's payload key;
- * the resolver ties it to the person its event resolved to, and erasure deletes it.
+ * The write that keeps raw events, as a `raw_kept` fragment for `writeTogether` (undefined for none).
+ * Each is identified by the SHA-256 of its event's canonical JSON (keys sorted), so a redelivered,
+ * replayed or retried copy is a no-op, and sealed with the key of the person it resolved to: erasing
+ * that person crypto-shreds it, backups included. The slim event's write ties a kept copy to the
+ * person a redelivery resolves to (`slimEventWrites`).
  *
  * @example
- * const { stored, sha256 } = await storeRawEvent({ sql, keyring }, { organizationId, siteId, eventId, receivedAt, payload });
+ * const kept = rawEventWrite(organizationId, [{ siteId, eventId, personId, raw }], (id) => keys.get(id));
+ * if (kept) await writeTogether(trx, [kept]);
  */
-export async function storeRawEvent(
-  access: IdentityAccess,
-  input: RawEventInput,
-): Promise<{ readonly stored: boolean; readonly sha256: string }> {
-  const canonical = canonicalJson(input.payload);
-  const sha256 = createHash('sha256').update(canonical).digest();
-  const hex = sha256.toString('hex');
-  const keys = await access.keyring.keysFor(input.organizationId);
-  const sealed = sealText(keys.payloadKey, canonical, rawEventAad(input.siteId, hex));
-  const { rows } = await withOrganization(access.sql, input.organizationId, (trx) =>
-    raw<{ event_id: string }>`
-      insert into raw_events (organization_id, site_id, sha256, event_id, received_at, payload_cipher, person_id)
-      values (${input.organizationId}::uuid, ${input.siteId}::uuid, ${sha256}, ${input.eventId}::text,
-        ${new Date(input.receivedAt)}::timestamptz, ${Buffer.from(sealed)},
-        (select person_id from events where site_id = ${input.siteId}::uuid and event_id = ${input.eventId}::text limit 1))
-      on conflict (site_id, sha256) do nothing
-      returning event_id`.execute(trx),
-  );
-  return { stored: rows.length > 0, sha256: hex };
+export function rawEventWrite(
+  organizationId: string,
+  events: readonly RawEventToKeep[],
+  personKey: (personId: string) => Uint8Array,
+): RawBuilder<unknown> | undefined {
+  if (events.length === 0) return undefined;
+  const rows = events.map((e) => {
+    const canonical = canonicalJson(e.raw.event);
+    const sha256 = createHash('sha256').update(canonical).digest('hex');
+    const sealed = sealText(personKey(e.personId), canonical, rawEventAad(e.siteId, sha256));
+    return {
+      site_id: e.siteId,
+      sha256,
+      event_id: e.eventId,
+      received_at: new Date(e.raw.receivedAt).toISOString(),
+      cipher: Buffer.from(sealed).toString('base64'),
+      person_id: e.personId,
+    };
+  });
+  return raw`raw_kept as (
+    insert into raw_events (organization_id, site_id, sha256, event_id, received_at, payload_cipher, person_id, key_person_id)
+    select ${organizationId}::uuid, x.site_id, decode(x.sha256, 'hex'), x.event_id, x.received_at,
+      decode(x.cipher, 'base64'), x.person_id, x.person_id
+    from ${recordset(rows, 'site_id uuid, sha256 text, event_id text, received_at timestamptz, cipher text, person_id uuid')} as x
+    order by x.site_id, x.sha256
+    on conflict (site_id, sha256) do nothing
+  )`;
+}
+
+/**
+ * Keeps raw events in a statement of their own (`rawEventWrite`).
+ *
+ * @example
+ * await keepRawEvents(trx, organizationId, [{ siteId, eventId, personId, raw }], (id) => keys.get(id));
+ */
+export async function keepRawEvents(
+  db: Kysely<Database>,
+  organizationId: string,
+  events: readonly RawEventToKeep[],
+  personKey: (personId: string) => Uint8Array,
+): Promise<void> {
+  const kept = rawEventWrite(organizationId, events, personKey);
+  if (kept) await writeTogether(db, [kept]);
 }
 
 /** Where a sealed raw payload is bound: its site and content hash. */

@@ -14,6 +14,7 @@ import { linksTouching } from './link-rows';
 import { type IdentityObservation, parseIdentityObservation } from './observation';
 import { sealNewPii } from './pii-identifiers';
 import { type PreparedIdentifier, prepareIdentifiers, type RefusedIdentifier } from './prepared-identifiers';
+import { keepRawEvents } from './raw-events';
 import { RegionContentionError } from './region-contention';
 import { lockKeys, lockRegion } from './region-locks';
 import { rewriteRegion } from './region-writer';
@@ -203,6 +204,15 @@ async function resolveInTransaction(trx: Kysely<Database>, input: TransactionInp
     await recordSoftSignals(trx, scope, personId, observedAt, signals, input.softLinks ?? {});
   }
   await recordSlimEvent(trx, scope, personId, observation.eventId, observedAt, observation.event);
+  if (observation.raw) {
+    const key = await keyOf(personId);
+    await keepRawEvents(
+      trx,
+      scope.organizationId,
+      [{ siteId: scope.siteId, eventId: observation.eventId, personId, raw: observation.raw }],
+      () => key,
+    );
+  }
   return { personId, restitched: placed.changed, ...changes };
 }
 

@@ -41,6 +41,8 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'GET /api/sites/{siteId}/attribution': 'viewer',
   'GET /api/sites/{siteId}/persons': 'analyst',
   'GET /api/persons/{personId}': 'analyst',
+  'DELETE /api/persons/{personId}': 'admin',
+  'GET /api/persons/{personId}/export': 'admin',
   'GET /api/sites/{siteId}/companies': 'analyst',
   'GET /api/sites/{siteId}/companies/{companyId}': 'analyst',
   'GET /api/sites/{siteId}/soft-links': 'analyst',

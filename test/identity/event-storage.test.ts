@@ -1,9 +1,10 @@
 import { sql as raw } from 'kysely';
 import type { OrganizationKeyring } from '../../lambdas/identity/crypto/organization-keys';
 import { ensureEventPartitions } from '../../lambdas/identity/event-partitions';
-import { storeRawEvent } from '../../lambdas/identity/raw-events';
+import { exportPerson } from '../../lambdas/identity/export-person';
+import { createResolver } from '../../lambdas/identity/resolver';
 import type { Sql } from '../../lambdas/ports/sql';
-import { createTenant, createTestKeyring, ENGINES, openDatabase } from './support/identity-fixture';
+import { createTenant, createTestKeyring, ENGINES, observationOf, openDatabase } from './support/identity-fixture';
 
 describe.each(ENGINES)('event storage on %s', (engine) => {
   let sql: Sql;
@@ -65,30 +66,66 @@ describe.each(ENGINES)('event storage on %s', (engine) => {
     ]);
   });
 
-  it('keeps a raw event once by the SHA-256 of its content, sealed at rest', async () => {
-    // Prepare
-    const tenant = await createTenant(sql);
-    const base = { ...tenant, eventId: 'raw-1', receivedAt: Date.UTC(2026, 10, 1) };
+  it.each(['one by one', 'in one batch'] as const)(
+    'keeps each resolved event as collected once by the SHA-256 of its content, sealed with its person key (%s)',
+    async (path) => {
+      // Prepare
+      const tenant = await createTenant(sql);
+      const resolver = createResolver({ sql, keyring });
+      const ids = [
+        { type: 'anonymous_id', value: `${path}-device` },
+        { type: 'user_id', value: `${path}-ada` },
+      ] as const;
+      const rawOf = (event: Record<string, unknown>) => ({ receivedAt: Date.UTC(2026, 10, 1, 9), event });
+      const observations = [
+        observationOf(tenant, ids, {
+          event: { type: 'identify' },
+          raw: rawOf({ type: 'identify', traits: { email: 'ada@acme.io', plan: 'pro' } }),
+        }),
+        // A redelivered copy, its keys in another order: the same content.
+        observationOf(tenant, ids, {
+          event: { type: 'identify' },
+          raw: rawOf({ traits: { plan: 'pro', email: 'ada@acme.io' }, type: 'identify' }),
+        }),
+        observationOf(tenant, ids, {
+          event: { type: 'identify' },
+          raw: rawOf({ type: 'identify', traits: { email: 'ada@acme.org' } }),
+        }),
+      ];
 
-    // Act
-    const first = await storeRawEvent({ sql, keyring }, { ...base, payload: { email: 'ada@acme.io', plan: 'pro' } });
-    const sameContent = await storeRawEvent(
-      { sql, keyring },
-      { ...base, payload: { plan: 'pro', email: 'ada@acme.io' } },
-    );
-    const other = await storeRawEvent({ sql, keyring }, { ...base, payload: { email: 'bob@acme.io' } });
+      // Act
+      const personIds =
+        path === 'one by one'
+          ? await Promise.all(observations.map(async (o) => (await resolver.resolve(o)).personId))
+          : (await resolver.resolveBatch(observations)).map((o) => (o.ok ? o.resolution.personId : undefined));
 
-    // Assess
-    expect([first.stored, sameContent.stored, other.stored]).toEqual([true, false, true]);
-    expect(sameContent.sha256).toBe(first.sha256);
-    const stored = await sql.db
-      .selectFrom('raw_events')
-      .select('payload_cipher')
-      .where('site_id', '=', tenant.siteId)
-      .execute();
-    expect(stored).toHaveLength(2);
-    for (const row of stored) expect(Buffer.from(row.payload_cipher).toString('latin1')).not.toContain('acme.io');
-  });
+      // Assess
+      const personId = personIds[0] as string;
+      expect(personIds).toEqual([personId, personId, personId]);
+      const stored = await sql.db
+        .selectFrom('raw_events')
+        .select(['payload_cipher', 'person_id', 'key_person_id', 'received_at'])
+        .where('site_id', '=', tenant.siteId)
+        .execute();
+      expect(stored).toHaveLength(2);
+      for (const row of stored) {
+        expect(row).toMatchObject({ person_id: personId, key_person_id: personId });
+        expect(Buffer.from(row.payload_cipher).toString('latin1')).not.toContain('acme.');
+      }
+      const exported = await exportPerson({ sql, keyring }, { organizationId: tenant.organizationId, personId });
+      if (exported.erased) throw new Error('expected a live person');
+      expect(
+        exported.rawEvents.map((e) => e.payload).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
+      ).toEqual([
+        { traits: { email: 'ada@acme.io', plan: 'pro' }, type: 'identify' },
+        { traits: { email: 'ada@acme.org' }, type: 'identify' },
+      ]);
+      expect(exported.rawEvents.map((e) => e.receivedAt)).toEqual([
+        '2026-11-01T09:00:00.000Z',
+        '2026-11-01T09:00:00.000Z',
+      ]);
+    },
+  );
 });
 
 function ids(tenant: { organizationId: string; siteId: string }) {

@@ -53,8 +53,53 @@ describe('observationFromEnvelope', () => {
       ip: '203.0.113.7',
       userAgent: 'Mozilla/5.0',
       event: { type: 'identify' },
+      raw: { receivedAt: 1_800_000_000_000, event: identify.event },
     });
     expect(parseIdentityObservation(observation)).toEqual(observation);
+  });
+
+  it('keeps the event as collected for the raw event store, without the client IP', () => {
+    // Prepare
+    const serverCall = envelope({
+      type: 'track',
+      name: 'Order Completed',
+      userId: 'user-1',
+      clientIp: '198.51.100.23',
+      clientUserAgent: 'backend/1.0',
+      properties: { total: 42, items: [{ sku: 'a' }] },
+    });
+
+    // Act
+    const observation = observationFromEnvelope(serverCall);
+
+    // Assess
+    expect(observation?.ip).toBe('198.51.100.23'); // keyed-hashed into soft signals, never stored
+    expect(observation?.raw).toEqual({
+      receivedAt: 1_800_000_000_000,
+      event: {
+        eventId: 'evt-1',
+        type: 'track',
+        name: 'Order Completed',
+        userId: 'user-1',
+        clientUserAgent: 'backend/1.0',
+        properties: { total: 42, items: [{ sku: 'a' }] },
+      },
+    });
+    expect(JSON.stringify(observation?.raw)).not.toContain('198.51.100.23');
+  });
+
+  it('rejects a raw event larger than twice the collector bound, naming the field', () => {
+    // Prepare
+    const message = {
+      ...observationFromEnvelope(envelope({ anonymousId: 'a' })),
+      raw: { receivedAt: 1_800_000_000_000, event: { type: 'track', properties: { blob: 'x'.repeat(70_000) } } },
+    };
+
+    // Act
+    const parsing = () => parseIdentityObservation(message);
+
+    // Assess
+    expect(parsing).toThrow(expect.objectContaining({ name: 'ValidationError', field: 'raw.event' }));
   });
 
   it('links an alias to the previous id and names the company of a group call', () => {

@@ -5,7 +5,6 @@ import { erasePerson } from '../../lambdas/identity/erase-person';
 import { exportPerson } from '../../lambdas/identity/export-person';
 import { identifierAad } from '../../lambdas/identity/identifier-aad';
 import { lookupPerson } from '../../lambdas/identity/lookup-person';
-import { storeRawEvent } from '../../lambdas/identity/raw-events';
 import { createResolver, type Resolver } from '../../lambdas/identity/resolver';
 import type { Sql } from '../../lambdas/ports/sql';
 import { createTenant, createTestKeyring, ENGINES, observationOf, openDatabase } from './support/identity-fixture';
@@ -55,13 +54,19 @@ describe.each(ENGINES)('person lookup, export and erasure on %s', (engine) => {
       {
         traits: { $set: { plan: 'pro', firstName: 'Ada' }, $set_once: { initial_utm_source: 'newsletter' } },
         event: { type: 'identify' },
+        raw: {
+          receivedAt: Date.UTC(2026, 10, 2),
+          event: {
+            eventId: 'ada-login',
+            type: 'identify',
+            anonymousId: 'ada-phone',
+            userId: 'ada',
+            traits: { email: 'Ada@Acme.io', plan: 'pro', firstName: 'Ada' },
+          },
+        },
       },
     );
     await resolver.resolve(login);
-    await storeRawEvent(
-      { sql, keyring },
-      { ...tenant, eventId: login.eventId, receivedAt: login.observedAt, payload: login },
-    );
     return { tenant, personId: laptop.personId as string, phonePersonId: phone.personId as string };
   };
 
@@ -115,10 +120,16 @@ describe.each(ENGINES)('person lookup, export and erasure on %s', (engine) => {
     expect(exported.events.map((e) => e.type)).toEqual(['page', 'page', 'identify']);
     expect(exported.events.map((e) => e.personId)).toEqual([personId, phonePersonId, personId]);
     expect(exported.sessions).toEqual([expect.objectContaining({ sessionId: 'sess-1', eventCount: 1 })]);
-    expect(exported.rawEvents).toHaveLength(1);
-    expect(exported.rawEvents[0]?.payload).toMatchObject({
-      identifiers: expect.arrayContaining([{ type: 'email', value: 'Ada@Acme.io' }]),
-    });
+    expect(exported.rawEvents).toEqual([
+      {
+        eventId: expect.any(String),
+        receivedAt: '2026-11-02T00:00:00.000Z',
+        payload: expect.objectContaining({
+          type: 'identify',
+          traits: expect.objectContaining({ email: 'Ada@Acme.io' }),
+        }),
+      },
+    ]);
   });
 
   it('erases a person: identifiers gone, PII keys shredded, a tombstone that lookup and export respect', async () => {
@@ -131,6 +142,8 @@ describe.each(ENGINES)('person lookup, export and erasure on %s', (engine) => {
     );
     const { rows: keyBefore } = await raw<{ wrapped_key: Uint8Array }>`
       select wrapped_key from person_keys where person_id = ${personId}::uuid`.execute(sql.db);
+    const { rows: rawBefore } = await raw<{ key_person_id: string }>`
+      select key_person_id from raw_events where site_id = ${tenant.siteId}::uuid`.execute(sql.db);
 
     // Act
     const report = await erasePerson(access, { organizationId: tenant.organizationId, personId: phonePersonId });
@@ -151,6 +164,9 @@ describe.each(ENGINES)('person lookup, export and erasure on %s', (engine) => {
     expect(keyBefore).toHaveLength(1);
     const survivingKeys = await raw<{ person_id: string }>`select person_id from person_keys`.execute(sql.db);
     expect(survivingKeys.rows.map((k) => k.person_id)).not.toContain(sealedBefore[0]?.key_person_id);
+    // So is a copy of the raw event: it was sealed with the person's key, not the organization's.
+    expect(rawBefore.map((r) => r.key_person_id)).toEqual([personId]);
+    expect(survivingKeys.rows.map((k) => k.person_id)).not.toContain(personId);
     expect(
       await lookupPerson(access, { organizationId: tenant.organizationId, type: 'user_id', value: 'ada' }),
     ).toEqual({

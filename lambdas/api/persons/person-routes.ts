@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { erasePerson } from '../../identity/erase-person';
+import { exportPerson } from '../../identity/export-person';
 import { reviewSoftLink } from '../../identity/soft-link-review';
 import type { ApiDeps } from '../api-deps';
 import { type ApiRoute, defineRoute } from '../http/api-route';
@@ -8,9 +10,19 @@ import { listCompanies, loadCompany } from './company-list';
 import { personDetail } from './person-detail';
 import { companyListQuery, personListQuery, softLinkDecisionBody, softLinkListQuery } from './person-inputs';
 import { listPersons } from './person-list';
+import { erasureReportSchema, personExportSchema } from './person-rights-schemas';
 import { softLinkPage, softLinkPageSchema, softLinkReviewSchema } from './soft-link-list';
 
-/** Visitors (identified persons) and companies: personal data, so analysts and up only. */
+/** `{personId}` in a path. */
+const personParams = z.object({
+  personId: z.uuid().describe('the person (a merged id leads to the person it was merged into)'),
+});
+
+/**
+ * Visitors (identified persons) and companies: personal data, so analysts and up only. Erasing a
+ * person and exporting everything held on them (GDPR erasure and access) are admin acts: the export
+ * is a bulk of decrypted PII (raw events included) that the person page, bounded, does not show.
+ */
 export function personRoutes(deps: ApiDeps): ApiRoute[] {
   return [
     defineRoute({
@@ -43,10 +55,53 @@ export function personRoutes(deps: ApiDeps): ApiRoute[] {
       access: 'analyst',
       tag: 'Visitors',
       summary: "A person's identities, traits, companies, merge history, sessions and events",
-      params: z.object({ personId: z.uuid() }),
+      params: personParams,
       response: { description: 'The person (a merged id leads to the person it was merged into)' },
       async handle({ principal, params }) {
         return { body: await personDetail(deps, principal.organizationId, params.personId) };
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/persons/{personId}',
+      access: 'admin',
+      tag: 'Visitors',
+      summary: 'Erase a person (right to erasure), as `sightline persons erase` does',
+      description:
+        'Deletes the identifiers, links, traits, company links, soft signals and soft links, and raw events of ' +
+        'the person and every person merged into them, deletes their PII keys (crypto-shredding every ' +
+        'ciphertext made with them, backups included), and leaves tombstones: the person is then not found ' +
+        'and not listed, and the export says erased. A merged id erases the person it was merged into. ' +
+        'Erasing again changes nothing and answers `alreadyErased: true`.',
+      params: personParams,
+      response: { description: 'What was erased', schema: erasureReportSchema },
+      async handle({ principal, params }) {
+        return {
+          body: await erasePerson(deps, { organizationId: principal.organizationId, personId: params.personId }),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/persons/{personId}/export',
+      access: 'admin',
+      tag: 'Visitors',
+      summary: 'Everything held on a person (right of access), as `sightline persons export` prints it',
+      description:
+        'The profile (identifiers and traits decrypted, companies, merges, conflicts), every session and ' +
+        'event of the person and of those merged into them, their raw events decrypted, and their soft ' +
+        'links. A merged id leads to the person it was merged into; an erased person yields only the ' +
+        'tombstone (`erased: true`).',
+      params: personParams,
+      response: { description: 'The export, or the tombstone', schema: personExportSchema },
+      async handle({ principal, params }) {
+        return {
+          body: await exportPerson(deps, {
+            organizationId: principal.organizationId,
+            personId: params.personId,
+            ...(deps.now ? { now: new Date(deps.now()) } : {}),
+          }),
+        };
       },
     }),
     defineRoute({

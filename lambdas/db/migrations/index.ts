@@ -8,6 +8,7 @@ import * as identityBatchLinkLookups from './0022-identity-batch-link-lookups';
 import * as softLinkPersons from './0023-soft-link-persons';
 import * as personLakeActivity from './0024-person-lake-activity';
 import * as conflictPersons from './0025-conflict-persons';
+import * as rawEventPersonKeys from './0026-raw-event-person-keys';
 
 /**
  * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0023-soft-link-persons': softLinkPersons,
   '0024-person-lake-activity': personLakeActivity,
   '0025-conflict-persons': conflictPersons,
+  '0026-raw-event-person-keys': rawEventPersonKeys,
 };

@@ -171,6 +171,8 @@ export interface RawEventsTable {
   received_at: Timestamp;
   payload_cipher: Bytes;
   person_id: string | null;
+  /** Whose key sealed the payload; null: the organization's payload key (rows stored before 0026). */
+  key_person_id: string | null;
 }
 
 export interface IdentityMapView {

@@ -1,4 +1,4 @@
-import type { IdentifierInput } from '../../../lambdas/identity/identifier-types';
+import { CLICK_ID_TYPES, type IdentifierInput } from '../../../lambdas/identity/identifier-types';
 import type { IdentityObservation } from '../../../lambdas/identity/observation';
 
 /**
@@ -108,7 +108,7 @@ export function generateVisitors(options: SyntheticOptions): SyntheticDataset {
   ) => {
     clock += 1_000 + Math.floor(random() * 60_000);
     eventNo++;
-    const observation: IdentityObservation = {
+    const observation: Mutable<IdentityObservation> = {
       v: 1,
       organizationId: options.organizationId,
       siteId: options.siteId,
@@ -120,6 +120,7 @@ export function generateVisitors(options: SyntheticOptions): SyntheticDataset {
       event: { type: identifiers.length > 1 ? 'identify' : 'page', url: 'https://shop.example/' },
       ...extra,
     };
+    observation.raw = { receivedAt: clock, event: collectedEventOf(observation) };
     observations.push({ observation, person });
     // Placeholders (`user_id: "undefined"`, `test@test.com`) identify nobody: no truth for them.
     const keys = identifiers.map((i) => identifierKey(i.type, normalized(i)));
@@ -283,3 +284,31 @@ const USER_AGENTS = [
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148',
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36',
 ];
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The collected event an observation came from, as `observationFromEnvelope` keeps it (`raw`). */
+function collectedEventOf(observation: IdentityObservation): Record<string, unknown> {
+  const shown = (type: string) => observation.identifiers.find((i) => i.type === type)?.value;
+  const clickIds = Object.fromEntries(
+    observation.identifiers
+      .filter((i) => (CLICK_ID_TYPES as readonly string[]).includes(i.type))
+      .map((i) => [i.type, i.value]),
+  );
+  const event = observation.event;
+  return {
+    eventId: observation.eventId,
+    type: event?.type ?? 'page',
+    timestamp: observation.observedAt,
+    sentAt: observation.observedAt,
+    ...(shown('anonymous_id') ? { anonymousId: shown('anonymous_id') } : {}),
+    ...(shown('user_id') ? { userId: shown('user_id') } : {}),
+    ...(event?.url ? { url: event.url, title: 'Shop' } : {}),
+    ...(observation.traits?.$set ? { traits: observation.traits.$set } : {}),
+    ...(Object.keys(clickIds).length > 0 ? { clickIds } : {}),
+    screen: { width: 1440, height: 900 },
+    language: 'en-GB',
+    timezone: 'Europe/London',
+    sdk: 'sightline-tracker/1.0.0',
+  };
+}

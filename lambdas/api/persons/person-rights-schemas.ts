@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/** The answer of `DELETE /api/persons/{personId}` (identity's `ErasureReport`), for the OpenAPI description. */
+export const erasureReportSchema = z.object({
+  personId: z.uuid().describe('the person erased: the one asked for, or the one it had been merged into'),
+  erasedPersonIds: z.array(z.uuid()).describe('that person and every person merged into it, all now tombstones'),
+  identifiersDeleted: z.number().int(),
+  keysShredded: z.number().int().describe('PII keys deleted: every ciphertext made with them is unreadable'),
+  rawEventsDeleted: z.number().int(),
+  erasedAt: z.iso.datetime(),
+  alreadyErased: z.boolean().describe('true when the person had been erased before: nothing more was done'),
+});
+
+const nullableText = z.string().nullable();
+
+/** A current person's profile (identity's `PersonProfile`), PII decrypted. */
+const personProfileSchema = z.object({
+  id: z.uuid(),
+  siteId: z.uuid(),
+  firstSeenAt: z.iso.datetime(),
+  createdAt: z.iso.datetime(),
+  mergedFrom: z.array(z.uuid()).describe('persons merged into this one'),
+  identifiers: z.array(
+    z.object({
+      type: z.string(),
+      value: nullableText.describe('decrypted; null when its key was shredded'),
+      firstSeenAt: z.iso.datetime(),
+    }),
+  ),
+  traits: z.record(z.string(), z.unknown()),
+  companies: z.array(
+    z.object({
+      id: z.uuid(),
+      domain: nullableText,
+      groupId: nullableText,
+      name: nullableText,
+      source: z.string(),
+      firstSeenAt: z.iso.datetime(),
+    }),
+  ),
+  merges: z.array(
+    z.object({
+      from: z.uuid(),
+      into: z.uuid(),
+      rule: z.string(),
+      mergedAt: z.iso.datetime(),
+      reversedAt: z.iso.datetime().nullable(),
+    }),
+  ),
+  conflicts: z.array(
+    z.object({
+      reason: z.string(),
+      identifier: z.object({ type: z.string(), value: nullableText }),
+      personIds: z.array(z.uuid()),
+      detectedAt: z.iso.datetime(),
+    }),
+  ),
+});
+
+const rows = (fields: string) => z.array(z.record(z.string(), z.unknown())).describe(fields);
+
+/** The answer of `GET /api/persons/{personId}/export` (identity's `PersonExport`): everything, or the tombstone. */
+export const personExportSchema = z.discriminatedUnion('erased', [
+  z.object({
+    personId: z.uuid().describe('the person as they are now (a merged id leads to the person it was merged into)'),
+    erased: z.literal(false),
+    exportedAt: z.iso.datetime(),
+    person: personProfileSchema,
+    lakeSeenAt: z.iso
+      .datetime()
+      .nullable()
+      .describe('the latest visit retention found in the lake for them, if it ever looked'),
+    sessions: rows('sessionId, personId, startedAt, lastEventAt, eventCount, entryUrl, referrer; oldest first'),
+    events: rows('eventId, occurredAt, personId, sessionId, type, name, url, referrer; oldest first'),
+    rawEvents: z
+      .array(
+        z.object({
+          eventId: z.string(),
+          receivedAt: z.iso.datetime(),
+          payload: z.unknown().describe('decrypted; null when it can no longer be opened'),
+        }),
+      )
+      .describe('the events as received, decrypted; oldest first'),
+    softLinks: rows('personA, personB, rule, score, evidence, status, createdAt; oldest first'),
+  }),
+  z.object({
+    personId: z.uuid(),
+    erased: z.literal(true).describe('the person was erased: only the tombstone is left'),
+    erasedAt: z.iso.datetime(),
+  }),
+]);
