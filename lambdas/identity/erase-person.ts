@@ -1,12 +1,13 @@
-import { sql as raw } from 'kysely';
+import { type Kysely, sql as raw } from 'kysely';
 import { NotFoundError } from '../core/errors';
+import type { Database } from '../db/schema';
 import { withOrganization } from '../db/tenant';
 import { shredPersonKeys } from './crypto/person-keys';
 import type { IdentityAccess } from './identity-access';
 import { identifierLockKey } from './person-id';
 import { iso } from './person-profile';
 import { lockKeys, lockRegion } from './region-locks';
-import { bigintArray, uuidAny, uuidList } from './sql-values';
+import { bigintArray, textArray, uuidAny, uuidList } from './sql-values';
 
 export interface ErasureReport {
   readonly personId: string;
@@ -15,6 +16,11 @@ export interface ErasureReport {
   readonly identifiersDeleted: number;
   readonly keysShredded: number;
   readonly rawEventsDeleted: number;
+  /**
+   * Whether the lake still holds events under the person's anonymous or user ids: the daily
+   * maintenance rewrites the site's lake files without them (`lifecycle/lake-erasure.ts`).
+   */
+  readonly lakeErasurePending: boolean;
   readonly erasedAt: string;
   /** True when the person had been erased before: nothing more was done. */
   readonly alreadyErased: boolean;
@@ -32,7 +38,12 @@ export interface ErasureReport {
  */
 export async function erasePerson(
   access: IdentityAccess,
-  request: { readonly organizationId: string; readonly personId: string },
+  request: {
+    readonly organizationId: string;
+    readonly personId: string;
+    /** Retention's erasures: their lake rows go with the partitions before the cutoff, no pass needed. */
+    readonly lakeHoldsNothing?: boolean;
+  },
 ): Promise<ErasureReport> {
   return withOrganization(access.sql, request.organizationId, async (trx) => {
     const alias = await trx
@@ -78,14 +89,29 @@ export async function erasePerson(
         identifiersDeleted: 0,
         keysShredded: 0,
         rawEventsDeleted: 0,
+        lakeErasurePending: await hasPendingLakeErasure(trx, personId),
         erasedAt: iso(current.erased_at),
         alreadyErased: true,
       };
     }
 
-    const identifierIds = (
-      await trx.selectFrom('identifiers').select('id').where('person_id', '=', personId).execute()
-    ).map((i) => i.id);
+    // Read again under the locks: what a resolver changed while we waited counts.
+    const mine = await trx
+      .selectFrom('identifiers')
+      .select(['id', 'type', 'value'])
+      .where('person_id', '=', personId)
+      .execute();
+    const identifierIds = mine.map((i) => i.id);
+    // The lake keys events by anonymous and user id: those are what its erasure looks for.
+    const lakeIds = (type: string) => [...new Set(mine.filter((i) => i.type === type).map((i) => i.value))].sort();
+    const [anonymousIds, userIds] = [lakeIds('anonymous_id'), lakeIds('user_id')];
+    const lakeErasurePending = !request.lakeHoldsNothing && anonymousIds.length + userIds.length > 0;
+    if (lakeErasurePending) {
+      // Arrays as JSON: the Data API takes no array parameters.
+      await raw`insert into lake_erasures (organization_id, site_id, person_id, anonymous_ids, user_ids)
+        values (${request.organizationId}::uuid, ${siteId}::uuid, ${personId}::uuid, ${textArray(anonymousIds)},
+          ${textArray(userIds)})`.execute(trx);
+    }
     if (identifierIds.length > 0) {
       // Through the links' GIN index: `&&` is not leakproof, so under row-level security it cannot use it.
       await raw`delete from identity_links where id = any(array(select id from identity_links_touching(${bigintArray(identifierIds)})))`.execute(
@@ -111,8 +137,19 @@ export async function erasePerson(
       identifiersDeleted,
       keysShredded,
       rawEventsDeleted: Number(rawEvents.numAffectedRows ?? 0),
+      lakeErasurePending,
       erasedAt: iso((rows[0] as { erased_at: Date }).erased_at),
       alreadyErased: false,
     };
   });
+}
+
+async function hasPendingLakeErasure(trx: Kysely<Database>, personId: string): Promise<boolean> {
+  const pending = await trx
+    .selectFrom('lake_erasures')
+    .select('id')
+    .where('person_id', '=', personId)
+    .where('completed_at', 'is', null)
+    .executeTakeFirst();
+  return pending !== undefined;
 }

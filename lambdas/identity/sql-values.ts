@@ -81,6 +81,11 @@ export function uuidArray(ids: readonly string[]): RawBuilder<unknown> {
   return raw`(select coalesce(array_agg(value::uuid), '{}') from jsonb_array_elements_text(${jsonb(ids)}))`;
 }
 
+/** A `text[]` of the given strings, in their order. */
+export function textArray(values: readonly string[]): RawBuilder<unknown> {
+  return raw`(select coalesce(array_agg(value order by n), '{}') from jsonb_array_elements_text(${jsonb(values)}) with ordinality as e(value, n))`;
+}
+
 /**
  * `any(...)` of the given UUIDs, for `column = ${uuidAny(ids)}`: one array, so that each side of an
  * `or` is an index condition of its own (a bitmap `or` of two index scans), where `in` lists on both

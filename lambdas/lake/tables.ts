@@ -215,5 +215,11 @@ export const streamedLakeTables: readonly LakeTable[] = [eventsTable, failedEven
 /** The tables the daily job writes (`lambdas/lake/daily-rollups.ts`). */
 export const rollupLakeTables: readonly LakeTable[] = [sessionDaysTable, visitorDaysTable, pageDaysTable];
 
+/**
+ * The tables that hold a visitor's ids (events by anonymous and user id, rollups by `visitor`): an
+ * erased person's rows are taken out of them (`lambdas/lifecycle/lake-erasure.ts`).
+ */
+export const erasableLakeTables: readonly LakeTable[] = [eventsTable, sessionDaysTable, visitorDaysTable];
+
 /** Every lake table: Glue tables, DuckDB views and retention cover them all. */
 export const lakeTables: readonly LakeTable[] = [...streamedLakeTables, ...rollupLakeTables];

@@ -3,6 +3,7 @@ import { PAGE_DAYS_ROLLUP, VISITOR_DAYS_ROLLUP } from '../lake/daily-rollups';
 import { type RolledUpDay, rollUpDays } from '../lake/day-rollup';
 import { type RolledDay, rollUpSessionDays } from '../lake/session-days';
 import { enforceRetention, type RetentionDeps, type SiteRetention } from './enforce-retention';
+import { eraseFromLake, type SiteLakeErasure } from './lake-erasure';
 import type { ExpiredPartitions } from './lake-retention';
 import { expireUnattributedFailures } from './unattributed-failures';
 
@@ -13,6 +14,8 @@ export interface DailyMaintenanceReport {
   /** Monthly partitions of the slim events table that exist ahead of time. */
   readonly partitions: readonly string[];
   readonly retention: readonly SiteRetention[];
+  /** Erased persons' rows taken out of the lake, per site. */
+  readonly lakeErasures: readonly SiteLakeErasure[];
   /** Failed events that named no site we know, removed after a fixed period. */
   readonly unattributedFailures: ExpiredPartitions;
   /** Days whose session rollup (`session_days`) was written, per site. */
@@ -24,8 +27,8 @@ export interface DailyMaintenanceReport {
 }
 
 /**
- * What runs once a day: slim-event partitions created months ahead, every site's retention,
- * failures that belong to no site (they have no retention setting of their own), then every
+ * What runs once a day: slim-event partitions created months ahead, every site's retention, erased
+ * persons' rows taken out of the lake (`eraseFromLake`), failures that belong to no site (they have no retention setting of their own), then every
  * site's finished days rolled up into `session_days`, `visitor_days` and `page_days` (after
  * retention, so no expired day is rolled up again). The scheduler runs it in `npm start`, an EventBridge rule invokes the
  * `maintain` Lambda in AWS, and `sightline maintain` runs it now.
@@ -33,6 +36,7 @@ export interface DailyMaintenanceReport {
 export async function runDailyMaintenance(deps: DailyMaintenanceDeps, now: Date): Promise<DailyMaintenanceReport> {
   const partitions = await ensureEventPartitions(deps.sql, now);
   const retention = await enforceRetention(deps, now);
+  const lakeErasures = await eraseFromLake(deps, now);
   const unattributedFailures = await expireUnattributedFailures(deps.lake, now);
   const today = now.toISOString().slice(0, 10);
   const sites = await deps.sql.db.selectFrom('sites').select('id').orderBy('id').execute();
@@ -45,5 +49,5 @@ export async function runDailyMaintenance(deps: DailyMaintenanceDeps, now: Date)
     visitorDays.push({ siteId: site.id, days: await rollUpDays(rollup, site.id, today, VISITOR_DAYS_ROLLUP) });
     pageDays.push({ siteId: site.id, days: await rollUpDays(rollup, site.id, today, PAGE_DAYS_ROLLUP) });
   }
-  return { partitions, retention, unattributedFailures, sessionDays, visitorDays, pageDays };
+  return { partitions, retention, lakeErasures, unattributedFailures, sessionDays, visitorDays, pageDays };
 }

@@ -110,7 +110,9 @@ export async function deleteExpiredRows(
     await markSeenInLake(deps, scope, active);
     personsSeenInLake += active.size;
     const erasing = stale.slice(0, maxPersons - personsErased);
-    for (const personId of erasing) await erasePerson(deps, { organizationId: scope.organizationId, personId });
+    // Their lake rows are all before the cutoff (the lake was asked), gone with its partitions.
+    for (const personId of erasing)
+      await erasePerson(deps, { organizationId: scope.organizationId, personId, lakeHoldsNothing: true });
     personsErased += erasing.length;
     const personsRemaining = erasing.length < stale.length;
     if (personsRemaining || candidates.length < pageSize)

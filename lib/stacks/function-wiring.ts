@@ -4,7 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { BUNDLED_ATTRIBUTION_DIR, BUNDLED_QUERIES_DIR } from '../../lambdas/api/api-env';
 import { eventSources, type LambdaName } from '../../lambdas/entries';
-import { lakeTables, rollupLakeTables } from '../../lambdas/lake/tables';
+import { erasableLakeTables, lakeTables, rollupLakeTables } from '../../lambdas/lake/tables';
 import type { Alarms } from '../constructs/alarms';
 import type { Analytics } from '../constructs/analytics';
 import type { Auth } from '../constructs/auth';
@@ -171,10 +171,8 @@ export const functionSpecs: { readonly [K in LambdaName]: FunctionSpec } = {
         lakeTables.map((t) => t.prefix),
       );
       r.analytics.bindQuerier(fn); // reads events to roll finished days' sessions and visitors up
-      r.lake.bindTableWriter(
-        fn,
-        rollupLakeTables.map((t) => t.prefix),
-      );
+      // Writes the rollups, and rewrites files without an erased person's rows (lifecycle/lake-erasure.ts).
+      r.lake.bindTableWriter(fn, [...new Set([...rollupLakeTables, ...erasableLakeTables].map((t) => t.prefix))]);
       invokeDaily(fn, { task: 'daily' });
     },
   },

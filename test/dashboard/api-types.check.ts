@@ -23,6 +23,8 @@ import type { Realtime, RealtimeEvent } from '../../lambdas/api/stats/realtime';
 import type { RetentionCohort } from '../../lambdas/api/stats/retention';
 import type { SeriesPoint, Timeseries } from '../../lambdas/api/stats/timeseries';
 import type { InvitationView, MemberView } from '../../lambdas/api/team/team-routes';
+import type { ErasureReport } from '../../lambdas/identity/erase-person';
+import type { PersonExport } from '../../lambdas/identity/export-person';
 import type { PersonProfile } from '../../lambdas/identity/person-profile';
 import type { SoftLinkReview } from '../../lambdas/identity/soft-link-review';
 
@@ -56,4 +58,6 @@ export const apiAnswersTheDashboardReads: readonly true[] = [
   true satisfies Reads<InvitationView, Dashboard.Invitation>,
   true satisfies Reads<SettingsView, Dashboard.SiteSettings>,
   true satisfies Reads<SoftLinkReview, Dashboard.SoftLinkReview>,
+  true satisfies Reads<ErasureReport, Dashboard.ErasureReport>,
+  true satisfies Reads<PersonExport, Dashboard.PersonExport>,
 ];

@@ -170,6 +170,31 @@ export interface PersonDetail {
   }[];
 }
 
+/** What `DELETE /api/persons/{personId}` did (the right to erasure). */
+export interface ErasureReport {
+  /** The person erased: the one asked for, or the one it had been merged into. */
+  readonly personId: string;
+  /** That person and every person merged into it, all now tombstones. */
+  readonly erasedPersonIds: readonly string[];
+  readonly identifiersDeleted: number;
+  /** PII keys deleted: every ciphertext made with them is unreadable. */
+  readonly keysShredded: number;
+  readonly rawEventsDeleted: number;
+  /** The lake still holds their events until the next daily maintenance rewrites it without them. */
+  readonly lakeErasurePending: boolean;
+  readonly erasedAt: string;
+  /** True when the person had been erased before: nothing more was done. */
+  readonly alreadyErased: boolean;
+}
+
+/**
+ * `GET /api/persons/{personId}/export` (the right of access), as far as the dashboard reads it: it
+ * saves the whole answer as a file, and only tells an erased person's tombstone apart.
+ */
+export type PersonExport =
+  | { readonly personId: string; readonly erased: false; readonly exportedAt: string }
+  | { readonly personId: string; readonly erased: true; readonly erasedAt: string };
+
 /** A soft link: two persons weak signals say may be one, waiting for a reviewer. */
 export interface SoftLink {
   readonly id: number;

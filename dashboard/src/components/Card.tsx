@@ -24,11 +24,13 @@ export function Card({
   );
 }
 
-export function PageTitle({ title, children }: { title: string; children?: ReactNode }) {
+/** A view's heading, what it shows (`children`), and what can be done on it (`actions`, below them). */
+export function PageTitle({ title, actions, children }: { title: string; actions?: ReactNode; children?: ReactNode }) {
   return (
     <div className="page-title">
       <h1>{title}</h1>
       {children ? <p className="muted">{children}</p> : null}
+      {actions ? <div className="page-actions">{actions}</div> : null}
     </div>
   );
 }

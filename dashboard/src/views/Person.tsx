@@ -1,10 +1,12 @@
 import { Link, useParams } from 'react-router-dom';
 import type { PersonDetail } from '../api/types';
+import { useCan } from '../auth/SessionProvider';
 import { Async } from '../components/Async';
 import { Card, PageTitle } from '../components/Card';
 import { RoleGate } from '../components/RoleGate';
 import { formatTime } from '../format';
 import { useApi } from '../hooks/useApi';
+import { PersonRights } from './PersonRights';
 import { SoftLinkQueue } from './SoftLinkQueue';
 
 function show(value: unknown): string {
@@ -13,6 +15,7 @@ function show(value: unknown): string {
 
 function PersonOf({ personId }: { personId: string }) {
   const state = useApi<PersonDetail>(`/api/persons/${personId}`);
+  const admin = useCan('admin');
   return (
     <Async state={state}>
       {({ person, sessions, events, redirectedFrom }) => {
@@ -22,7 +25,10 @@ function PersonOf({ personId }: { personId: string }) {
           `Anonymous ${person.id.slice(0, 8)}`;
         return (
           <>
-            <PageTitle title={name}>
+            <PageTitle
+              title={name}
+              actions={admin ? <PersonRights key={person.id} personId={person.id} name={name} /> : undefined}
+            >
               First seen {formatTime(person.firstSeenAt)}
               {redirectedFrom ? ` · ${redirectedFrom.slice(0, 8)} was merged into this person` : ''}
             </PageTitle>

@@ -6,6 +6,7 @@ import { Card, PageTitle } from '../components/Card';
 import { Pager } from '../components/Pager';
 import { RequireSite } from '../components/RequireSite';
 import { RoleGate } from '../components/RoleGate';
+import { RouteNotice } from '../components/RouteNotice';
 import { TableWrap } from '../components/TableWrap';
 import { formatAgo, formatNumber, formatTime } from '../format';
 import { useApi } from '../hooks/useApi';
@@ -205,6 +206,7 @@ export function Visitors() {
       <PageTitle title="Visitors">
         People who identified themselves (sign-in, forms, server-side calls), with their visits.
       </PageTitle>
+      <RouteNotice />
       <RoleGate needs="analyst">
         <RequireSite>{(site) => <VisitorsOf site={site} />}</RequireSite>
       </RoleGate>

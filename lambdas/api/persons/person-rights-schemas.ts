@@ -7,6 +7,9 @@ export const erasureReportSchema = z.object({
   identifiersDeleted: z.number().int(),
   keysShredded: z.number().int().describe('PII keys deleted: every ciphertext made with them is unreadable'),
   rawEventsDeleted: z.number().int(),
+  lakeErasurePending: z
+    .boolean()
+    .describe("the lake still holds events under the person's anonymous or user ids until the daily maintenance"),
   erasedAt: z.iso.datetime(),
   alreadyErased: z.boolean().describe('true when the person had been erased before: nothing more was done'),
 });

@@ -9,6 +9,7 @@ import * as softLinkPersons from './0023-soft-link-persons';
 import * as personLakeActivity from './0024-person-lake-activity';
 import * as conflictPersons from './0025-conflict-persons';
 import * as rawEventPersonKeys from './0026-raw-event-person-keys';
+import * as lakeErasures from './0027-lake-erasures';
 
 /**
  * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0024-person-lake-activity': personLakeActivity,
   '0025-conflict-persons': conflictPersons,
   '0026-raw-event-person-keys': rawEventPersonKeys,
+  '0027-lake-erasures': lakeErasures,
 };

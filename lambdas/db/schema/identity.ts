@@ -175,6 +175,19 @@ export interface RawEventsTable {
   key_person_id: string | null;
 }
 
+/** An erased person's events the lake still holds (migration 0027); the ids are cleared once it no longer does. */
+export interface LakeErasuresTable {
+  id: Generated<number>;
+  organization_id: string;
+  site_id: string;
+  person_id: string;
+  anonymous_ids: string[];
+  user_ids: string[];
+  requested_at: DefaultedTimestamp;
+  completed_at: Date | null;
+  rows_removed: number | null;
+}
+
 export interface IdentityMapView {
   site_id: ColumnType<string, never, never>;
   identifier_type: ColumnType<string, never, never>;
@@ -204,6 +217,7 @@ export interface IdentityTables {
   sessions: SessionsTable;
   events: EventsTable;
   raw_events: RawEventsTable;
+  lake_erasures: LakeErasuresTable;
   identity_map: IdentityMapView;
   person_aliases: PersonAliasesView;
 }

@@ -1,0 +1,222 @@
+import { createDuckDbAnalytics } from '../../lambdas/adapters/local/duckdb-analytics';
+import { createLocalObjectStore } from '../../lambdas/adapters/local/local-object-store';
+import { createParquetLakeSink } from '../../lambdas/adapters/local/parquet-lake-sink';
+import { erasePerson } from '../../lambdas/identity/erase-person';
+import { createResolver } from '../../lambdas/identity/resolver';
+import { LOCAL_DATABASE } from '../../lambdas/lake/named-queries';
+import { eventsTable, visitorDaysTable } from '../../lambdas/lake/tables';
+import { runDailyMaintenance } from '../../lambdas/lifecycle/daily-maintenance';
+import { eraseFromLake, LAKE_ERASURE_DELAY_MS } from '../../lambdas/lifecycle/lake-erasure';
+import type { Analytics } from '../../lambdas/ports/analytics';
+import type { ObjectStore } from '../../lambdas/ports/object-store';
+import type { Sql } from '../../lambdas/ports/sql';
+import { createTenant, createTestKeyring, observationOf, openDatabase } from '../identity/support/identity-fixture';
+import { queryLake } from '../support/lake';
+import { makeTempDir } from '../support/temp-dir';
+
+const HOUR = 3_600_000;
+const ERASED_AT = new Date('2026-11-22T10:00:00Z');
+
+describe('erasing a person from the lake', () => {
+  let sql: Sql;
+  let lake: ObjectStore;
+  let analytics: Analytics;
+  let temp: ReturnType<typeof makeTempDir>;
+  let keys: ReturnType<typeof createTestKeyring>;
+  let tenant: { organizationId: string; siteId: string };
+
+  /** An event row as enrichment writes it, with a column of every type the lake has. */
+  const event = (id: string, anonymousId: string, userId: string | null, at: number) => ({
+    event_id: id,
+    site_id: tenant.siteId,
+    organization_id: tenant.organizationId,
+    dt: new Date(at).toISOString().slice(0, 10),
+    event_type: 'page',
+    event_time: new Date(at),
+    received_at: new Date(at),
+    anonymous_id: anonymousId,
+    user_id: userId,
+    cookieless: false,
+    is_bot: false,
+    path: '/pricing',
+    latitude: 51.5,
+    asn: 64_500,
+    screen_width: 1440,
+  });
+  const lakeEvents = async () =>
+    (await queryLake(temp.dir, `select event_id from events where site_id = '${tenant.siteId}' order by 1`)).map(
+      (r) => r.event_id,
+    );
+
+  beforeAll(async () => {
+    ({ sql } = await openDatabase('PGlite (embedded)'));
+    temp = makeTempDir('sightline-lake-erasure-');
+    lake = createLocalObjectStore({ root: `${temp.dir}/lake` });
+    keys = createTestKeyring(sql);
+    analytics = await createDuckDbAnalytics({ lakeDir: `${temp.dir}/lake` });
+  }, 60_000);
+  afterAll(async () => {
+    await analytics?.close();
+    await sql?.close();
+    keys?.cleanup();
+    temp?.cleanup();
+  });
+
+  beforeEach(async () => {
+    tenant = await createTenant(sql);
+    const resolver = createResolver({ sql, keyring: keys.keyring, softLinks: false });
+    // Ada on her laptop, then signed in on her phone too; Bob on his own.
+    await resolver.resolve(
+      observationOf(tenant, [
+        { type: 'anonymous_id', value: 'ada-laptop' },
+        { type: 'user_id', value: 'ada' },
+      ]),
+    );
+    await resolver.resolve(
+      observationOf(tenant, [
+        { type: 'anonymous_id', value: 'ada-phone' },
+        { type: 'user_id', value: 'ada' },
+      ]),
+    );
+    await resolver.resolve(observationOf(tenant, [{ type: 'anonymous_id', value: 'bob' }]));
+    const sink = createParquetLakeSink(lake);
+    const before = ERASED_AT.getTime() - 30 * HOUR;
+    await sink.write(
+      eventsTable,
+      [
+        event('e1-ada-laptop', 'ada-laptop', null, before),
+        event('e2-bob', 'bob', null, before + HOUR),
+        event('e3-ada-phone', 'ada-phone', 'ada', before + 2 * HOUR),
+      ],
+      'day-one',
+    );
+    await sink.write(eventsTable, [event('e4-ada-only', 'ada-laptop', 'ada', before + 25 * HOUR)], 'day-two');
+    await sink.write(
+      visitorDaysTable,
+      [
+        {
+          site_id: tenant.siteId,
+          dt: '2026-11-21',
+          visitor: 'ada-laptop',
+          pageviews: 3,
+          conversions: 0,
+          day_events: 3,
+        },
+        { site_id: tenant.siteId, dt: '2026-11-21', visitor: 'bob', pageviews: 1, conversions: 0, day_events: 3 },
+      ],
+      'rollup',
+    );
+  });
+
+  /** Erases the person holding `identifier` (Ada by default), the request dated `ERASED_AT`. */
+  const erase = async (identifier = 'ada') => {
+    const [ada] = await sql.db
+      .selectFrom('identifiers')
+      .select('person_id')
+      .where('site_id', '=', tenant.siteId)
+      .where('value', '=', identifier)
+      .execute();
+    const report = await erasePerson({ sql, keyring: keys.keyring }, { ...tenant, personId: ada?.person_id as string });
+    // The erasure's own clock is the database's: the request is dated now.
+    await sql.db
+      .updateTable('lake_erasures')
+      .set({ requested_at: ERASED_AT })
+      .where('site_id', '=', tenant.siteId)
+      .execute();
+    return report;
+  };
+
+  it("rewrites the site's lake files without the erased person's rows, keeping everyone else's exactly", async () => {
+    // Prepare
+    const bobBefore = await queryLake(temp.dir, `select * from events where event_id = 'e2-bob'`);
+    const report = await erase();
+
+    // Act
+    const [pass] = await eraseFromLake({ sql, lake }, new Date(ERASED_AT.getTime() + LAKE_ERASURE_DELAY_MS));
+
+    // Assess
+    expect(report.lakeErasurePending).toBe(true);
+    expect(pass).toEqual({
+      siteId: tenant.siteId,
+      requests: 1,
+      objectsRead: 3,
+      objectsRewritten: 2,
+      objectsDeleted: 1,
+      rowsRemoved: 4,
+    });
+    expect(await lakeEvents()).toEqual(['e2-bob']);
+    expect(await queryLake(temp.dir, `select * from events where event_id = 'e2-bob'`)).toEqual(bobBefore);
+    const visitors = await queryLake(temp.dir, `select visitor from visitor_days where site_id = '${tenant.siteId}'`);
+    expect(visitors).toEqual([{ visitor: 'bob' }]);
+  });
+
+  it('marks the request done and forgets the ids it held', async () => {
+    // Prepare
+    await erase();
+
+    // Act
+    await eraseFromLake({ sql, lake }, new Date(ERASED_AT.getTime() + LAKE_ERASURE_DELAY_MS));
+    const again = await eraseFromLake({ sql, lake }, new Date(ERASED_AT.getTime() + 2 * LAKE_ERASURE_DELAY_MS));
+
+    // Assess
+    const requests = await sql.db
+      .selectFrom('lake_erasures')
+      .selectAll()
+      .where('site_id', '=', tenant.siteId)
+      .execute();
+    expect(requests).toEqual([
+      expect.objectContaining({ anonymous_ids: [], user_ids: [], rows_removed: expect.anything() }),
+    ]);
+    expect(Number(requests[0]?.rows_removed)).toBe(4);
+    expect(requests[0]?.completed_at).toEqual(new Date(ERASED_AT.getTime() + LAKE_ERASURE_DELAY_MS));
+    expect(again.filter((p) => p.siteId === tenant.siteId)).toEqual([]);
+  });
+
+  it('waits until events acknowledged before the erasure have left the delivery buffers', async () => {
+    // Prepare
+    await erase();
+
+    // Act
+    const early = await eraseFromLake({ sql, lake }, new Date(ERASED_AT.getTime() + LAKE_ERASURE_DELAY_MS - 1));
+
+    // Assess
+    expect(early.filter((p) => p.siteId === tenant.siteId)).toEqual([]);
+    expect(await lakeEvents()).toEqual(['e1-ada-laptop', 'e2-bob', 'e3-ada-phone', 'e4-ada-only']);
+  });
+
+  it('keeps what a returning visitor does after the erasure: that is a new person', async () => {
+    // Prepare
+    await erase();
+    await createParquetLakeSink(lake).write(
+      eventsTable,
+      [event('e5-back', 'ada-laptop', null, ERASED_AT.getTime() + HOUR)],
+      'after',
+    );
+
+    // Act
+    await eraseFromLake({ sql, lake }, new Date(ERASED_AT.getTime() + 2 * HOUR));
+
+    // Assess
+    expect(await lakeEvents()).toEqual(['e2-bob', 'e5-back']);
+  });
+
+  it('runs in the daily maintenance, before the rollups', async () => {
+    // Prepare
+    await erase('bob');
+
+    // Act
+    const report = await runDailyMaintenance(
+      { sql, keyring: keys.keyring, lake, analytics, analyticsDatabase: LOCAL_DATABASE },
+      new Date(ERASED_AT.getTime() + HOUR),
+    );
+
+    // Assess
+    expect(report.lakeErasures.filter((p) => p.siteId === tenant.siteId)).toEqual([
+      expect.objectContaining({ requests: 1, rowsRemoved: 2 }),
+    ]);
+    expect(await lakeEvents()).toEqual(['e1-ada-laptop', 'e3-ada-phone', 'e4-ada-only']);
+    const visitors = await queryLake(temp.dir, `select visitor from visitor_days where site_id = '${tenant.siteId}'`);
+    expect(visitors.map((v) => v.visitor)).not.toContain('bob');
+    expect(visitors.map((v) => v.visitor)).toContain('ada-phone'); // the day rolled up again, without Bob
+  });
+});
