@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql as raw } from 'kysely';
 import type { OrganizationKeyring } from '../../lambdas/identity/crypto/organization-keys';
 import { ensureEventPartitions } from '../../lambdas/identity/event-partitions';
@@ -39,6 +40,35 @@ describe.each(ENGINES)('event storage on %s', (engine) => {
     expect(created).toEqual(['events_2030_12', 'events_2031_01', 'events_2031_02']);
     expect(again).toEqual(created);
     expect(await partitions()).toEqual(expect.arrayContaining([...created, 'events_default']));
+  });
+
+  it('moves the events a month received before its partition existed into it as it is created', async () => {
+    // Prepare: no partition for May 2035 yet, so its events wait in the default partition.
+    const tenant = await createTenant(sql);
+    await sql.db
+      .insertInto('events')
+      .values({
+        organization_id: tenant.organizationId,
+        site_id: tenant.siteId,
+        event_id: 'early-for-its-month',
+        occurred_at: new Date(Date.UTC(2035, 4, 9, 12)),
+        person_id: randomUUID(),
+        type: 'page',
+      })
+      .execute();
+
+    // Act
+    const created = await ensureEventPartitions(sql, new Date(Date.UTC(2035, 4, 10)));
+
+    // Assess
+    expect(created).toEqual(['events_2035_05', 'events_2035_06', 'events_2035_07']);
+    const { rows } = await raw<{ event_id: string; partition: string }>`
+      select event_id, tableoid::regclass::text as partition from events
+      where site_id = ${tenant.siteId}::uuid`.execute(sql.db);
+    expect(rows).toEqual([{ event_id: 'early-for-its-month', partition: 'events_2035_05' }]);
+    const { rows: indexes } = await raw<{ n: number }>`
+      select count(*)::int as n from pg_indexes where tablename = 'events_2035_05'`.execute(sql.db);
+    expect(indexes[0]?.n).toBe(2); // the primary key's and the person index, as every month has
   });
 
   it('routes an event to its month and one outside every month to the default partition', async () => {
