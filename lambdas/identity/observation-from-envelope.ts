@@ -78,7 +78,9 @@ export function observationFromEnvelope(envelope: CollectedEventEnvelope): Ident
       ...(event.referrer ? { referrer: event.referrer } : {}),
       ...(event.sessionId ? { sessionId: event.sessionId } : {}),
     },
-    raw: { receivedAt: server.receivedAt, event: rawEventOf(event) },
+    ...(keepsRawEvent(event.type, personTraits)
+      ? { raw: { receivedAt: server.receivedAt, event: rawEventOf(event) } }
+      : {}),
   };
 }
 
@@ -91,6 +93,22 @@ export function observationFromEnvelope(envelope: CollectedEventEnvelope): Ident
  */
 export function linksIdentities(observation: IdentityObservation): boolean {
   return observation.identifiers.length > 1 || observation.traits !== undefined || observation.company !== undefined;
+}
+
+/** The calls that say who someone is, kept as received (`raw_events`). */
+export const RAW_EVENT_TYPES: ReadonlySet<string> = new Set(['identify', 'alias', 'group']);
+
+/**
+ * Whether the resolver keeps the event as received: the identity calls, and any event that carries
+ * traits (the lake keeps traits with PII removed, so this is the only copy of what was said). Page
+ * views and track calls of a signed-in visitor are in the lake already.
+ *
+ * @example
+ * keepsRawEvent('identify', {}); // true
+ * keepsRawEvent('page', {});     // false
+ */
+export function keepsRawEvent(type: string, traits: Readonly<Record<string, unknown>> | undefined): boolean {
+  return RAW_EVENT_TYPES.has(type) || (traits !== undefined && Object.keys(traits).length > 0);
 }
 
 /** The event as it will be kept: all of it but the client IP (an IP is never stored untruncated). */

@@ -98,16 +98,18 @@ export const identityObservationSchema = z
     raw: z
       .object({
         receivedAt: z.number().int().min(0).max(8_640_000_000_000_000),
+        // Parsed from the message's JSON, so JSON already: only its size is checked.
         event: z
-          .record(z.string().max(128), z.json())
+          .record(z.string().max(128), z.unknown())
           .refine((event) => JSON.stringify(event).length <= MAX_RAW_EVENT_CHARACTERS, {
             message: `at most ${MAX_RAW_EVENT_CHARACTERS} characters of JSON`,
           }),
       })
       .optional(),
   })
-  // PostgreSQL text and jsonb cannot hold NUL: refuse it here, by name, rather than fail in SQL.
-  .refine((o) => !hasNulInJson(o), {
+  // PostgreSQL text and jsonb cannot hold NUL: refuse it here, by name, rather than fail in SQL. The
+  // raw event is only ever stored sealed (bytes), where a NUL is harmless.
+  .refine(({ raw: _sealed, ...stored }) => !hasNulInJson(stored), {
     message: 'must not contain NUL characters',
   }) satisfies z.ZodType<IdentityObservation>;
 

@@ -74,17 +74,24 @@ export function rawEventAad(siteId: string, sha256Hex: string): string {
   return `raw-event:${siteId}:${sha256Hex}`;
 }
 
-/** JSON with object keys sorted at every depth: equal values, equal text. */
+/**
+ * JSON with object keys sorted at every depth: equal values, equal text. Exactly
+ * `JSON.stringify` of the value with its keys sorted, written in one walk (no sorted copy made).
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return canonical(value) ?? 'null';
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
-  );
+function canonical(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const json = (value as { toJSON?: () => unknown }).toJSON;
+  if (typeof json === 'function') return canonical(json.call(value));
+  if (Array.isArray(value)) return `[${value.map((item) => canonical(item) ?? 'null').join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const members: string[] = [];
+  for (const key of Object.keys(record).sort()) {
+    const text = canonical(record[key]);
+    if (text !== undefined) members.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `{${members.join(',')}}`;
 }

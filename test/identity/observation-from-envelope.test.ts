@@ -58,10 +58,29 @@ describe('observationFromEnvelope', () => {
     expect(parseIdentityObservation(observation)).toEqual(observation);
   });
 
+  it('keeps identity calls and events with traits as collected, and not page views of a known visitor', () => {
+    // Prepare
+    const calls = [
+      envelope({ type: 'identify', userId: 'u', anonymousId: 'a' }),
+      envelope({ type: 'alias', userId: 'u', previousId: 'a' }),
+      envelope({ type: 'group', anonymousId: 'a', groupId: 'acct-9' }),
+      envelope({ type: 'track', name: 'Signed Up', userId: 'u', anonymousId: 'a', traits: { plan: 'pro' } }),
+      envelope({ type: 'page', userId: 'u', anonymousId: 'a' }),
+      envelope({ type: 'track', name: 'Clicked', userId: 'u', anonymousId: 'a' }),
+    ];
+
+    // Act
+    const kept = calls.map((call) => observationFromEnvelope(call)?.raw !== undefined);
+
+    // Assess
+    expect(kept).toEqual([true, true, true, true, false, false]);
+  });
+
   it('keeps the event as collected for the raw event store, without the client IP', () => {
     // Prepare
     const serverCall = envelope({
       type: 'track',
+      traits: { plan: 'pro' },
       name: 'Order Completed',
       userId: 'user-1',
       clientIp: '198.51.100.23',
@@ -83,6 +102,7 @@ describe('observationFromEnvelope', () => {
         userId: 'user-1',
         clientUserAgent: 'backend/1.0',
         properties: { total: 42, items: [{ sku: 'a' }] },
+        traits: { plan: 'pro' },
       },
     });
     expect(JSON.stringify(observation?.raw)).not.toContain('198.51.100.23');

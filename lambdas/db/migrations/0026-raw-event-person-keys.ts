@@ -8,7 +8,8 @@ import { type Kysely, sql } from 'kysely';
  * ciphertext. Rows sealed before (with the organization's payload key) keep `key_person_id` null.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`alter table raw_events add column key_person_id uuid references persons(id)`.execute(db);
+  // No foreign key, as on identifiers: it is the row's person when sealed, and persons are never deleted.
+  await sql`alter table raw_events add column key_person_id uuid`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

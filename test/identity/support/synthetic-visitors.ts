@@ -1,5 +1,6 @@
 import { CLICK_ID_TYPES, type IdentifierInput } from '../../../lambdas/identity/identifier-types';
 import type { IdentityObservation } from '../../../lambdas/identity/observation';
+import { keepsRawEvent } from '../../../lambdas/identity/observation-from-envelope';
 
 /**
  * Synthetic visitors with ground truth, for accuracy and concurrency proofs: people with one to
@@ -120,7 +121,10 @@ export function generateVisitors(options: SyntheticOptions): SyntheticDataset {
       event: { type: identifiers.length > 1 ? 'identify' : 'page', url: 'https://shop.example/' },
       ...extra,
     };
-    observation.raw = { receivedAt: clock, event: collectedEventOf(observation) };
+    // As `observationFromEnvelope` does: identity calls and events with traits are kept as received.
+    if (keepsRawEvent(observation.event?.type ?? 'page', observation.traits?.$set)) {
+      observation.raw = { receivedAt: clock, event: collectedEventOf(observation) };
+    }
     observations.push({ observation, person });
     // Placeholders (`user_id: "undefined"`, `test@test.com`) identify nobody: no truth for them.
     const keys = identifiers.map((i) => identifierKey(i.type, normalized(i)));
