@@ -89,6 +89,8 @@ describe('identity resolution under concurrency on a PostgreSQL server', () => {
     expect(concurrent.conflicts).toBe(single.conflicts);
     expect(single.partition.size).toBe(dataset.truth.size);
     expect(canonicalGroups(concurrent.partition)).toEqual(canonicalGroups(single.partition));
+    // The same persons with the same ids: each identifier's current person, id for id.
+    expect(Object.fromEntries(concurrent.partition)).toEqual(Object.fromEntries(single.partition));
     expect(await identityInvariantViolations(concurrent.sql, tenantIds.siteId)).toEqual([]);
     expect(await identityInvariantViolations(single.sql, tenantIds.siteId)).toEqual([]);
   }, 300_000);
@@ -105,6 +107,7 @@ describe('identity resolution under concurrency on a PostgreSQL server', () => {
     expect(batched.conflicts).toBe(single.conflicts);
     expect(batched.partition.size).toBe(dataset.truth.size);
     expect(canonicalGroups(batched.partition)).toEqual(canonicalGroups(single.partition));
+    expect(Object.fromEntries(batched.partition)).toEqual(Object.fromEntries(single.partition));
     expect(await identityInvariantViolations(batched.sql, tenantIds.siteId)).toEqual([]);
   }, 300_000);
 });
@@ -142,6 +145,7 @@ describe('identity resolution with interleaved workers on PGlite', () => {
     // Assess
     expect(single.partition.size).toBe(dataset.truth.size);
     expect(canonicalGroups(interleaved.partition)).toEqual(canonicalGroups(single.partition));
+    expect(Object.fromEntries(interleaved.partition)).toEqual(Object.fromEntries(single.partition));
     expect(interleaved.violations).toEqual([]);
   }, 120_000);
 });
