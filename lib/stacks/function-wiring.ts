@@ -162,7 +162,8 @@ export const functionSpecs: { readonly [K in LambdaName]: FunctionSpec } = {
     },
   }, // Schema migrations after each deployment; partitions ahead, each site's retention and the session and visitor rollups once a day.
   maintain: {
-    props: { memorySize: 512, timeout: Duration.minutes(15) },
+    // Lake erasure reads and rewrites whole Parquet files (Firehose writes up to 128 MB of input each).
+    props: { memorySize: 2048, timeout: Duration.minutes(15) },
     wire: (fn, r) => {
       r.database.bindDataApi(fn);
       r.database.migrateOnDeploy(fn);
