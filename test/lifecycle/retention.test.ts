@@ -125,6 +125,9 @@ describe('retention (each site keeps events and persons for its retentionDays)',
     // Assess
     expect(persons.map((p) => p.value).sort()).toEqual(['old-visitor', 'returning-visitor']);
     expect(tombstones.map((t) => t.site_id)).toEqual([limited.siteId]);
+    // Their lake rows went with the partitions before the cutoff: no lake erasure is owed for them.
+    const owed = await sql.db.selectFrom('lake_erasures').select('id').where('site_id', '=', limited.siteId).execute();
+    expect(owed).toEqual([]);
     expect(
       events.every((e) => e.site_id === unlimited.siteId || new Date(e.occurred_at).getTime() >= daysAgo(30)),
     ).toBe(true);
