@@ -1,33 +1,24 @@
 import {
+  IDENTIFIER_TYPES,
   type IdentifierInput,
   type IdentifierType,
   isPiiIdentifierType,
 } from '../../lambdas/identity/identifier-types';
 import type { IdentityObservation } from '../../lambdas/identity/observation';
-import { createResolver, type Resolution, type Resolver } from '../../lambdas/identity/resolver';
+import { createResolver, type Resolver } from '../../lambdas/identity/resolver';
 import type { Sql } from '../../lambdas/ports/sql';
-import { createTenant, createTestKeyring, observationOf, openDatabase } from './support/identity-fixture';
+import {
+  createTenant,
+  createTestKeyring,
+  observationOf,
+  openDatabase,
+  type ResolvePath,
+  resolveEach,
+} from './support/identity-fixture';
 
 /** Every identifier type but e-mail and phone: stored as sent (normalized), so any word can be one. */
-const PSEUDONYMOUS_TYPES: readonly IdentifierType[] = [
-  'user_id',
-  'external_id',
-  'idfa',
-  'gaid',
-  'idfv',
-  'device_id',
-  'gclid',
-  'gbraid',
-  'wbraid',
-  'dclid',
-  'fbclid',
-  'msclkid',
-  'ttclid',
-  'li_fat_id',
-  'twclid',
-  'anonymous_id',
-];
-const ALL_TYPES: readonly IdentifierType[] = [...PSEUDONYMOUS_TYPES, 'email', 'phone'];
+const PSEUDONYMOUS_TYPES: readonly IdentifierType[] = IDENTIFIER_TYPES.filter((type) => !isPiiIdentifierType(type));
+const ALL_TYPES: readonly IdentifierType[] = IDENTIFIER_TYPES;
 
 /** What SDKs send when they have no identifier (`blocked-values.ts`), as sent: any case, padded or not. */
 const PLACEHOLDER_WORDS = [
@@ -128,9 +119,7 @@ const CASES = [
   })),
 );
 
-type Mode = 'one by one' | 'in a batch';
-
-describe.each<Mode>(['one by one', 'in a batch'])('blocked identifier values, resolved %s', (mode) => {
+describe.each<ResolvePath>(['one by one', 'in a batch'])('blocked identifier values, resolved %s', (mode) => {
   let sql: Sql;
   let resolver: Resolver;
   let cleanup: () => void;
@@ -146,18 +135,7 @@ describe.each<Mode>(['one by one', 'in a batch'])('blocked identifier values, re
     cleanup();
   });
 
-  const resolveAll = async (observations: readonly IdentityObservation[]): Promise<Resolution[]> => {
-    if (mode === 'one by one') {
-      const resolutions: Resolution[] = [];
-      for (const observation of observations) resolutions.push(await resolver.resolve(observation));
-      return resolutions;
-    }
-    const outcomes = await resolver.resolveBatch(observations);
-    return outcomes.map((outcome) => {
-      if (!outcome.ok) throw outcome.error;
-      return outcome.resolution;
-    });
-  };
+  const resolveAll = (observations: readonly IdentityObservation[]) => resolveEach(resolver, mode, observations);
 
   it.each(CASES)('refuses the $kind $value for every type it applies to and joins nobody on it', async (blocked) => {
     // Prepare: two visitors, each sending the blocked value as every identifier type it applies to.

@@ -6,11 +6,17 @@ import { DEFAULT_IDENTITY_RULES, type IdentityRules } from '../../lambdas/identi
 import type { IdentityObservation } from '../../lambdas/identity/observation';
 import { createResolver, type Resolver } from '../../lambdas/identity/resolver';
 import type { Sql } from '../../lambdas/ports/sql';
-import { createTenant, createTestKeyring, observationOf, openDatabase } from './support/identity-fixture';
+import {
+  createTenant,
+  createTestKeyring,
+  observationOf,
+  openDatabase,
+  type ResolvePath,
+  resolveEach,
+} from './support/identity-fixture';
 
 type Tenant = { organizationId: string; siteId: string };
-type Mode = 'one by one' | 'in a batch';
-const MODES: readonly Mode[] = ['one by one', 'in a batch'];
+const MODES: readonly ResolvePath[] = ['one by one', 'in a batch'];
 
 /**
  * Per-type limits, the merge cap and the region cap as the database ends up after resolution: the
@@ -35,14 +41,8 @@ describe('identity rules through the database', () => {
   const resolverWith = (rules: Partial<IdentityRules> = {}) =>
     createResolver({ sql, keyring, rules: { ...DEFAULT_IDENTITY_RULES, ...rules }, softLinks: false });
 
-  const resolveAll = async (resolver: Resolver, mode: Mode, observations: readonly IdentityObservation[]) => {
-    if (mode === 'one by one') {
-      for (const observation of observations) await resolver.resolve(observation);
-      return;
-    }
-    const outcomes = await resolver.resolveBatch(observations);
-    expect(outcomes.map((o) => (o.ok ? 'ok' : String(o.error)))).toEqual(observations.map(() => 'ok'));
-  };
+  const resolveAll = (resolver: Resolver, mode: ResolvePath, observations: readonly IdentityObservation[]) =>
+    resolveEach(resolver, mode, observations);
 
   /** Observations of `sets`, one a second apart, in that order of event time. */
   const stream = (tenant: Tenant, sets: readonly (readonly IdentifierInput[])[]) => {

@@ -1,9 +1,14 @@
 import { sql as raw } from 'kysely';
 import { createResolver, type Resolver } from '../../lambdas/identity/resolver';
 import type { Sql } from '../../lambdas/ports/sql';
-import { createTenant, createTestKeyring, observationOf, openDatabase } from './support/identity-fixture';
-
-type Mode = 'one by one' | 'in a batch';
+import {
+  createTenant,
+  createTestKeyring,
+  observationOf,
+  openDatabase,
+  type ResolvePath,
+  resolveEach,
+} from './support/identity-fixture';
 
 /** What an identify call sends: who the person is, in plaintext, as the collector receives it. */
 const ADDRESS = 'Augusta.Byronesque@analytical-engine.example';
@@ -21,7 +26,7 @@ const FORBIDDEN = [
   'byronesque',
 ];
 
-describe.each<Mode>(['one by one', 'in a batch'])('personal data at rest, resolved %s', (mode) => {
+describe.each<ResolvePath>(['one by one', 'in a batch'])('personal data at rest, resolved %s', (mode) => {
   let sql: Sql;
   let resolver: Resolver;
   let cleanup: () => void;
@@ -50,8 +55,7 @@ describe.each<Mode>(['one by one', 'in a batch'])('personal data at rest, resolv
       ],
       { traits: PII },
     );
-    if (mode === 'one by one') await resolver.resolve(observation);
-    else expect((await resolver.resolveBatch([observation])).map((o) => o.ok)).toEqual([true]);
+    await resolveEach(resolver, mode, [observation]);
     return tenant;
   };
 

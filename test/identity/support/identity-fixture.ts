@@ -9,6 +9,7 @@ import {
 } from '../../../lambdas/identity/crypto/organization-keys';
 import type { IdentifierInput } from '../../../lambdas/identity/identifier-types';
 import type { IdentityObservation } from '../../../lambdas/identity/observation';
+import type { Resolution, Resolver } from '../../../lambdas/identity/resolver';
 import type { DataKeyWrapper } from '../../../lambdas/ports/key-wrapper';
 import type { Sql } from '../../../lambdas/ports/sql';
 import { createTestDatabase } from '../../support/postgres';
@@ -88,4 +89,30 @@ export function observationOf(
     identifiers,
     ...extra,
   };
+}
+
+/** The two ways the resolver takes observations, which tests run side by side. */
+export type ResolvePath = 'one by one' | 'in a batch';
+
+/**
+ * Resolves `observations` in order through `resolve` (one transaction each) or in one
+ * `resolveBatch`, and answers their resolutions; an observation that failed throws its error.
+ *
+ * @example
+ * const [a, b] = await resolveEach(resolver, 'in a batch', [first, second]);
+ */
+export async function resolveEach(
+  resolver: Resolver,
+  path: ResolvePath,
+  observations: readonly IdentityObservation[],
+): Promise<Resolution[]> {
+  if (path === 'one by one') {
+    const resolutions: Resolution[] = [];
+    for (const observation of observations) resolutions.push(await resolver.resolve(observation));
+    return resolutions;
+  }
+  return (await resolver.resolveBatch(observations)).map((outcome) => {
+    if (!outcome.ok) throw outcome.error;
+    return outcome.resolution;
+  });
 }
