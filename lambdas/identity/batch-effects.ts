@@ -31,6 +31,12 @@ export async function applyObservationEffects(
   softLinks: SoftLinkOptions | false | undefined,
 ): Promise<void> {
   const observedAt = (r: ResolvedObservation) => new Date(r.observation.observedAt);
+  // Traits and companies belong to the identifier that showed them: the observation's highest
+  // priority (the one its person is the person of), or the e-mail address for its domain.
+  const sourceOf = (r: ResolvedObservation) => {
+    const top = r.accepted[0] as PreparedIdentifier;
+    return { siteId: r.observation.siteId, type: top.type, value: top.value };
+  };
   // Traits, sightings and slim events touch tables of their own: written in one statement, after the
   // companies (whose links read the companies they create).
   const traits = await traitWrite(
@@ -41,6 +47,7 @@ export async function applyObservationEffects(
         ? [
             {
               personId: r.personId,
+              source: sourceOf(r),
               observedAt: observedAt(r),
               personKey: async () => personKey(r.personId),
               traits: r.observation.traits,
@@ -80,15 +87,23 @@ export async function applyObservationEffects(
   for (const r of resolved) {
     const company = r.observation.company;
     if (!company) continue;
-    const source = company.groupId ? 'group' : 'observation';
-    await linkCompany(trx, organizationId, r.personId, company, source, observedAt(r));
+    const kind = company.groupId ? 'group' : 'observation';
+    await linkCompany(trx, organizationId, sourceOf(r), company, kind, observedAt(r));
   }
-  const emails = resolved.map((r) => ({ ...r, emails: emailsOf(r.accepted) }));
   await linkEmailDomainsOfMany(
     trx,
     organizationId,
-    emails.flatMap((r) => r.emails.map((email) => ({ personId: r.personId, email, observedAt: observedAt(r) }))),
+    resolved.flatMap((r) =>
+      r.accepted
+        .filter((a) => a.type === 'email' && a.plaintext)
+        .map((a) => ({
+          email: { siteId: r.observation.siteId, type: a.type, value: a.value },
+          address: a.plaintext as string,
+          observedAt: observedAt(r),
+        })),
+    ),
   );
+  const emails = resolved.map((r) => ({ ...r, emails: emailsOf(r.accepted) }));
 
   if (softLinks === false) {
     await writeTogether(trx, writes);

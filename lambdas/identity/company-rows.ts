@@ -2,6 +2,7 @@ import { type Kysely, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import { companyDomain, isFreeMailDomain } from './free-mail-domains';
 import { jsonb, recordset } from './sql-values';
+import type { StoredIdentifier } from './trait-rows';
 
 export interface CompanyInput {
   readonly domain?: string;
@@ -11,18 +12,22 @@ export interface CompanyInput {
 
 export type CompanySource = 'email_domain' | 'group' | 'observation';
 
+// One link per identifier and company, dated by its earliest sighting.
+const KEEP_EARLIEST = raw`on conflict (source_identifier_id, company_id)
+  do update set first_seen_at = least(person_companies.first_seen_at, excluded.first_seen_at)`;
+
 /**
- * Finds or creates the organization's company for a domain and/or group id and links the person to
- * it. Free-mail domains never make a company. Returns the company id, or `undefined` when there is
- * nothing to link.
+ * Finds or creates the organization's company for a domain and/or group id and links it to the
+ * identifier that showed it (and so to that identifier's person, wherever it goes). Free-mail domains
+ * never make a company. Returns the company id, or `undefined` when there is nothing to link.
  *
  * @example
- * await linkCompany(trx, organizationId, personId, { domain: 'acme.io' }, 'email_domain', observedAt);
+ * await linkCompany(trx, organizationId, emailIdentifier, { domain: 'acme.io' }, 'email_domain', observedAt);
  */
 export async function linkCompany(
   db: Kysely<Database>,
   organizationId: string,
-  personId: string,
+  shownBy: StoredIdentifier,
   input: CompanyInput,
   source: CompanySource,
   observedAt: Date,
@@ -58,11 +63,11 @@ export async function linkCompany(
     );
   }
   await raw`
-    insert into person_companies (person_id, company_id, organization_id, source, first_seen_at)
-    values (${personId}::uuid, ${companyId}::uuid, ${organizationId}::uuid, ${source}::text, ${observedAt}::timestamptz)
-    on conflict (person_id, company_id) do update set first_seen_at = least(person_companies.first_seen_at, excluded.first_seen_at)`.execute(
-    db,
-  );
+    insert into person_companies (person_id, source_identifier_id, company_id, organization_id, source, first_seen_at)
+    select i.person_id, i.id, ${companyId}::uuid, ${organizationId}::uuid, ${source}::text, ${observedAt}::timestamptz
+    from identifiers i
+    where i.site_id = ${shownBy.siteId}::uuid and i.type = ${shownBy.type}::text and i.value = ${shownBy.value}::text
+    ${KEEP_EARLIEST}`.execute(db);
   return companyId;
 }
 
@@ -79,46 +84,27 @@ async function companyBy(
   return rows[0]?.id;
 }
 
-/** Moves merged persons' company links into the persons they were merged into, in one statement. */
-export async function moveCompanyLinks(
-  db: Kysely<Database>,
-  moves: readonly { readonly from: string; readonly into: string }[],
-): Promise<void> {
-  const input = recordset(
-    moves.map((m) => ({ from_id: m.from, into_id: m.into })),
-    'from_id uuid, into_id uuid',
-  );
-  await raw`
-    with moves as ${input},
-    moved as (
-      delete from person_companies pc using moves m where pc.person_id = m.from_id
-      returning m.into_id, pc.company_id, pc.organization_id, pc.source, pc.first_seen_at
-    )
-    insert into person_companies (person_id, company_id, organization_id, source, first_seen_at)
-    select distinct on (pc.into_id, pc.company_id) pc.into_id, pc.company_id, pc.organization_id, pc.source, pc.first_seen_at
-    from moved pc
-    order by pc.into_id, pc.company_id, pc.first_seen_at
-    on conflict (person_id, company_id) do update set first_seen_at = least(person_companies.first_seen_at, excluded.first_seen_at)`.execute(
-    db,
-  );
-}
-
 /**
- * Links persons to the companies of their e-mail domains (free-mail domains make none), for a batch
- * in two statements: the missing companies created, then the links.
+ * Links e-mail addresses (and so their persons) to the companies of their domains (free-mail domains
+ * make none), for a batch in two statements: the missing companies created, then the links.
  */
 export async function linkEmailDomainsOfMany(
   db: Kysely<Database>,
   organizationId: string,
-  sightings: readonly { readonly personId: string; readonly email: string; readonly observedAt: Date }[],
+  sightings: readonly { readonly email: StoredIdentifier; readonly address: string; readonly observedAt: Date }[],
 ): Promise<void> {
-  const links = new Map<string, { person_id: string; domain: string; first_seen_at: number }>();
+  const links = new Map<string, { site_id: string; value: string; domain: string; first_seen_at: number }>();
   for (const s of sightings) {
-    const domain = companyDomain(s.email.slice(s.email.lastIndexOf('@') + 1));
+    const domain = companyDomain(s.address.slice(s.address.lastIndexOf('@') + 1));
     if (!domain || isFreeMailDomain(domain)) continue;
-    const key = `${s.personId}\u0000${domain}`;
+    const key = `${s.email.siteId}\u0000${s.email.value}`;
     const at = s.observedAt.getTime();
-    links.set(key, { person_id: s.personId, domain, first_seen_at: Math.min(links.get(key)?.first_seen_at ?? at, at) });
+    links.set(key, {
+      site_id: s.email.siteId,
+      value: s.email.value,
+      domain,
+      first_seen_at: Math.min(links.get(key)?.first_seen_at ?? at, at),
+    });
   }
   if (links.size === 0) return;
   const domains = [...new Set([...links.values()].map((l) => l.domain))].sort();
@@ -132,12 +118,11 @@ export async function linkEmailDomainsOfMany(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, l]) => ({ ...l, first_seen_at: new Date(l.first_seen_at).toISOString() }));
   await raw`
-    insert into person_companies (person_id, company_id, organization_id, source, first_seen_at)
-    select x.person_id, c.id, ${organizationId}::uuid, 'email_domain', x.first_seen_at
-    from ${recordset(rows, 'person_id uuid, domain text, first_seen_at timestamptz')} as x
+    insert into person_companies (person_id, source_identifier_id, company_id, organization_id, source, first_seen_at)
+    select i.person_id, i.id, c.id, ${organizationId}::uuid, 'email_domain', x.first_seen_at
+    from ${recordset(rows, 'site_id uuid, value text, domain text, first_seen_at timestamptz')} as x
+    join identifiers i on i.site_id = x.site_id and i.type = 'email' and i.value = x.value
     join companies c on c.organization_id = ${organizationId}::uuid and c.domain = x.domain
-    order by x.person_id, c.id
-    on conflict (person_id, company_id) do update set first_seen_at = least(person_companies.first_seen_at, excluded.first_seen_at)`.execute(
-    db,
-  );
+    order by i.id, c.id
+    ${KEEP_EARLIEST}`.execute(db);
 }

@@ -4,7 +4,8 @@ import type { OrganizationKeys } from './crypto/organization-keys';
 import { personKeys } from './crypto/person-keys';
 import { openText } from './crypto/pii-cipher';
 import { identifierAad } from './identifier-aad';
-import { traitAad } from './trait-rows';
+import { uuidList } from './sql-values';
+import { BEST_TRAITS_FIRST, traitAad } from './trait-rows';
 
 export interface ProfileIdentifier {
   readonly type: string;
@@ -103,12 +104,18 @@ export async function loadPersonProfiles(
     .orderBy('type')
     .orderBy('first_seen_at')
     .execute();
-  const traits = await db
-    .selectFrom('person_traits')
-    .select(['person_id', 'key', 'mode', 'value', 'value_cipher', 'key_person_id'])
-    .where('person_id', 'in', ids)
-    .orderBy('key')
-    .execute();
+  // A person's trait is the best of the rows its identifiers hold (`$set` the latest, `$set_once` the earliest).
+  const { rows: traits } = await raw<{
+    person_id: string;
+    key: string;
+    mode: 'set' | 'set_once';
+    value: unknown;
+    value_cipher: Uint8Array | null;
+    key_person_id: string | null;
+  }>`
+    select distinct on (person_id, key, mode) person_id, key, mode, value, value_cipher, key_person_id
+    from person_traits where person_id in ${uuidList(ids)}
+    order by ${BEST_TRAITS_FIRST}`.execute(db);
   // Conflicts on their identifiers and those naming them, each through its index (the second by
   // `identity_conflicts_naming`, migration `0025-conflict-persons`).
   const idList = raw.join(ids.map((id) => raw`${id}::uuid`));
@@ -131,13 +138,23 @@ export async function loadPersonProfiles(
       select naming.id from identity_conflicts_naming(array[${idList}]) as naming
     )
     order by c.detected_at`.execute(db);
-  const companies = await db
-    .selectFrom('person_companies as pc')
-    .innerJoin('companies as c', 'c.id', 'pc.company_id')
-    .select(['pc.person_id', 'c.id', 'c.domain', 'c.group_id', 'c.name', 'pc.source', 'pc.first_seen_at'])
-    .where('pc.person_id', 'in', ids)
-    .orderBy('pc.first_seen_at')
-    .execute();
+  // A company shown by several of a person's identifiers: once, as first seen.
+  const { rows: companies } = await raw<{
+    person_id: string;
+    id: string;
+    domain: string | null;
+    group_id: string | null;
+    name: string | null;
+    source: string;
+    first_seen_at: Date;
+  }>`
+    select * from (
+      select distinct on (pc.person_id, pc.company_id) pc.person_id, c.id, c.domain, c.group_id, c.name, pc.source,
+        pc.first_seen_at
+      from person_companies pc join companies c on c.id = pc.company_id
+      where pc.person_id in ${uuidList(ids)}
+      order by pc.person_id, pc.company_id, pc.first_seen_at, pc.source_identifier_id
+    ) pc order by pc.first_seen_at, pc.id`.execute(db);
   const mergedIds = [...ids, ...mergedFrom.map((m) => m.id)];
   const merges = await db
     .selectFrom('person_merges')

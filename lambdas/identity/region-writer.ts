@@ -1,6 +1,5 @@
 import { type Kysely, type RawBuilder, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
-import { moveCompanyLinks } from './company-rows';
 import type { RegionRow, Scope } from './identifier-rows';
 import type { IdentityRules } from './identity-rules';
 import type { LinkWithConflicts } from './link-rows';
@@ -8,7 +7,6 @@ import { personIdFor } from './person-id';
 import { insertPersons, type NewPerson, type PersonRow, personsOfRegion } from './person-rows';
 import { bigintList, recordset, uuidList } from './sql-values';
 import { type StitchResult, stitch } from './stitching';
-import { moveTraits } from './trait-rows';
 
 /** What one resolution changed in its region. */
 export interface RegionChanges {
@@ -21,7 +19,7 @@ export interface RegionChanges {
 
 /**
  * Re-stitches a region from its links and writes the difference: new persons, persons merged into
- * others (audited, with their traits and companies moved), identifiers pointed at their person,
+ * others (audited), identifiers pointed at their person with the traits and companies they showed,
  * conflicts recorded. The caller holds the locks of every identifier in the region.
  */
 export async function rewriteRegion(
@@ -150,13 +148,13 @@ async function rewritePersons(
       )} as x)`);
   }
   if (writes.length > 0) await raw`with ${raw.join(writes)} select 1 as written`.execute(db);
-  if (audited.length > 0) {
-    await moveTraits(db, audited);
-    await moveCompanyLinks(db, audited);
-  }
   return audited;
 }
 
+/**
+ * Points identifiers at their new person, and the traits and company links they showed with them: a
+ * merge brings the merged person's along, and a merge reversed takes them back.
+ */
 async function repointIdentifiers(
   db: Kysely<Database>,
   region: readonly RegionRow[],
@@ -167,9 +165,11 @@ async function repointIdentifiers(
     .map((r) => ({ id: r.id, person_id: personOf.get(r.id) }));
   if (changed.length === 0) return;
   await raw`
-    update identifiers i set person_id = x.person_id
-    from ${recordset(changed, 'id bigint, person_id uuid')} as x
-    where i.id = x.id`.execute(db);
+    with x as ${recordset(changed, 'id bigint, person_id uuid')},
+    pointed as (update identifiers i set person_id = x.person_id from x where i.id = x.id),
+    traits as (update person_traits t set person_id = x.person_id from x where t.source_identifier_id = x.id),
+    companies as (update person_companies c set person_id = x.person_id from x where c.source_identifier_id = x.id)
+    select 1 as written`.execute(db);
 }
 
 /** Replaces the region's stitching conflicts with the ones this stitching found. */

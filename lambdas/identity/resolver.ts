@@ -178,12 +178,15 @@ async function resolveInTransaction(trx: Kysely<Database>, input: TransactionInp
   };
   await sealNewPii(trx, scope.siteId, accepted, rows, personOf, keyOf);
 
+  // Traits and companies belong to the identifier that showed them (the e-mail address for its domain).
+  const source = { siteId: scope.siteId, type: top.type, value: top.value };
   if (observation.traits) {
     await applyTraits(
       trx,
       {
         organizationId: scope.organizationId,
         personId,
+        source,
         observedAt,
         indexKey: keys.indexKey,
         personKey: () => keyOf(personId),
@@ -192,15 +195,28 @@ async function resolveInTransaction(trx: Kysely<Database>, input: TransactionInp
     );
   }
   if (observation.company) {
-    const source = observation.company.groupId ? 'group' : 'observation';
-    await linkCompany(trx, scope.organizationId, personId, observation.company, source, observedAt);
+    const kind = observation.company.groupId ? 'group' : 'observation';
+    await linkCompany(trx, scope.organizationId, source, observation.company, kind, observedAt);
   }
-  const emails = accepted.filter((a) => a.type === 'email' && a.plaintext).map((a) => a.plaintext as string);
+  const emails = accepted.filter((a) => a.type === 'email' && a.plaintext);
   for (const email of emails) {
-    await linkCompany(trx, scope.organizationId, personId, { domain: email.split('@')[1] }, 'email_domain', observedAt);
+    const address = email.plaintext as string;
+    const shownBy = { siteId: scope.siteId, type: email.type, value: email.value };
+    await linkCompany(
+      trx,
+      scope.organizationId,
+      shownBy,
+      { domain: address.split('@')[1] },
+      'email_domain',
+      observedAt,
+    );
   }
   if (input.softLinks !== false) {
-    const signals = softSignalsOf(keys.indexKey, { ip: observation.ip, userAgent: observation.userAgent, emails });
+    const signals = softSignalsOf(keys.indexKey, {
+      ip: observation.ip,
+      userAgent: observation.userAgent,
+      emails: emails.map((e) => e.plaintext as string),
+    });
     await recordSoftSignals(trx, scope, personId, observedAt, signals, input.softLinks ?? {});
   }
   await recordSlimEvent(trx, scope, personId, observation.eventId, observedAt, observation.event);

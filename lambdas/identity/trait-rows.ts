@@ -6,9 +6,19 @@ import type { Traits } from './observation';
 import { isPiiTrait } from './pii-traits';
 import { recordset } from './sql-values';
 
+/** An identifier as stored: its site, type and value (the blind index for PII). */
+export interface StoredIdentifier {
+  readonly siteId: string;
+  readonly type: string;
+  readonly value: string;
+}
+
 export interface TraitContext {
   readonly organizationId: string;
+  /** The person the observation resolved to: whose key seals PII traits. */
   readonly personId: string;
+  /** The identifier that showed the traits (the observation's highest priority): they move with it. */
+  readonly source: StoredIdentifier;
   readonly observedAt: Date;
   readonly indexKey: Uint8Array;
   /** The person's PII key, fetched (or created) only if a trait needs sealing. */
@@ -20,16 +30,19 @@ export function traitAad(keyPersonId: string, key: string): string {
   return `trait:${keyPersonId}:${key}`;
 }
 
-// `$set` keeps the latest sighting and `$set_once` the earliest, ties broken by digest: both are
-// commutative, so the traits a person ends with do not depend on the order observations arrive in.
+// Per source identifier, `$set` keeps the latest sighting and `$set_once` the earliest, ties broken by
+// digest: both are commutative, and a person's trait is the best over its identifiers' rows
+// (`bestTraitsFirst`), so the traits a person ends with depend neither on the order observations
+// arrive in nor on merges made and reversed on the way.
 const KEEP_BETTER = raw`
-  on conflict (person_id, key, mode) do update set value = excluded.value, value_cipher = excluded.value_cipher,
+  on conflict (source_identifier_id, key, mode) do update set value = excluded.value, value_cipher = excluded.value_cipher,
     key_person_id = excluded.key_person_id, digest = excluded.digest, observed_at = excluded.observed_at
   where (excluded.mode = 'set' and (excluded.observed_at, excluded.digest) > (person_traits.observed_at, person_traits.digest))
      or (excluded.mode = 'set_once' and (excluded.observed_at, excluded.digest) < (person_traits.observed_at, person_traits.digest))`;
 
 /**
- * Applies an observation's `$set` and `$set_once` traits to a person; PII traits are sealed.
+ * Applies an observation's `$set` and `$set_once` traits to its source identifier (and so to its
+ * person); PII traits are sealed with the person's key.
  *
  * @example
  * await applyTraits(trx, context, { $set: { plan: 'pro' }, $set_once: { initial_utm_source: 'newsletter' } });
@@ -39,29 +52,20 @@ export async function applyTraits(
   context: TraitContext,
   traits: { readonly $set?: Traits; readonly $set_once?: Traits },
 ): Promise<void> {
-  await applyTraitsOfMany(db, context.organizationId, context.indexKey, [{ ...context, traits }]);
+  const write = await traitWrite(context.organizationId, context.indexKey, [{ ...context, traits }]);
+  if (write) await raw`with ${write} select 1 as written`.execute(db);
 }
 
-/** The traits of one observation of a batch, for `applyTraitsOfMany`. */
+/** The traits of one observation of a batch, for `traitWrite`. */
 export type ObservedTraits = Omit<TraitContext, 'organizationId' | 'indexKey'> & {
   readonly traits: { readonly $set?: Traits; readonly $set_once?: Traits };
 };
 
 /**
- * `applyTraits` for many observations in one statement; of several values for one person's trait,
- * the batch keeps the one the table would keep (`$set` the latest, `$set_once` the earliest).
+ * The traits of many observations as one `traits as (...)` upsert, for `writeTogether`; none without
+ * traits. Of several values for one identifier's trait, the batch keeps the one the table would keep;
+ * each row goes to its source identifier's person as it is now.
  */
-export async function applyTraitsOfMany(
-  db: Kysely<Database>,
-  organizationId: string,
-  indexKey: Uint8Array,
-  items: readonly ObservedTraits[],
-): Promise<void> {
-  const write = await traitWrite(organizationId, indexKey, items);
-  if (write) await raw`with ${write} select 1 as written`.execute(db);
-}
-
-/** The `applyTraitsOfMany` upsert as a `traits as (...)` fragment for `writeTogether`; none without traits. */
 export async function traitWrite(
   organizationId: string,
   indexKey: Uint8Array,
@@ -70,7 +74,7 @@ export async function traitWrite(
   const best = new Map<string, TraitRow>();
   for (const item of items) {
     for (const row of await traitRowsOf(indexKey, item, item.traits)) {
-      const key = `${row.person_id}\u0000${row.key}\u0000${row.mode}`;
+      const key = `${row.site_id}\u0000${row.type}\u0000${row.value_of}\u0000${row.key}\u0000${row.mode}`;
       const kept = best.get(key);
       if (!kept || isBetter(row, kept)) best.set(key, row);
     }
@@ -78,19 +82,28 @@ export async function traitWrite(
   if (best.size === 0) return undefined;
   const rows = [...best.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
   return raw`traits as (
-    insert into person_traits (person_id, organization_id, key, mode, value, value_cipher, key_person_id, digest, observed_at)
-    select x.person_id, ${organizationId}::uuid, x.key, x.mode,
+    insert into person_traits (person_id, source_identifier_id, organization_id, key, mode, value, value_cipher,
+      key_person_id, digest, observed_at)
+    select i.person_id, i.id, ${organizationId}::uuid, x.key, x.mode,
       -- A JSON null comes out of the recordset as SQL NULL; keep it as the JSON value null.
       case when x.cipher is null then coalesce(x.value, 'null'::jsonb) end,
       decode(x.cipher, 'base64'), case when x.cipher is null then null else x.person_id end,
       x.digest, x.observed_at
-    from ${recordset(rows, 'person_id uuid, key text, mode text, value jsonb, cipher text, digest text, observed_at timestamptz')}
-      as x
+    from ${recordset(
+      rows,
+      'person_id uuid, site_id uuid, type text, value_of text, key text, mode text, value jsonb, cipher text, digest text, observed_at timestamptz',
+    )} as x
+    join identifiers i on i.site_id = x.site_id and i.type = x.type and i.value = x.value_of
     ${KEEP_BETTER})`;
 }
 
 interface TraitRow {
+  /** The person whose key sealed the value. */
   readonly person_id: string;
+  readonly site_id: string;
+  readonly type: string;
+  /** The source identifier's stored value (`value` is the trait's). */
+  readonly value_of: string;
   readonly key: string;
   readonly mode: 'set' | 'set_once';
   readonly value: unknown;
@@ -101,11 +114,18 @@ interface TraitRow {
 
 async function traitRowsOf(
   indexKey: Uint8Array,
-  context: Pick<TraitContext, 'personId' | 'observedAt' | 'personKey'>,
+  context: Pick<TraitContext, 'personId' | 'source' | 'observedAt' | 'personKey'>,
   traits: { readonly $set?: Traits; readonly $set_once?: Traits },
 ): Promise<TraitRow[]> {
   const rows: TraitRow[] = [];
-  const base = { person_id: context.personId, observed_at: context.observedAt.toISOString() };
+  const { source } = context;
+  const base = {
+    person_id: context.personId,
+    site_id: source.siteId,
+    type: source.type,
+    value_of: source.value,
+    observed_at: context.observedAt.toISOString(),
+  };
   for (const [mode, values] of [
     ['set', traits.$set],
     ['set_once', traits.$set_once],
@@ -134,30 +154,9 @@ function isBetter(row: TraitRow, than: TraitRow): boolean {
 }
 
 /**
- * Moves merged persons' traits into the persons they were merged into, keeping the better of each, in
- * one statement (the rows deleted feed the insert: the persons merged into are never among those merged).
+ * `person_traits` ordered so that each person's best row of each key and mode comes first: with
+ * `distinct on (person_id, key, mode)`, the person's effective traits.
  */
-export async function moveTraits(
-  db: Kysely<Database>,
-  moves: readonly { readonly from: string; readonly into: string }[],
-): Promise<void> {
-  const input = recordset(
-    moves.map((m) => ({ from_id: m.from, into_id: m.into })),
-    'from_id uuid, into_id uuid',
-  );
-  await raw`
-    with moves as ${input},
-    moved as (
-      delete from person_traits t using moves m where t.person_id = m.from_id
-      returning m.into_id, t.organization_id, t.key, t.mode, t.value, t.value_cipher, t.key_person_id, t.digest, t.observed_at
-    )
-    insert into person_traits (person_id, organization_id, key, mode, value, value_cipher, key_person_id, digest, observed_at)
-    select distinct on (t.into_id, t.key, t.mode) t.into_id, t.organization_id, t.key, t.mode, t.value, t.value_cipher,
-      t.key_person_id, t.digest, t.observed_at
-    from moved t
-    order by t.into_id, t.key, t.mode,
-      case when t.mode = 'set' then -extract(epoch from t.observed_at) else extract(epoch from t.observed_at) end,
-      case when t.mode = 'set' then t.digest end desc,
-      case when t.mode = 'set_once' then t.digest end
-    ${KEEP_BETTER}`.execute(db);
-}
+export const BEST_TRAITS_FIRST = raw`person_id, key, mode,
+  case when mode = 'set' then observed_at end desc, case when mode = 'set' then digest end desc,
+  case when mode = 'set_once' then observed_at end, case when mode = 'set_once' then digest end`;

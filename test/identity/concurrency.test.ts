@@ -7,6 +7,7 @@ import type { DataKeyWrapper } from '../../lambdas/ports/key-wrapper';
 import type { Sql } from '../../lambdas/ports/sql';
 import { createTenant, createTestKeyring, openDatabase } from './support/identity-fixture';
 import { identityInvariantViolations } from './support/identity-invariants';
+import { personContents } from './support/person-contents';
 import { canonicalGroups, resolvedPartition } from './support/resolved-partition';
 import { generateVisitors, shuffled } from './support/synthetic-visitors';
 
@@ -63,11 +64,12 @@ describe('identity resolution under concurrency on a PostgreSQL server', () => {
     opened.push(...pools);
     await Promise.all(pools.map((pool) => work(pool, keys.wrapper)));
     const partition = await resolvedPartition(sql, keys.keyring, tenantIds, dataset.truth.keys());
+    const contents = await personContents(sql, keys.keyring, tenantIds);
     const { n: conflicts } = await sql.db
       .selectFrom('identity_conflicts')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
-    return { sql, partition, retries, conflicts };
+    return { sql, partition, contents, retries, conflicts };
   };
 
   it(`gives ${WORKERS} workers on shuffled input exactly the persons one worker makes in order`, async () => {
@@ -91,6 +93,8 @@ describe('identity resolution under concurrency on a PostgreSQL server', () => {
     expect(canonicalGroups(concurrent.partition)).toEqual(canonicalGroups(single.partition));
     // The same persons with the same ids: each identifier's current person, id for id.
     expect(Object.fromEntries(concurrent.partition)).toEqual(Object.fromEntries(single.partition));
+    // And each person holds the same traits and companies, however its merges came and went.
+    expect(concurrent.contents).toEqual(single.contents);
     expect(await identityInvariantViolations(concurrent.sql, tenantIds.siteId)).toEqual([]);
     expect(await identityInvariantViolations(single.sql, tenantIds.siteId)).toEqual([]);
   }, 300_000);
@@ -108,6 +112,7 @@ describe('identity resolution under concurrency on a PostgreSQL server', () => {
     expect(batched.partition.size).toBe(dataset.truth.size);
     expect(canonicalGroups(batched.partition)).toEqual(canonicalGroups(single.partition));
     expect(Object.fromEntries(batched.partition)).toEqual(Object.fromEntries(single.partition));
+    expect(batched.contents).toEqual(single.contents);
     expect(await identityInvariantViolations(batched.sql, tenantIds.siteId)).toEqual([]);
   }, 300_000);
 });
@@ -132,10 +137,11 @@ describe('identity resolution with interleaved workers on PGlite', () => {
         }),
       );
       const partition = await resolvedPartition(sql, keys.keyring, tenantIds, dataset.truth.keys());
+      const contents = await personContents(sql, keys.keyring, tenantIds);
       const violations = await identityInvariantViolations(sql, tenantIds.siteId);
       await sql.close();
       keys.cleanup();
-      return { partition, violations };
+      return { partition, contents, violations };
     };
 
     // Act
@@ -146,6 +152,7 @@ describe('identity resolution with interleaved workers on PGlite', () => {
     expect(single.partition.size).toBe(dataset.truth.size);
     expect(canonicalGroups(interleaved.partition)).toEqual(canonicalGroups(single.partition));
     expect(Object.fromEntries(interleaved.partition)).toEqual(Object.fromEntries(single.partition));
+    expect(interleaved.contents).toEqual(single.contents);
     expect(interleaved.violations).toEqual([]);
   }, 120_000);
 });

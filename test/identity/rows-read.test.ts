@@ -81,13 +81,13 @@ async function addFillerPersons(sql: Sql, tenant: { organizationId: string; site
       select ${org}, ${site}, l.id, l.identifier_id, 'limit:user_id', array[i.person_id]
       from links l join ids i on i.id = l.identifier_id
     ), traits as (
-      insert into person_traits (person_id, organization_id, key, mode, value, digest, observed_at)
-      select id, ${org}, 'plan', 'set', '"filler"', repeat('0', 64), now() from p
+      insert into person_traits (person_id, source_identifier_id, organization_id, key, mode, value, digest, observed_at)
+      select person_id, id, ${org}, 'plan', 'set', '"filler"', repeat('0', 64), now() from ids
     ), company as (
       insert into companies (organization_id, domain) values (${org}, 'filler.example') returning id
     ), works_at as (
-      insert into person_companies (person_id, company_id, organization_id, source, first_seen_at)
-      select p.id, company.id, ${org}, 'observation', now() from p cross join company
+      insert into person_companies (person_id, source_identifier_id, company_id, organization_id, source, first_seen_at)
+      select ids.person_id, ids.id, company.id, ${org}, 'observation', now() from ids cross join company
     ), merges as (
       insert into person_merges (organization_id, site_id, from_person_id, into_person_id, rule)
       select ${org}, ${site}, a, b, 'filler' from pairs

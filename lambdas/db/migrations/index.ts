@@ -10,6 +10,7 @@ import * as personLakeActivity from './0024-person-lake-activity';
 import * as conflictPersons from './0025-conflict-persons';
 import * as rawEventPersonKeys from './0026-raw-event-person-keys';
 import * as lakeErasures from './0027-lake-erasures';
+import * as traitAndCompanySources from './0028-trait-and-company-sources';
 
 /**
  * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0025-conflict-persons': conflictPersons,
   '0026-raw-event-person-keys': rawEventPersonKeys,
   '0027-lake-erasures': lakeErasures,
+  '0028-trait-and-company-sources': traitAndCompanySources,
 };

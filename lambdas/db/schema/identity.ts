@@ -85,7 +85,10 @@ export interface PersonMergesTable {
 }
 
 export interface PersonTraitsTable {
+  /** Always the person of `source_identifier_id`: the row moves with it. */
   person_id: string;
+  /** The identifier that showed the trait (the observation's highest-priority one); one row per key and mode. */
+  source_identifier_id: number;
   organization_id: string;
   key: string;
   mode: 'set' | 'set_once';
@@ -106,7 +109,10 @@ export interface CompaniesTable {
 }
 
 export interface PersonCompaniesTable {
+  /** Always the person of `source_identifier_id`: the row moves with it. */
   person_id: string;
+  /** The identifier that showed the company: the e-mail address of its domain, else the observation's top identifier. */
+  source_identifier_id: number;
   company_id: string;
   organization_id: string;
   source: 'email_domain' | 'group' | 'observation';

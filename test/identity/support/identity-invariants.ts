@@ -3,8 +3,8 @@ import type { Sql } from '../../../lambdas/ports/sql';
 
 /**
  * What must hold after any run, however concurrent: every identifier belongs to exactly one live
- * person, merged persons point straight at a live one, and each live person holds the identifier
- * that created it. Returns the violations found (none is the only acceptable answer).
+ * person, merged persons point straight at a live one, each live person holds the identifier
+ * that created it, and traits and company links are with the person of the identifier that showed them. Returns the violations found (none is the only acceptable answer).
  */
 export async function identityInvariantViolations(sql: Sql, siteId: string): Promise<string[]> {
   const checks: [string, string][] = [
@@ -32,6 +32,16 @@ export async function identityInvariantViolations(sql: Sql, siteId: string): Pro
       'live person with no identifier',
       `select count(*)::int as n from persons p where p.site_id = $1 and p.merged_into is null
         and p.erased_at is null and not exists (select 1 from identifiers i where i.person_id = p.id)`,
+    ],
+    [
+      'trait away from the person of its identifier',
+      `select count(*)::int as n from person_traits t join identifiers i on i.id = t.source_identifier_id
+        where i.site_id = $1 and t.person_id is distinct from i.person_id`,
+    ],
+    [
+      'company link away from the person of its identifier',
+      `select count(*)::int as n from person_companies c join identifiers i on i.id = c.source_identifier_id
+        where i.site_id = $1 and c.person_id is distinct from i.person_id`,
     ],
   ];
   const violations: string[] = [];
