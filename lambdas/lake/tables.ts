@@ -216,10 +216,15 @@ export const streamedLakeTables: readonly LakeTable[] = [eventsTable, failedEven
 export const rollupLakeTables: readonly LakeTable[] = [sessionDaysTable, visitorDaysTable, pageDaysTable];
 
 /**
- * The tables that hold a visitor's ids (events by anonymous and user id, rollups by `visitor`): an
- * erased person's rows are taken out of them (`lambdas/lifecycle/lake-erasure.ts`).
+ * The tables that hold a visitor's ids (events by anonymous and user id, rollups by `visitor`,
+ * failures in the payload they keep): an erased person's rows are taken out of them (`lambdas/lifecycle/lake-erasure.ts`).
  */
-export const erasableLakeTables: readonly LakeTable[] = [eventsTable, sessionDaysTable, visitorDaysTable];
+export const erasableLakeTables: readonly LakeTable[] = [
+  eventsTable,
+  sessionDaysTable,
+  visitorDaysTable,
+  failedEventsTable,
+];
 
 /** Every lake table: Glue tables, DuckDB views and retention cover them all. */
 export const lakeTables: readonly LakeTable[] = [...streamedLakeTables, ...rollupLakeTables];

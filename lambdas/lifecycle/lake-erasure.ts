@@ -41,20 +41,47 @@ interface ErasedIds {
 
 /**
  * The lake tables that hold a visitor's ids, and which of their rows are an erased person's: events
- * under their anonymous or user id received before the erasure, and the daily rollups' rows of their
- * anonymous id (as `visitor`) of days up to it. `page_days` holds no ids. `failed_events` are not
- * rewritten: a rejected payload is text kept for replay, not ids in columns (the site's retention
- * removes it).
+ * under their anonymous or user id received before the erasure, the daily rollups' rows of their
+ * anonymous id (as `visitor`) of days up to it, and failures received before it whose stored payload
+ * names one of their ids. `page_days` holds no ids.
  */
 const ERASED_ROWS: Readonly<Record<string, (row: Row, ids: ErasedIds, day: string) => boolean>> = {
   events: (row, ids) => {
-    const received = row.received_at instanceof Date ? row.received_at.getTime() : Number.NEGATIVE_INFINITY;
+    const received = receivedAt(row);
     const by = (map: Map<string, number>, id: unknown) => typeof id === 'string' && (map.get(id) ?? -1) >= received;
     return by(ids.anonymous, row.anonymous_id) || by(ids.users, row.user_id);
   },
   session_days: (row, ids, day) => erasedVisitor(row, ids, day),
   visitor_days: (row, ids, day) => erasedVisitor(row, ids, day),
+  failed_events: (row, ids) =>
+    typeof row.payload === 'string' &&
+    payloadIds(row.payload).some(
+      (id) => Math.max(ids.anonymous.get(id) ?? -1, ids.users.get(id) ?? -1) >= receivedAt(row),
+    ),
 };
+
+function receivedAt(row: Row): number {
+  return row.received_at instanceof Date ? row.received_at.getTime() : Number.NEGATIVE_INFINITY;
+}
+
+const PAYLOAD_ID = /"(anonymousId|anonymous_id|userId|user_id|previousId|previous_id)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * The visitor ids a stored failure payload names (`anonymousId`, `userId`, an alias's `previousId`,
+ * in either spelling, at any depth). Read from the text, not parsed: a payload cut at 32 KB is not
+ * JSON any more, but each complete `"key": "value"` in it still names its visitor.
+ */
+export function payloadIds(payload: string): string[] {
+  const ids: string[] = [];
+  for (const match of payload.matchAll(PAYLOAD_ID)) {
+    try {
+      ids.push(JSON.parse(`"${match[2]}"`) as string);
+    } catch {
+      // An escape cut in half: not a whole id.
+    }
+  }
+  return ids;
+}
 
 function erasedVisitor(row: Row, ids: ErasedIds, day: string): boolean {
   return typeof row.visitor === 'string' && (ids.anonymous.get(row.visitor) ?? -1) >= Date.parse(`${day}T00:00:00Z`);

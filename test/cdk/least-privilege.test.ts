@@ -158,8 +158,8 @@ describe('least privilege', () => {
     expect(JSON.stringify(deletes.map((s) => s.Resource))).not.toMatch(/"\/\*"/);
     expect(lakePuts.length).toBeGreaterThan(0);
     const puts = lakePuts.map((resource) => JSON.stringify(resource).match(/"\/(\w+)\/\*"/)?.[1]);
-    // Events are rewritten only to take an erased person's rows out (lifecycle/lake-erasure.ts).
-    expect(puts.sort()).toEqual(['events', 'page_days', 'session_days', 'visitor_days']);
+    // Events and failures are rewritten only to take an erased person's rows out (lifecycle/lake-erasure.ts).
+    expect(puts.sort()).toEqual(['events', 'failed_events', 'page_days', 'session_days', 'visitor_days']);
     for (const action of ['s3:DeleteBucket', 'sqs:SendMessage', 'firehose:PutRecordBatch']) {
       expect(maintain.allowsAnywhere(action)).toBe(false);
     }

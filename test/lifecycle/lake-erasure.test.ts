@@ -4,9 +4,9 @@ import { createParquetLakeSink } from '../../lambdas/adapters/local/parquet-lake
 import { erasePerson } from '../../lambdas/identity/erase-person';
 import { createResolver } from '../../lambdas/identity/resolver';
 import { LOCAL_DATABASE } from '../../lambdas/lake/named-queries';
-import { eventsTable, visitorDaysTable } from '../../lambdas/lake/tables';
+import { eventsTable, failedEventsTable, visitorDaysTable } from '../../lambdas/lake/tables';
 import { runDailyMaintenance } from '../../lambdas/lifecycle/daily-maintenance';
-import { eraseFromLake, LAKE_ERASURE_DELAY_MS } from '../../lambdas/lifecycle/lake-erasure';
+import { eraseFromLake, LAKE_ERASURE_DELAY_MS, payloadIds } from '../../lambdas/lifecycle/lake-erasure';
 import type { Analytics } from '../../lambdas/ports/analytics';
 import type { ObjectStore } from '../../lambdas/ports/object-store';
 import type { Sql } from '../../lambdas/ports/sql';
@@ -198,6 +198,55 @@ describe('erasing a person from the lake', () => {
 
     // Assess
     expect(await lakeEvents()).toEqual(['e2-bob', 'e5-back']);
+  });
+
+  it('takes out the failures whose stored payload names the erased person, whole or cut at 32 KB', async () => {
+    // Prepare: rejected payloads of Ada's (one cut short, one an alias from her old cookie), Bob's, and
+    // Ada's laptop again after the erasure (a new visitor by then).
+    const failure = (id: string, payload: string, at: number) => ({
+      site_id: tenant.siteId,
+      dt: new Date(at).toISOString().slice(0, 10),
+      failure_id: id,
+      received_at: new Date(at),
+      source: 'collect',
+      reason: 'schema_violation',
+      field: 'properties',
+      message: 'too large',
+      payload,
+      context: '{}',
+    });
+    const before = ERASED_AT.getTime() - 5 * HOUR;
+    const huge = 'x'.repeat(40_000);
+    await createParquetLakeSink(lake).write(
+      failedEventsTable,
+      [
+        failure('f1-ada', JSON.stringify({ type: 'track', anonymousId: 'ada-laptop', properties: {} }), before),
+        failure('f2-ada-cut', JSON.stringify({ userId: 'ada', properties: { note: huge } }).slice(0, 32_768), before),
+        failure('f3-alias', '{"type":"alias","previousId" : "ada-phone","userId":"ada-new"}', before),
+        failure('f4-bob', JSON.stringify({ anonymousId: 'bob', properties: { mentions: 'ada' } }), before),
+        failure('f5-after', JSON.stringify({ anonymousId: 'ada-laptop' }), ERASED_AT.getTime() + HOUR),
+      ],
+      'failures',
+    );
+    await erase();
+
+    // Act
+    const [pass] = await eraseFromLake({ sql, lake }, new Date(ERASED_AT.getTime() + 2 * HOUR));
+
+    // Assess
+    const kept = await queryLake(
+      temp.dir,
+      `select failure_id from failed_events where site_id = '${tenant.siteId}' order by 1`,
+    );
+    expect(kept.map((r) => r.failure_id)).toEqual(['f4-bob', 'f5-after']);
+    expect(pass?.rowsRemoved).toBe(4 + 3);
+  });
+
+  it('reads the ids a failure payload names however it is spelled or escaped', () => {
+    expect(
+      payloadIds('{"anonymous_id":"a\\"b","user_id": "u-1","context":{"userId":"nested"},"anonymousId":"cut'),
+    ).toEqual(['a"b', 'u-1', 'nested']);
+    expect(payloadIds('{"properties":{"userIdentifier":"x"},"text":"userId"}')).toEqual([]);
   });
 
   it('runs in the daily maintenance, before the rollups', async () => {
