@@ -32,6 +32,8 @@ export interface Restitched {
   readonly deferred: Set<number>;
   /** Every merge the re-stitching made (into the person each merged person now points at). */
   readonly merges: readonly { readonly from: string; readonly into: string; readonly rule: string }[];
+  /** Each identifier of the re-stitched regions → its person now. */
+  readonly personOf: ReadonlyMap<number, string>;
 }
 
 /**
@@ -51,7 +53,7 @@ export async function restitchTogether(
   held: Set<string>,
 ): Promise<Restitched> {
   const deferred = new Set<number>();
-  if (items.length === 0) return { resolved: new Map(), deferred, merges: [] };
+  if (items.length === 0) return { resolved: new Map(), deferred, merges: [], personOf: new Map() };
   const key = (a: { type: string; value: string }) => siteIdentifierKey(scope.siteId, a.type, a.value);
   const rows = new Map(
     (
@@ -67,7 +69,8 @@ export async function restitchTogether(
   const seeds = [...new Set(items.flatMap(seedsOf))];
   const limit = (rules.regionCap + 1) * Math.max(1, seeds.length);
   let region = await regionsAround(trx, seeds, limit);
-  if (region.length >= limit) return { resolved: new Map(), deferred: new Set(items.map((p) => p.index)), merges: [] };
+  if (region.length >= limit)
+    return { resolved: new Map(), deferred: new Set(items.map((p) => p.index)), merges: [], personOf: new Map() };
   const lockOf = (r: SeededRegionRow) => identifierLockKey(scope.siteId, r.type, r.value);
   const taken = await tryLockEach(
     trx,
@@ -115,7 +118,7 @@ export async function restitchTogether(
     if (!ok) deferred.add(p.index);
     return ok;
   });
-  if (kept.length === 0) return { resolved: new Map(), deferred, merges: [] };
+  if (kept.length === 0) return { resolved: new Map(), deferred, merges: [], personOf: new Map() };
 
   // The links: new identifiers stored (their person comes from re-stitching), sets new or earlier placed.
   const fresh = new Map<
@@ -199,7 +202,7 @@ export async function restitchTogether(
     trx,
     whole.map((r) => r.id),
   );
-  const changes = await rewriteRegion(trx, scope, whole, links, rules);
+  const changes = await rewriteRegion(trx, scope, whole, links, rules, keys.encryptionKey);
 
   // E-mails and phones stored without ciphertext, sealed with the key of the person they went to.
   const sealing = new Map<number, { id: number; personId: string; plaintext: string; type: string; value: string }>();
@@ -239,5 +242,5 @@ export async function restitchTogether(
       merges: changes.merges.filter((m) => m.into === personId),
     });
   }
-  return { resolved, deferred, merges: changes.merges };
+  return { resolved, deferred, merges: changes.merges, personOf: changes.personOf };
 }

@@ -256,10 +256,12 @@ export async function resolveRound(
   const bySite = new Map<string, PendingObservation[]>();
   for (const p of carefulLeaders) bySite.set(p.siteId, [...(bySite.get(p.siteId) ?? []), p]);
   const mergedInto = new Map<string, string>();
+  const restitchedPersonOf = new Map<number, string>();
   for (const [siteId, group] of bySite) {
     const restitched = await restitchTogether(trx, { organizationId, siteId }, keys, rules, group, held);
     for (const [index, r] of restitched.resolved) result.resolved.set(index, { ...r, linked: true });
     for (const m of restitched.merges) mergedInto.set(m.from, m.into);
+    for (const [id, personId] of restitched.personOf) restitchedPersonOf.set(id, personId);
   }
   const followers = items.filter((p) => {
     const placement = placementOf.get(p.index) as Placement;
@@ -270,18 +272,24 @@ export async function resolveRound(
     const personId = result.resolved.get(leader)?.personId as string;
     result.resolved.set(p.index, { personId, created: [], merges: [], linked: false });
   }
-  // Effects last, for everything the round resolved, on the persons as they are now: a person that
-  // re-stitching merged away hands over to the one it was merged into, as its traits did.
-  const current = (personId: string) => mergedInto.get(personId) ?? personId;
+  // Effects last, for everything the round resolved, on the persons as they are now: the person
+  // re-stitching gave the observation's top identifier (as one by one would resolve it after the
+  // batch), else the one its person was merged into, else its person.
+  const topPersonOf = (p: BatchItem) => {
+    const top = p.accepted[0];
+    return top ? restitchedPersonOf.get(idOf(p, top)) : undefined;
+  };
+  const currentOf = (p: BatchItem) => {
+    const personId = result.resolved.get(p.index)?.personId as string;
+    return topPersonOf(p) ?? mergedInto.get(personId) ?? personId;
+  };
   const done = items.filter((p) => result.resolved.has(p.index));
   const effectKeys = await personKeys(
     trx,
     keys.encryptionKey,
     organizationId,
     // Sealing needs the key of each person with PII traits or a raw event to keep.
-    done
-      .filter((p) => p.observation.raw !== undefined || hasPiiTrait(p.observation))
-      .map((p) => current(result.resolved.get(p.index)?.personId as string)),
+    done.filter((p) => p.observation.raw !== undefined || hasPiiTrait(p.observation)).map(currentOf),
     { create: true },
   );
   await applyObservationEffects(
@@ -291,7 +299,7 @@ export async function resolveRound(
     done.map((p) => ({
       observation: p.observation,
       accepted: p.accepted,
-      personId: current(result.resolved.get(p.index)?.personId as string),
+      personId: currentOf(p),
     })),
     (personId) => effectKeys.get(personId) as Uint8Array,
     input.softLinks,

@@ -7,6 +7,7 @@ import { personIdFor } from './person-id';
 import { insertPersons, type NewPerson, type PersonRow, personsOfRegion } from './person-rows';
 import { bigintList, recordset, uuidList } from './sql-values';
 import { type StitchResult, stitch } from './stitching';
+import { mayStraySeals, resealStraySeals } from './stray-seals';
 
 /** What one resolution changed in its region. */
 export interface RegionChanges {
@@ -20,7 +21,8 @@ export interface RegionChanges {
 /**
  * Re-stitches a region from its links and writes the difference: new persons, persons merged into
  * others (audited), identifiers pointed at their person with the traits and companies they showed,
- * conflicts recorded. The caller holds the locks of every identifier in the region.
+ * values sealed with a key their new person does not hold sealed again (`encryptionKey` wraps the
+ * persons' keys), conflicts recorded. The caller holds the locks of every identifier in the region.
  */
 export async function rewriteRegion(
   db: Kysely<Database>,
@@ -28,6 +30,7 @@ export async function rewriteRegion(
   region: readonly RegionRow[],
   links: readonly LinkWithConflicts[],
   rules: IdentityRules,
+  encryptionKey: Uint8Array,
 ): Promise<RegionChanges> {
   const persons = personsOfRegion(region);
   const result = stitch(
@@ -51,6 +54,8 @@ export async function rewriteRegion(
 
   const merges = await rewritePersons(db, scope, result, persons, personOf);
   await repointIdentifiers(db, region, personOf);
+  const outcome = { region, persons, personOf };
+  if (mayStraySeals(outcome)) await resealStraySeals(db, encryptionKey, scope, outcome);
   const conflicts = await rewriteConflicts(db, scope, links, result, personOf);
   return { personOf, createdPersons: created.map((p) => p.id), merges, conflicts };
 }

@@ -159,7 +159,7 @@ async function resolveInTransaction(trx: Kysely<Database>, input: TransactionInp
             trx,
             region.map((r) => r.id),
           );
-    const rewritten = await rewriteRegion(trx, scope, region, links, rules);
+    const rewritten = await rewriteRegion(trx, scope, region, links, rules, keys.encryptionKey);
     personOf = new Map(rewritten.personOf);
     changes = rewritten;
   }

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, StorageError } from '../core/errors';
 import type { Database } from '../db/schema';
 import { withOrganization } from '../db/tenant';
 import type { Sql } from '../ports/sql';
+import type { OrganizationKeyring } from './crypto/organization-keys';
 import type { IdentifierType } from './identifier-types';
 import { DEFAULT_IDENTITY_RULES, type IdentityRules, priorityOf } from './identity-rules';
 import { findLink, insertLink, linksTouching } from './link-rows';
@@ -30,6 +31,8 @@ export interface SoftLinkReview {
 
 interface ReviewDependencies {
   readonly sql: Sql;
+  /** Values sealed for one person and re-assigned by the merge's re-stitching are sealed again. */
+  readonly keyring: OrganizationKeyring;
   /** @default DEFAULT_IDENTITY_RULES */
   readonly rules?: IdentityRules;
   /** Attempts on lock contention, deadlocks and serialization failures. @default 8 */
@@ -47,16 +50,17 @@ interface ReviewDependencies {
  * another (`listSoftLinks` compares the persons as they are now).
  *
  * @example
- * await reviewSoftLink({ sql }, { organizationId, linkId: 42, decision: 'accept' });
+ * await reviewSoftLink({ sql, keyring }, { organizationId, linkId: 42, decision: 'accept' });
  */
 export async function reviewSoftLink(deps: ReviewDependencies, input: SoftLinkDecision): Promise<SoftLinkReview> {
   const rules = deps.rules ?? DEFAULT_IDENTITY_RULES;
   const maxAttempts = deps.maxAttempts ?? 8;
+  const { encryptionKey } = await deps.keyring.keysFor(input.organizationId);
   let hint: readonly string[] = [];
   for (let attempt = 1; ; attempt++) {
     try {
       return await withOrganization(deps.sql, input.organizationId, (trx) =>
-        decide(trx, input, rules, hint, deps.now?.() ?? new Date()),
+        decide(trx, input, rules, encryptionKey, hint, deps.now?.() ?? new Date()),
       );
     } catch (error) {
       const contention = error instanceof RegionContentionError;
@@ -71,6 +75,7 @@ async function decide(
   trx: Kysely<Database>,
   input: SoftLinkDecision,
   rules: IdentityRules,
+  encryptionKey: Uint8Array,
   hint: readonly string[],
   now: Date,
 ): Promise<SoftLinkReview> {
@@ -125,6 +130,7 @@ async function decide(
       region.map((r) => r.id),
     ),
     rules,
+    encryptionKey,
   );
   const into = changes.personOf.get(a.id);
   if (into === undefined || into !== changes.personOf.get(b.id)) {

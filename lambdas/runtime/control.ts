@@ -142,7 +142,7 @@ export async function runControlCommand(deps: ControlDeps, command: ControlComma
       });
     case 'persons.reviewLink':
       return reviewSoftLink(
-        { sql },
+        { sql, keyring: createOrganizationKeyring(sql, deps.keyWrapper) },
         { organizationId: deps.defaultOrganizationId, linkId: command.linkId, decision: command.decision },
       );
     case 'maintain.daily':

@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError } from '../../lambdas/core/errors';
+import type { OrganizationKeyring } from '../../lambdas/identity/crypto/organization-keys';
 import type { IdentifierType } from '../../lambdas/identity/identifier-types';
 import { createResolver, type Resolver } from '../../lambdas/identity/resolver';
 import { reviewSoftLink } from '../../lambdas/identity/soft-link-review';
@@ -21,13 +22,15 @@ describe('canonicalInbox', () => {
 describe.each(ENGINES)('soft links on %s', (engine) => {
   let sql: Sql;
   let resolver: Resolver;
+  let keyring: OrganizationKeyring;
   let cleanup: () => void;
 
   beforeAll(async () => {
     ({ sql } = await openDatabase(engine));
     const keys = createTestKeyring(sql);
     cleanup = keys.cleanup;
-    resolver = createResolver({ sql, keyring: keys.keyring });
+    keyring = keys.keyring;
+    resolver = createResolver({ sql, keyring });
   });
   afterAll(async () => {
     await sql.close();
@@ -158,7 +161,7 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
 
     // Act
     const review = await reviewSoftLink(
-      { sql },
+      { sql, keyring },
       { organizationId: tenant.organizationId, linkId: link, decision: 'accept' },
     );
 
@@ -195,7 +198,7 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
 
     // Act
     const accepting = reviewSoftLink(
-      { sql },
+      { sql, keyring },
       { organizationId: tenant.organizationId, linkId: link, decision: 'accept' },
     );
 
@@ -222,7 +225,7 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
 
     // Act
     const review = await reviewSoftLink(
-      { sql },
+      { sql, keyring },
       { organizationId: tenant.organizationId, linkId: link, decision: 'reject' },
     );
     await resolver.resolve(observationOf(tenant, [identifier('anonymous_id:rj-1')], { ...net, observedAt: t0 }));
@@ -238,7 +241,7 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     expect(open.links.filter((l) => l.rule === 'ip_user_agent' || l.id === link)).toEqual([]);
     expect(rejected.links.map((l) => l.id)).toEqual([link]);
     await expect(
-      reviewSoftLink({ sql }, { organizationId: tenant.organizationId, linkId: link, decision: 'accept' }),
+      reviewSoftLink({ sql, keyring }, { organizationId: tenant.organizationId, linkId: link, decision: 'accept' }),
     ).rejects.toThrow(ConflictError);
   });
 
@@ -261,7 +264,7 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     );
     const [proposed] = (await listSoftLinks(sql, tenant)).links;
     await reviewSoftLink(
-      { sql },
+      { sql, keyring },
       { organizationId: tenant.organizationId, linkId: proposed?.id as number, decision: 'reject' },
     );
 
@@ -343,7 +346,10 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     const { link } = await proposeInboxPair(tenant, 'email:ken.t@gmail.com', 'email:kent@gmail.com');
 
     // Act
-    const review = reviewSoftLink({ sql }, { organizationId: other.organizationId, linkId: link, decision: 'reject' });
+    const review = reviewSoftLink(
+      { sql, keyring },
+      { organizationId: other.organizationId, linkId: link, decision: 'reject' },
+    );
 
     // Assess
     await expect(review).rejects.toThrow(NotFoundError);

@@ -1,4 +1,5 @@
 import { sql as raw } from 'kysely';
+import { erasePerson } from '../../lambdas/identity/erase-person';
 import type { IdentifierInput } from '../../lambdas/identity/identifier-types';
 import { lookupPerson } from '../../lambdas/identity/lookup-person';
 import type { IdentityObservation } from '../../lambdas/identity/observation';
@@ -104,6 +105,57 @@ describe.each(ENGINES)('traits and companies follow the identifiers that showed 
         const { rows } = await raw<{ n: number }>`select count(*)::int as n from person_traits`.execute(sql.db);
         // One row per identifier, key and mode: Bob's three, the cookie's theme, Ada's plan.
         expect(rows[0]?.n).toBe(5);
+      } finally {
+        await sql.close();
+        keys.cleanup();
+      }
+    },
+    60_000,
+  );
+
+  it.each(PATHS)(
+    "seals what a late sign-in re-assigns with its new person's key: erasing the person who lost it leaves it readable (%s)",
+    async (path) => {
+      // Prepare: Ada types her name on the family computer while it is Bob's (he signed in on it
+      // earlier that day): sealed with Bob's key. Her own sign-in on it, before his, arrives last.
+      const { sql } = await openDatabase(engine);
+      const keys = createTestKeyring(sql);
+      const tenant = await createTenant(sql);
+      const resolver = createResolver({ sql, keyring: keys.keyring, softLinks: false });
+      const access = { sql, keyring: keys.keyring };
+      const personOf = async (userId: string) =>
+        (
+          await lookupPerson(access, {
+            organizationId: tenant.organizationId,
+            siteId: tenant.siteId,
+            type: 'user_id',
+            value: userId,
+          })
+        ).persons[0];
+      const [bobAccount, , bobOnPc, adaOnPc] = familyComputer(tenant) as IdentityObservation[];
+      const nameTyped = {
+        ...observationOf(tenant, [{ type: 'anonymous_id', value: 'family-pc' }], {
+          traits: { $set: { firstName: 'Ada' } },
+        }),
+        observedAt: (bobOnPc as IdentityObservation).observedAt + 60_000,
+      };
+
+      try {
+        // Act
+        await resolveEach(resolver, path, [bobAccount, bobOnPc, nameTyped] as IdentityObservation[]);
+        const bobBefore = await personOf('bob');
+        await resolveEach(resolver, path, [adaOnPc as IdentityObservation]);
+        const violations = await identityInvariantViolations(sql, tenant.siteId);
+        const bob = await personOf('bob');
+        await erasePerson(access, { organizationId: tenant.organizationId, personId: bob?.id as string });
+        const ada = await personOf('ada');
+
+        // Assess: the name was Bob's person's, sealed with his key, and is Ada's, readable after his erasure.
+        expect(bobBefore?.traits).toEqual(expect.objectContaining({ firstName: 'Ada' }));
+        expect(violations).toEqual([]);
+        expect(bob?.traits).not.toHaveProperty('firstName');
+        expect(ada?.traits).toEqual({ plan: 'pro', firstName: 'Ada' });
+        expect(ada?.identifiers.map((i) => i.value).sort()).toEqual(['ada', 'ada@acme.io', 'family-pc']);
       } finally {
         await sql.close();
         keys.cleanup();

@@ -196,7 +196,7 @@ export function personRoutes(deps: ApiDeps): ApiRoute[] {
         await assertSiteAccess(deps.sql, principal, params.siteId);
         return {
           body: await reviewSoftLink(
-            { sql: deps.sql },
+            { sql: deps.sql, keyring: deps.keyring },
             {
               organizationId: principal.organizationId,
               siteId: params.siteId,

@@ -4,7 +4,9 @@ import type { Sql } from '../../../lambdas/ports/sql';
 /**
  * What must hold after any run, however concurrent: every identifier belongs to exactly one live
  * person, merged persons point straight at a live one, each live person holds the identifier
- * that created it, and traits and company links are with the person of the identifier that showed them. Returns the violations found (none is the only acceptable answer).
+ * that created it, traits and company links are with the person of the identifier that showed them,
+ * and whatever is sealed is sealed with its person's key (or the key of a person merged into it), so
+ * that erasing that person shreds it and erasing anyone else does not. Returns the violations found (none is the only acceptable answer).
  */
 export async function identityInvariantViolations(sql: Sql, siteId: string): Promise<string[]> {
   const checks: [string, string][] = [
@@ -42,6 +44,17 @@ export async function identityInvariantViolations(sql: Sql, siteId: string): Pro
       'company link away from the person of its identifier',
       `select count(*)::int as n from person_companies c join identifiers i on i.id = c.source_identifier_id
         where i.site_id = $1 and c.person_id is distinct from i.person_id`,
+    ],
+    [
+      'identifier sealed with a key its person does not hold',
+      `select count(*)::int as n from identifiers i left join persons k on k.id = i.key_person_id
+        where i.site_id = $1 and i.value_cipher is not null and i.person_id is distinct from coalesce(k.merged_into, k.id)`,
+    ],
+    [
+      'trait sealed with a key its person does not hold',
+      `select count(*)::int as n from person_traits t join identifiers i on i.id = t.source_identifier_id
+        left join persons k on k.id = t.key_person_id
+        where i.site_id = $1 and t.value_cipher is not null and t.person_id is distinct from coalesce(k.merged_into, k.id)`,
     ],
   ];
   const violations: string[] = [];
