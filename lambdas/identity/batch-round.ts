@@ -292,18 +292,21 @@ export async function resolveRound(
     done.filter((p) => p.observation.raw !== undefined || hasPiiTrait(p.observation)).map(currentOf),
     { create: true },
   );
+  const effective = done.map((p) => ({ observation: p.observation, accepted: p.accepted, personId: currentOf(p) }));
   await applyObservationEffects(
     trx,
     keys,
     organizationId,
-    done.map((p) => ({
-      observation: p.observation,
-      accepted: p.accepted,
-      personId: currentOf(p),
-    })),
+    effective,
     (personId) => effectKeys.get(personId) as Uint8Array,
     input.softLinks,
   );
+  // Each observation reports the person its effects went to, as one by one would.
+  done.forEach((p, i) => {
+    const resolved = result.resolved.get(p.index);
+    const personId = effective[i]?.personId;
+    if (resolved && personId) result.resolved.set(p.index, { ...resolved, personId });
+  });
   for (const p of items) if (!result.resolved.has(p.index) && !failed.has(p.index)) result.deferred.add(p.index);
   return result;
 }

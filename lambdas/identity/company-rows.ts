@@ -12,9 +12,11 @@ export interface CompanyInput {
 
 export type CompanySource = 'email_domain' | 'group' | 'observation';
 
-// One link per identifier and company, dated by its earliest sighting.
+// One link per identifier and company, dated by its earliest sighting, whose source it keeps (ties
+// broken by name): the same whatever order the sightings arrive in.
 const KEEP_EARLIEST = raw`on conflict (source_identifier_id, company_id)
-  do update set first_seen_at = least(person_companies.first_seen_at, excluded.first_seen_at)`;
+  do update set first_seen_at = excluded.first_seen_at, source = excluded.source
+  where (excluded.first_seen_at, excluded.source) < (person_companies.first_seen_at, person_companies.source)`;
 
 /**
  * Finds or creates the organization's company for a domain and/or group id and links it to the

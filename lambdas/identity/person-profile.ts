@@ -153,7 +153,7 @@ export async function loadPersonProfiles(
         pc.first_seen_at
       from person_companies pc join companies c on c.id = pc.company_id
       where pc.person_id in ${uuidList(ids)}
-      order by pc.person_id, pc.company_id, pc.first_seen_at, pc.source_identifier_id
+      order by pc.person_id, pc.company_id, pc.first_seen_at, pc.source
     ) pc order by pc.first_seen_at, pc.id`.execute(db);
   const mergedIds = [...ids, ...mergedFrom.map((m) => m.id)];
   const merges = await db

@@ -64,16 +64,22 @@ function receivedAt(row: Row): number {
   return row.received_at instanceof Date ? row.received_at.getTime() : Number.NEGATIVE_INFINITY;
 }
 
-const PAYLOAD_ID = /"(anonymousId|anonymous_id|userId|user_id|previousId|previous_id)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+const PAYLOAD_ID =
+  /"(anonymousId|anonymous_id|aid|userId|user_id|uid|previousId|previous_id)"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)(?=\s*[,}\]]))/g;
 
 /**
- * The visitor ids a stored failure payload names (`anonymousId`, `userId`, an alias's `previousId`,
- * in either spelling, at any depth). Read from the text, not parsed: a payload cut at 32 KB is not
- * JSON any more, but each complete `"key": "value"` in it still names its visitor.
+ * The visitor ids a stored failure payload names: `anonymousId`, `userId` and an alias's
+ * `previousId` (either spelling; Segment's may be numbers), the tracker's `aid` and `uid`, at any
+ * depth. Read from the text, not parsed: a payload cut at 32 KB is not JSON any more, but each
+ * complete `"key": value` in it still names its visitor.
  */
 export function payloadIds(payload: string): string[] {
   const ids: string[] = [];
   for (const match of payload.matchAll(PAYLOAD_ID)) {
+    if (match[3] !== undefined) {
+      ids.push(match[3]);
+      continue;
+    }
     try {
       ids.push(JSON.parse(`"${match[2]}"`) as string);
     } catch {
@@ -89,7 +95,7 @@ function erasedVisitor(row: Row, ids: ErasedIds, day: string): boolean {
 
 /**
  * Completes the erasures the lake owes (`lake_erasures`, recorded by `erasePerson`): for each site
- * with requests older than `LAKE_ERASURE_DELAY_MS`, every Parquet file of its events and rollups is
+ * with requests older than `LAKE_ERASURE_DELAY_MS`, every Parquet file of its events, rollups and failures is
  * read, and a file holding an erased person's rows is written again without them (deleted when
  * nothing is left), at the same key. Then the requests are marked done and their ids cleared. A
  * pass cut short leaves its requests pending, and the next pass finds what is left. Run by the daily

@@ -224,6 +224,11 @@ describe('erasing a person from the lake', () => {
         failure('f2-ada-cut', JSON.stringify({ userId: 'ada', properties: { note: huge } }).slice(0, 32_768), before),
         failure('f3-alias', '{"type":"alias","previousId" : "ada-phone","userId":"ada-new"}', before),
         failure('f4-bob', JSON.stringify({ anonymousId: 'bob', properties: { mentions: 'ada' } }), before),
+        failure(
+          'f6-tracker',
+          JSON.stringify({ events: [{ id: 'e', type: 'page', aid: 'ada-phone', uid: null }] }),
+          before,
+        ),
         failure('f5-after', JSON.stringify({ anonymousId: 'ada-laptop' }), ERASED_AT.getTime() + HOUR),
       ],
       'failures',
@@ -239,7 +244,7 @@ describe('erasing a person from the lake', () => {
       `select failure_id from failed_events where site_id = '${tenant.siteId}' order by 1`,
     );
     expect(kept.map((r) => r.failure_id)).toEqual(['f4-bob', 'f5-after']);
-    expect(pass?.rowsRemoved).toBe(4 + 3);
+    expect(pass?.rowsRemoved).toBe(4 + 4);
   });
 
   it('reads the ids a failure payload names however it is spelled or escaped', () => {
@@ -247,6 +252,13 @@ describe('erasing a person from the lake', () => {
       payloadIds('{"anonymous_id":"a\\"b","user_id": "u-1","context":{"userId":"nested"},"anonymousId":"cut'),
     ).toEqual(['a"b', 'u-1', 'nested']);
     expect(payloadIds('{"properties":{"userIdentifier":"x"},"text":"userId"}')).toEqual([]);
+    // The tracker's short keys, and Segment's numeric ids (a number cut short is not one).
+    expect(payloadIds('[{"aid":"c-1","uid":"u-2"},{"userId":12345,"previousId": 7},{"userId":12')).toEqual([
+      'c-1',
+      'u-2',
+      '12345',
+      '7',
+    ]);
   });
 
   it('runs in the daily maintenance, before the rollups', async () => {

@@ -2,7 +2,7 @@ import type { OrganizationKeyring } from '../../../lambdas/identity/crypto/organ
 import { loadPersonProfiles } from '../../../lambdas/identity/person-profile';
 import type { Sql } from '../../../lambdas/ports/sql';
 
-/** What a person holds besides identifiers: its effective traits and the domains of its companies. */
+/** What a person holds besides identifiers: its effective traits and its companies (domain and source). */
 export interface PersonContents {
   readonly traits: Readonly<Record<string, unknown>>;
   readonly companies: readonly string[];
@@ -35,7 +35,7 @@ export async function personContents(
   for (const [id, profile] of profiles) {
     contents[id] = {
       traits: profile.traits,
-      companies: profile.companies.map((c) => c.domain ?? `group:${c.groupId}`).sort(),
+      companies: profile.companies.map((c) => `${c.domain ?? `group:${c.groupId}`} (${c.source})`).sort(),
     };
   }
   return contents;
