@@ -1,12 +1,15 @@
-import { sql as raw } from 'kysely';
+import { type Kysely, sql as raw } from 'kysely';
 import { NotFoundError } from '../core/errors';
+import type { Database } from '../db/schema';
 import { withOrganization } from '../db/tenant';
 import { personKeys } from './crypto/person-keys';
 import { openText } from './crypto/pii-cipher';
+import { identifierAad } from './identifier-aad';
 import type { IdentityAccess } from './identity-access';
 import { iso, loadPersonProfile, type PersonProfile } from './person-profile';
 import { rawEventAad } from './raw-events';
 import { uuidAny, uuidList } from './sql-values';
+import { traitAad } from './trait-rows';
 
 export type PersonExport =
   | {
@@ -14,6 +17,8 @@ export type PersonExport =
       readonly erased: false;
       readonly exportedAt: string;
       readonly person: PersonProfile;
+      /** Every trait value held (the profile shows the effective one of each key), with the identifier that showed it. */
+      readonly traitValues: readonly HeldTraitValue[];
       /** The latest visit retention found in the lake for them (it keeps them while that is recent), if it ever looked. */
       readonly lakeSeenAt: string | null;
       readonly sessions: readonly Record<string, unknown>[];
@@ -27,8 +32,17 @@ export type PersonExport =
     }
   | { readonly personId: string; readonly erased: true; readonly erasedAt: string };
 
+export interface HeldTraitValue {
+  readonly key: string;
+  readonly mode: 'set' | 'set_once';
+  /** Decrypted; `null` when it can no longer be opened. */
+  readonly value: unknown;
+  readonly observedAt: string;
+  readonly shownBy: { readonly type: string; readonly value: string | null };
+}
+
 /**
- * Everything held on one person (GDPR access): profile, sessions, events and raw events (decrypted),
+ * Everything held on one person (GDPR access): profile, every trait value, sessions, events and raw events (decrypted),
  * soft links. A merged person's id leads to the person it was merged into; an erased one yields only
  * its tombstone. What `sightline persons export <id>` prints.
  *
@@ -85,6 +99,7 @@ export async function exportPerson(
     );
     const keyOf = (r: { key_person_id: string | null }) =>
       r.key_person_id === null ? keys.payloadKey : sealers.get(r.key_person_id);
+    const traitValues = await heldTraitValues(trx, keys.encryptionKey, request.organizationId, currentId);
     const { rows: softLinks } = await raw<Record<string, unknown>>`
       select person_a as "personA", person_b as "personB", rule, score, evidence, status, created_at as "createdAt"
       from soft_links where person_a = ${uuidAny(ids)} or person_b = ${uuidAny(ids)} order by created_at`.execute(trx);
@@ -94,6 +109,7 @@ export async function exportPerson(
       erased: false,
       exportedAt: iso(request.now ?? new Date()),
       person,
+      traitValues,
       lakeSeenAt: current.lake_seen_at ? iso(current.lake_seen_at) : null,
       sessions: sessions.map(withIsoDates),
       events: events.map(withIsoDates),
@@ -109,6 +125,56 @@ export async function exportPerson(
         };
       }),
       softLinks: softLinks.map(withIsoDates),
+    };
+  });
+}
+
+/** The person's trait rows, one per identifier, key and mode, opened (PII traits and PII identifiers alike). */
+async function heldTraitValues(
+  trx: Kysely<Database>,
+  encryptionKey: Uint8Array,
+  organizationId: string,
+  personId: string,
+): Promise<HeldTraitValue[]> {
+  const { rows } = await raw<{
+    key: string;
+    mode: 'set' | 'set_once';
+    value: unknown;
+    value_cipher: Uint8Array | null;
+    key_person_id: string | null;
+    observed_at: Date;
+    site_id: string;
+    type: string;
+    identifier_value: string;
+    identifier_cipher: Uint8Array | null;
+    identifier_key_person_id: string | null;
+  }>`
+    select t.key, t.mode, t.value, t.value_cipher, t.key_person_id, t.observed_at, i.site_id, i.type,
+      i.value as identifier_value, i.value_cipher as identifier_cipher, i.key_person_id as identifier_key_person_id
+    from person_traits t join identifiers i on i.id = t.source_identifier_id
+    where t.person_id = ${personId}::uuid
+    order by t.key, t.mode, t.observed_at, i.type, i.value`.execute(trx);
+  const owners = rows.flatMap((r) => [r.key_person_id, r.identifier_key_person_id].filter((k) => k !== null));
+  const sealers = await personKeys(trx, encryptionKey, organizationId, owners, { create: false });
+  const reveal = (cipher: Uint8Array, owner: string | null, aad: string): string | null => {
+    const key = owner ? sealers.get(owner) : undefined;
+    return key ? openText(key, cipher, aad) : null;
+  };
+  return rows.map((r) => {
+    const sealed = r.value_cipher
+      ? reveal(r.value_cipher, r.key_person_id, traitAad(r.key_person_id ?? '', r.key))
+      : undefined;
+    const shownBy = r.identifier_cipher
+      ? reveal(r.identifier_cipher, r.identifier_key_person_id, identifierAad(r.site_id, r.type, r.identifier_value))
+      : r.type === 'email' || r.type === 'phone'
+        ? null
+        : r.identifier_value;
+    return {
+      key: r.key,
+      mode: r.mode,
+      value: sealed === undefined ? r.value : sealed === null ? null : JSON.parse(sealed),
+      observedAt: iso(r.observed_at),
+      shownBy: { type: r.type, value: shownBy },
     };
   });
 }

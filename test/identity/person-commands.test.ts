@@ -104,8 +104,14 @@ describe.each(ENGINES)('person lookup, export and erasure on %s', (engine) => {
   });
 
   it('exports everything held on a person, reached through a merged id', async () => {
-    // Prepare
+    // Prepare: an older plan, shown by her laptop before she signed up, is held too.
     const { tenant, personId, phonePersonId } = await seedAda();
+    await resolver.resolve({
+      ...observationOf(tenant, [{ type: 'anonymous_id', value: 'ada-laptop' }], {
+        traits: { $set: { plan: 'trial' } },
+      }),
+      observedAt: Date.UTC(2026, 9, 1),
+    });
 
     // Act
     const exported = await exportPerson(
@@ -116,7 +122,37 @@ describe.each(ENGINES)('person lookup, export and erasure on %s', (engine) => {
     // Assess
     if (exported.erased) throw new Error('expected a live person');
     expect(exported.personId).toBe(personId);
-    expect(exported.person.traits.firstName).toBe('Ada');
+    expect(exported.person.traits).toEqual({ plan: 'pro', firstName: 'Ada', initial_utm_source: 'newsletter' });
+    expect(exported.traitValues).toEqual([
+      {
+        key: 'firstName',
+        mode: 'set',
+        value: 'Ada',
+        observedAt: expect.any(String),
+        shownBy: { type: 'user_id', value: 'ada' },
+      },
+      {
+        key: 'initial_utm_source',
+        mode: 'set_once',
+        value: 'newsletter',
+        observedAt: expect.any(String),
+        shownBy: { type: 'user_id', value: 'ada' },
+      },
+      {
+        key: 'plan',
+        mode: 'set',
+        value: 'trial',
+        observedAt: '2026-10-01T00:00:00.000Z',
+        shownBy: { type: 'anonymous_id', value: 'ada-laptop' },
+      },
+      {
+        key: 'plan',
+        mode: 'set',
+        value: 'pro',
+        observedAt: expect.any(String),
+        shownBy: { type: 'user_id', value: 'ada' },
+      },
+    ]);
     expect(exported.events.map((e) => e.type)).toEqual(['page', 'page', 'identify']);
     expect(exported.events.map((e) => e.personId)).toEqual([personId, phonePersonId, personId]);
     expect(exported.sessions).toEqual([expect.objectContaining({ sessionId: 'sess-1', eventCount: 1 })]);

@@ -69,6 +69,21 @@ export const personExportSchema = z.discriminatedUnion('erased', [
     erased: z.literal(false),
     exportedAt: z.iso.datetime(),
     person: personProfileSchema,
+    traitValues: z
+      .array(
+        z.object({
+          key: z.string(),
+          mode: z.enum(['set', 'set_once']),
+          value: z.unknown().describe('decrypted; null when it can no longer be opened'),
+          observedAt: z.iso.datetime(),
+          shownBy: z
+            .object({ type: z.string(), value: nullableText })
+            .describe('the identifier that showed it (PII decrypted; null when it can no longer be opened)'),
+        }),
+      )
+      .describe(
+        'every trait value held, one per identifier that showed it (the profile has the effective one of each key)',
+      ),
     lakeSeenAt: z.iso
       .datetime()
       .nullable()
