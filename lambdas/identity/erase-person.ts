@@ -16,6 +16,9 @@ export interface ErasureReport {
   readonly identifiersDeleted: number;
   readonly keysShredded: number;
   readonly rawEventsDeleted: number;
+  /** Slim events and sessions recorded under the person (the lake's copies follow, see below). */
+  readonly eventsDeleted: number;
+  readonly sessionsDeleted: number;
   /**
    * Whether the lake still holds events under the person's anonymous or user ids: the daily
    * maintenance rewrites the site's lake files without them (`lifecycle/lake-erasure.ts`).
@@ -28,9 +31,9 @@ export interface ErasureReport {
 
 /**
  * Erases a person (right to erasure): deletes their identifiers, links, traits, company links, soft
- * signals and links, and raw events; deletes their PII keys, which crypto-shreds every ciphertext
- * made with them, backups included; and leaves tombstones (the person rows, with `erased_at`) that
- * lookups and exports respect and that events recorded under the person still point to. A merged
+ * signals and links, raw events, slim events and sessions; deletes their PII keys, which
+ * crypto-shreds every ciphertext made with them, backups included; and leaves tombstones (the person
+ * rows, with `erased_at`) that lookups and exports respect. A merged
  * person's id erases the person it was merged into. What `sightline persons erase <id>` runs.
  *
  * @example
@@ -89,6 +92,8 @@ export async function erasePerson(
         identifiersDeleted: 0,
         keysShredded: 0,
         rawEventsDeleted: 0,
+        eventsDeleted: 0,
+        sessionsDeleted: 0,
         lakeErasurePending: await hasPendingLakeErasure(trx, personId),
         erasedAt: iso(current.erased_at),
         alreadyErased: true,
@@ -126,6 +131,9 @@ export async function erasePerson(
     }
     await raw`delete from soft_links where person_a = ${uuidAny(ids)} or person_b = ${uuidAny(ids)}`.execute(trx);
     const rawEvents = await raw`delete from raw_events where person_id in ${uuidList(ids)}`.execute(trx);
+    // What they did, as the lake's events are: URLs and referrers can name them too.
+    const events = await raw`delete from events where person_id in ${uuidList(ids)}`.execute(trx);
+    const sessions = await raw`delete from sessions where person_id in ${uuidList(ids)}`.execute(trx);
     const keysShredded = await shredPersonKeys(trx, ids);
     const { rows } = await raw<{ erased_at: Date }>`
       update persons set erased_at = now(), creator_identifier_id = null
@@ -137,6 +145,8 @@ export async function erasePerson(
       identifiersDeleted,
       keysShredded,
       rawEventsDeleted: Number(rawEvents.numAffectedRows ?? 0),
+      eventsDeleted: Number(events.numAffectedRows ?? 0),
+      sessionsDeleted: Number(sessions.numAffectedRows ?? 0),
       lakeErasurePending,
       erasedAt: iso((rows[0] as { erased_at: Date }).erased_at),
       alreadyErased: false,

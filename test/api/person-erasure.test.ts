@@ -132,6 +132,8 @@ describe('person erasure and export', () => {
       identifiersDeleted: 0,
       keysShredded: 0,
       rawEventsDeleted: 0,
+      eventsDeleted: 0,
+      sessionsDeleted: 0,
       lakeErasurePending: true, // still owed by the lake until the daily maintenance
       erasedAt: first.body.erasedAt,
       alreadyErased: true,

@@ -269,7 +269,7 @@ describe("a person's export and erasure in the dashboard", () => {
     // Assess
     expect(said).toMatch(
       new RegExp(
-        `^Erased person ${ids.erased.slice(0, 8)}: \\d+ identifiers? and \\d+ raw events? deleted, \\d+ keys? shredded\\. Their events leave the lake with the next daily maintenance\\.$`,
+        `^Erased person ${ids.erased.slice(0, 8)}: \\d+ identifiers?, \\d+ events?, \\d+ sessions? and \\d+ raw events? deleted, \\d+ keys? shredded\\. Their events leave the lake with the next daily maintenance\\.$`,
       ),
     );
     expect([pathname, searchParams.get('site')]).toEqual(['/visitors', siteId]);

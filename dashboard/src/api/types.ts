@@ -180,6 +180,8 @@ export interface ErasureReport {
   /** PII keys deleted: every ciphertext made with them is unreadable. */
   readonly keysShredded: number;
   readonly rawEventsDeleted: number;
+  readonly eventsDeleted: number;
+  readonly sessionsDeleted: number;
   /** The lake still holds their events until the next daily maintenance rewrites it without them. */
   readonly lakeErasurePending: boolean;
   readonly erasedAt: string;

@@ -28,7 +28,8 @@ function erasureNotice(report: ErasureReport): string {
   const merged = report.erasedPersonIds.length - 1;
   return (
     `Erased ${who}${merged > 0 ? ` and the ${count(merged, 'person')} merged into them` : ''}: ` +
-    `${count(report.identifiersDeleted, 'identifier')} and ${count(report.rawEventsDeleted, 'raw event')} deleted, ` +
+    `${count(report.identifiersDeleted, 'identifier')}, ${count(report.eventsDeleted, 'event')}, ` +
+    `${count(report.sessionsDeleted, 'session')} and ${count(report.rawEventsDeleted, 'raw event')} deleted, ` +
     `${count(report.keysShredded, 'key')} shredded.` +
     (report.lakeErasurePending ? ' Their events leave the lake with the next daily maintenance.' : '')
   );

@@ -7,6 +7,8 @@ export const erasureReportSchema = z.object({
   identifiersDeleted: z.number().int(),
   keysShredded: z.number().int().describe('PII keys deleted: every ciphertext made with them is unreadable'),
   rawEventsDeleted: z.number().int(),
+  eventsDeleted: z.number().int().describe('slim events recorded under them'),
+  sessionsDeleted: z.number().int(),
   lakeErasurePending: z
     .boolean()
     .describe("the lake still holds events under the person's anonymous or user ids until the daily maintenance"),

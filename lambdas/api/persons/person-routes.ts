@@ -68,7 +68,7 @@ export function personRoutes(deps: ApiDeps): ApiRoute[] {
       tag: 'Visitors',
       summary: 'Erase a person (right to erasure), as `sightline persons erase` does',
       description:
-        'Deletes the identifiers, links, traits, company links, soft signals and soft links, and raw events of ' +
+        'Deletes the identifiers, links, traits, company links, soft signals and soft links, raw events, slim events and sessions of ' +
         'the person and every person merged into them, deletes their PII keys (crypto-shredding every ' +
         'ciphertext made with them, backups included), and leaves tombstones: the person is then not found ' +
         'and not listed, and the export says erased. A merged id erases the person it was merged into. ' +
