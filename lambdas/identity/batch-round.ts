@@ -284,15 +284,15 @@ export async function resolveRound(
     return topPersonOf(p) ?? mergedInto.get(personId) ?? personId;
   };
   const done = items.filter((p) => result.resolved.has(p.index));
+  const effective = done.map((p) => ({ observation: p.observation, accepted: p.accepted, personId: currentOf(p) }));
   const effectKeys = await personKeys(
     trx,
     keys.encryptionKey,
     organizationId,
     // Sealing needs the key of each person with PII traits or a raw event to keep.
-    done.filter((p) => p.observation.raw !== undefined || hasPiiTrait(p.observation)).map(currentOf),
+    effective.filter((e) => e.observation.raw !== undefined || hasPiiTrait(e.observation)).map((e) => e.personId),
     { create: true },
   );
-  const effective = done.map((p) => ({ observation: p.observation, accepted: p.accepted, personId: currentOf(p) }));
   await applyObservationEffects(
     trx,
     keys,

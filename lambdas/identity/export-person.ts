@@ -4,12 +4,11 @@ import type { Database } from '../db/schema';
 import { withOrganization } from '../db/tenant';
 import { personKeys } from './crypto/person-keys';
 import { openText } from './crypto/pii-cipher';
-import { identifierAad } from './identifier-aad';
 import type { IdentityAccess } from './identity-access';
 import { iso, loadPersonProfile, type PersonProfile } from './person-profile';
 import { rawEventAad } from './raw-events';
+import { openSealedValues } from './sealed-values';
 import { uuidAny, uuidList } from './sql-values';
-import { traitAad } from './trait-rows';
 
 export type PersonExport =
   | {
@@ -154,29 +153,27 @@ async function heldTraitValues(
     from person_traits t join identifiers i on i.id = t.source_identifier_id
     where t.person_id = ${personId}::uuid
     order by t.key, t.mode, t.observed_at, i.type, i.value`.execute(trx);
-  const owners = rows.flatMap((r) => [r.key_person_id, r.identifier_key_person_id].filter((k) => k !== null));
-  const sealers = await personKeys(trx, encryptionKey, organizationId, owners, { create: false });
-  const reveal = (cipher: Uint8Array, owner: string | null, aad: string): string | null => {
-    const key = owner ? sealers.get(owner) : undefined;
-    return key ? openText(key, cipher, aad) : null;
-  };
-  return rows.map((r) => {
-    const sealed = r.value_cipher
-      ? reveal(r.value_cipher, r.key_person_id, traitAad(r.key_person_id ?? '', r.key))
-      : undefined;
-    const shownBy = r.identifier_cipher
-      ? reveal(r.identifier_cipher, r.identifier_key_person_id, identifierAad(r.site_id, r.type, r.identifier_value))
-      : r.type === 'email' || r.type === 'phone'
-        ? null
-        : r.identifier_value;
-    return {
-      key: r.key,
-      mode: r.mode,
-      value: sealed === undefined ? r.value : sealed === null ? null : JSON.parse(sealed),
-      observedAt: iso(r.observed_at),
-      shownBy: { type: r.type, value: shownBy },
-    };
-  });
+  const sealed = await openSealedValues(
+    trx,
+    encryptionKey,
+    organizationId,
+    rows.flatMap((r) => [r.key_person_id, r.identifier_key_person_id]),
+  );
+  return rows.map((r) => ({
+    key: r.key,
+    mode: r.mode,
+    value: sealed.trait(r),
+    observedAt: iso(r.observed_at),
+    shownBy: {
+      type: r.type,
+      value: sealed.identifier(r.site_id, {
+        type: r.type,
+        value: r.identifier_value,
+        value_cipher: r.identifier_cipher,
+        key_person_id: r.identifier_key_person_id,
+      }),
+    },
+  }));
 }
 
 function withIsoDates(row: Record<string, unknown>): Record<string, unknown> {

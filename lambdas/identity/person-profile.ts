@@ -1,11 +1,9 @@
 import { type Kysely, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
 import type { OrganizationKeys } from './crypto/organization-keys';
-import { personKeys } from './crypto/person-keys';
-import { openText } from './crypto/pii-cipher';
-import { identifierAad } from './identifier-aad';
+import { openSealedValues } from './sealed-values';
 import { uuidList } from './sql-values';
-import { BEST_TRAITS_FIRST, traitAad } from './trait-rows';
+import { BEST_TRAITS_FIRST } from './trait-rows';
 
 export interface ProfileIdentifier {
   readonly type: string;
@@ -164,21 +162,12 @@ export async function loadPersonProfiles(
     .orderBy('id')
     .execute();
 
-  const keyOwners = [...identifiers, ...traits, ...conflicts].flatMap((r) =>
-    r.key_person_id ? [r.key_person_id] : [],
+  const sealed = await openSealedValues(
+    db,
+    keys.encryptionKey,
+    organizationId,
+    [...identifiers, ...traits, ...conflicts].map((r) => r.key_person_id),
   );
-  const piiKeys = await personKeys(db, keys.encryptionKey, organizationId, keyOwners, { create: false });
-  const reveal = (cipher: Uint8Array | null, keyPersonId: string | null, aad: string): string | null => {
-    const key = keyPersonId ? piiKeys.get(keyPersonId) : undefined;
-    return cipher && key ? openText(key, cipher, aad) : null;
-  };
-  const identifierValue = (
-    siteId: string,
-    r: { type: string; value: string; value_cipher: Uint8Array | null; key_person_id: string | null },
-  ) =>
-    r.value_cipher || r.type === 'email' || r.type === 'phone'
-      ? reveal(r.value_cipher, r.key_person_id, identifierAad(siteId, r.type, r.value))
-      : r.value;
 
   for (const person of persons) {
     const id = person.id;
@@ -188,10 +177,7 @@ export async function loadPersonProfiles(
     for (const mode of ['set_once', 'set'] as const) {
       for (const t of traits) {
         if (t.person_id !== id || t.mode !== mode) continue;
-        const sealed = t.value_cipher
-          ? reveal(t.value_cipher, t.key_person_id, traitAad(t.key_person_id ?? '', t.key))
-          : undefined;
-        effective[t.key] = sealed === undefined ? t.value : sealed === null ? null : JSON.parse(sealed);
+        effective[t.key] = sealed.trait(t);
       }
     }
     profiles.set(id, {
@@ -202,7 +188,7 @@ export async function loadPersonProfiles(
       mergedFrom: from,
       identifiers: identifiers
         .filter((r) => r.person_id === id)
-        .map((r) => ({ type: r.type, value: identifierValue(person.site_id, r), firstSeenAt: iso(r.first_seen_at) })),
+        .map((r) => ({ type: r.type, value: sealed.identifier(person.site_id, r), firstSeenAt: iso(r.first_seen_at) })),
       traits: effective,
       companies: companies
         .filter((c) => c.person_id === id)
@@ -227,7 +213,7 @@ export async function loadPersonProfiles(
         .filter((c) => c.person_id === id || c.person_ids.includes(id))
         .map((c) => ({
           reason: c.reason,
-          identifier: { type: c.type, value: identifierValue(person.site_id, c) },
+          identifier: { type: c.type, value: sealed.identifier(person.site_id, c) },
           personIds: c.person_ids,
           detectedAt: iso(c.detected_at),
         })),

@@ -18,16 +18,14 @@ export interface RegionOutcome {
 
 /**
  * Whether re-stitching may have left a sealed value with a person that does not hold its key: only
- * when an identifier went to another person than its own person's (a late event re-assigned it) or a
- * merge was undone or re-pointed elsewhere. A merge alone never does: the merged person's key stays
- * one of the survivor's, and erasing the survivor shreds it.
+ * when an identifier went to another person than its own person's — a late event re-assigned it, or
+ * a merge was undone or re-pointed elsewhere (which moves the merged person's creator away from the
+ * person it was merged into). A merge alone never does: the merged person's key stays one of the
+ * survivor's, and erasing the survivor shreds it.
  */
 export function mayStraySeals({ region, persons, personOf }: RegionOutcome): boolean {
   const targetOf = targetsOf(persons, personOf);
-  return (
-    region.some((r) => r.person_id !== null && targetOf.get(r.person_id) !== personOf.get(r.id)) ||
-    persons.some((p) => p.merged_into !== null && targetOf.get(p.merged_into) !== targetOf.get(p.id))
-  );
+  return region.some((r) => r.person_id !== null && targetOf.get(r.person_id) !== personOf.get(r.id));
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   createTenant,
   createTestKeyring,
   ENGINES,
+  type Engine,
   observationOf,
   openDatabase,
   type ResolvePath,
@@ -54,23 +55,33 @@ function familyComputer(tenant: { organizationId: string; siteId: string }): Ide
   ];
 }
 
+/** A fresh database with one tenant, its resolver, and the persons holding a user id, as lookup finds them. */
+async function openFamily(engine: Engine) {
+  const { sql } = await openDatabase(engine);
+  const keys = createTestKeyring(sql);
+  const tenant = await createTenant(sql);
+  const resolver = createResolver({ sql, keyring: keys.keyring, softLinks: false });
+  const access = { sql, keyring: keys.keyring };
+  const personsWithUserId = async (userId: string) =>
+    (
+      await lookupPerson(access, {
+        organizationId: tenant.organizationId,
+        siteId: tenant.siteId,
+        type: 'user_id',
+        value: userId,
+      })
+    ).persons;
+  return { sql, keys, tenant, resolver, access, personsWithUserId };
+}
+
 describe.each(ENGINES)('traits and companies follow the identifiers that showed them on %s', (engine) => {
   it.each(PATHS)(
     'takes what a family computer showed back from the person a late sign-in reverses its merge into (%s)',
     async (path) => {
       // Prepare
-      const { sql } = await openDatabase(engine);
-      const keys = createTestKeyring(sql);
-      const tenant = await createTenant(sql);
-      const resolver = createResolver({ sql, keyring: keys.keyring, softLinks: false });
-      const access = { sql, keyring: keys.keyring };
+      const { sql, keys, tenant, resolver, personsWithUserId } = await openFamily(engine);
       const profileOf = async (userId: string): Promise<PersonProfile> => {
-        const { persons } = await lookupPerson(access, {
-          organizationId: tenant.organizationId,
-          siteId: tenant.siteId,
-          type: 'user_id',
-          value: userId,
-        });
+        const persons = await personsWithUserId(userId);
         expect(persons).toHaveLength(1);
         return persons[0] as PersonProfile;
       };
@@ -118,20 +129,8 @@ describe.each(ENGINES)('traits and companies follow the identifiers that showed 
     async (path) => {
       // Prepare: Ada types her name on the family computer while it is Bob's (he signed in on it
       // earlier that day): sealed with Bob's key. Her own sign-in on it, before his, arrives last.
-      const { sql } = await openDatabase(engine);
-      const keys = createTestKeyring(sql);
-      const tenant = await createTenant(sql);
-      const resolver = createResolver({ sql, keyring: keys.keyring, softLinks: false });
-      const access = { sql, keyring: keys.keyring };
-      const personOf = async (userId: string) =>
-        (
-          await lookupPerson(access, {
-            organizationId: tenant.organizationId,
-            siteId: tenant.siteId,
-            type: 'user_id',
-            value: userId,
-          })
-        ).persons[0];
+      const { sql, keys, tenant, resolver, access, personsWithUserId } = await openFamily(engine);
+      const personOf = async (userId: string) => (await personsWithUserId(userId))[0];
       const [bobAccount, , bobOnPc, adaOnPc] = familyComputer(tenant) as IdentityObservation[];
       const nameTyped = {
         ...observationOf(tenant, [{ type: 'anonymous_id', value: 'family-pc' }], {
