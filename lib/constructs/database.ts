@@ -58,6 +58,9 @@ export class Database extends Construct {
   public readonly databaseName: string;
   public readonly secretsManagerEndpoint: ec2.InterfaceVpcEndpoint;
   public readonly rotationSecurityGroup: ec2.SecurityGroup;
+  /** Functions given the Data API, and the migration run on deploy (`migrateOnDeploy`) once there is one. */
+  private readonly dataApiUsers: lambda.Function[] = [];
+  private migration: { readonly trigger: triggers.Trigger; readonly runner: lambda.Function } | undefined;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -111,18 +114,29 @@ export class Database extends Construct {
     fn.addEnvironment(ENV.dbName, this.databaseName);
     this.cluster.grantDataApiAccess(fn);
     acceptKmsActionWildcards(fn);
+    this.dataApiUsers.push(fn);
+    this.updateAfterMigration(fn);
   }
 
   /**
    * Invokes `fn` (with no payload) once the cluster exists and after every deployment that changes
-   * the function, waiting for its answer: a migration that fails fails the deployment.
+   * the function, waiting for its answer: a migration that fails fails the deployment. Every other
+   * function given the Data API is created or updated after it, so new code meets the schema it
+   * was written for (the usual order: migrate, then deploy the code that needs the migration).
    */
   public migrateOnDeploy(fn: lambda.Function): triggers.Trigger {
-    return new triggers.Trigger(this, 'Migrate', {
+    const trigger = new triggers.Trigger(this, 'Migrate', {
       handler: fn,
       invocationType: triggers.InvocationType.REQUEST_RESPONSE,
       timeout: Duration.minutes(10),
       executeAfter: [this.cluster],
     });
+    this.migration = { trigger, runner: fn };
+    for (const user of this.dataApiUsers) this.updateAfterMigration(user);
+    return trigger;
+  }
+
+  private updateAfterMigration(fn: lambda.Function): void {
+    if (this.migration && fn !== this.migration.runner) this.migration.trigger.executeBefore(fn);
   }
 }

@@ -1,6 +1,7 @@
 jest.mock('aws-cdk-lib/aws-lambda-nodejs', () => jest.requireActual('./support/nodejs-function-mock'));
 
 import { Match } from 'aws-cdk-lib/assertions';
+import { ENV } from '../../lambdas/core/config';
 import { deploy } from './support/deploy';
 import { logicalId } from './support/iam';
 
@@ -89,6 +90,26 @@ describe('database', () => {
     );
     expect(trigger?.Properties.InvocationType).toBe('RequestResponse');
     expect(trigger?.DependsOn).toEqual(expect.arrayContaining([logicalId(stack.database.cluster)]));
+  });
+
+  it('creates and updates every other function that reaches the database after the migration has run', () => {
+    const { stack, template } = deploy();
+
+    const [triggerId] = Object.keys(template.findResources('Custom::Trigger'));
+    const maintainId = logicalId(stack.functions.maintain.function);
+    const usesDatabase = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, fn]) =>
+      Object.keys(fn.Properties.Environment?.Variables ?? {}).includes(ENV.dbClusterArn),
+    );
+    const others = usesDatabase.filter(([id]) => id !== maintainId);
+    expect(others.map(([id]) => id)).toEqual(
+      expect.arrayContaining([
+        logicalId(stack.functions.resolveIdentity.function),
+        logicalId(stack.functions.api.function),
+      ]),
+    );
+    for (const [, fn] of others) expect(fn.DependsOn).toEqual(expect.arrayContaining([triggerId]));
+    // The function that migrates cannot wait for its own migration.
+    expect(template.findResources('AWS::Lambda::Function')[maintainId]?.DependsOn ?? []).not.toContain(triggerId);
   });
 
   it('runs the daily maintenance (partitions ahead, retention) once a day', () => {
