@@ -4,6 +4,7 @@ import type { Database } from '../db/schema';
 import { withOrganization } from '../db/tenant';
 import { shredPersonKeys } from './crypto/person-keys';
 import type { IdentityAccess } from './identity-access';
+import { pseudonymizeConversions } from './person-conversions';
 import { identifierLockKey } from './person-id';
 import { iso } from './person-profile';
 import { lockKeys, lockRegion } from './region-locks';
@@ -19,6 +20,8 @@ export interface ErasureReport {
   /** Slim events and sessions recorded under the person (the lake's copies follow, see below). */
   readonly eventsDeleted: number;
   readonly sessionsDeleted: number;
+  /** Conversions (postbacks) that named them: their ids and the network's payload cleared, the sale kept. */
+  readonly conversionsPseudonymized: number;
   /**
    * Whether the lake still holds events under the person's anonymous or user ids: the daily
    * maintenance rewrites the site's lake files without them (`lifecycle/lake-erasure.ts`).
@@ -31,7 +34,8 @@ export interface ErasureReport {
 
 /**
  * Erases a person (right to erasure): deletes their identifiers, links, traits, company links, soft
- * signals and links, raw events, slim events and sessions; deletes their PII keys, which
+ * signals and links, raw events, slim events and sessions; takes them out of the conversions that
+ * named them (`person-conversions.ts`); deletes their PII keys, which
  * crypto-shreds every ciphertext made with them, backups included; and leaves tombstones (the person
  * rows, with `erased_at`) that lookups and exports respect. A merged
  * person's id erases the person it was merged into. What `sightline persons erase <id>` runs.
@@ -94,6 +98,7 @@ export async function erasePerson(
         rawEventsDeleted: 0,
         eventsDeleted: 0,
         sessionsDeleted: 0,
+        conversionsPseudonymized: 0,
         lakeErasurePending: await hasPendingLakeErasure(trx, personId),
         erasedAt: iso(current.erased_at),
         alreadyErased: true,
@@ -117,6 +122,8 @@ export async function erasePerson(
         values (${request.organizationId}::uuid, ${siteId}::uuid, ${personId}::uuid, ${textArray(anonymousIds)},
           ${textArray(userIds)})`.execute(trx);
     }
+    // Before the identifiers go: they are what names the person in a conversion.
+    const conversionsPseudonymized = await pseudonymizeConversions(trx, siteId, mine);
     if (identifierIds.length > 0) {
       // Through the links' GIN index: `&&` is not leakproof, so under row-level security it cannot use it.
       await raw`delete from identity_links where id = any(array(select id from identity_links_touching(${bigintArray(identifierIds)})))`.execute(
@@ -147,6 +154,7 @@ export async function erasePerson(
       rawEventsDeleted: Number(rawEvents.numAffectedRows ?? 0),
       eventsDeleted: Number(events.numAffectedRows ?? 0),
       sessionsDeleted: Number(sessions.numAffectedRows ?? 0),
+      conversionsPseudonymized,
       lakeErasurePending,
       erasedAt: iso((rows[0] as { erased_at: Date }).erased_at),
       alreadyErased: false,

@@ -5,6 +5,7 @@ import { withOrganization } from '../db/tenant';
 import { personKeys } from './crypto/person-keys';
 import { openText } from './crypto/pii-cipher';
 import type { IdentityAccess } from './identity-access';
+import { conversionsOfPerson } from './person-conversions';
 import { iso, loadPersonProfile, type PersonProfile } from './person-profile';
 import { rawEventAad } from './raw-events';
 import { openSealedValues } from './sealed-values';
@@ -28,6 +29,8 @@ export type PersonExport =
         readonly payload: unknown;
       }[];
       readonly softLinks: readonly Record<string, unknown>[];
+      /** Conversions (postbacks) that name them by an anonymous, user or device id, with the network's payload. */
+      readonly conversions: readonly Record<string, unknown>[];
     }
   | { readonly personId: string; readonly erased: true; readonly erasedAt: string };
 
@@ -42,7 +45,7 @@ export interface HeldTraitValue {
 
 /**
  * Everything held on one person (GDPR access): profile, every trait value, sessions, events and raw events (decrypted),
- * soft links. A merged person's id leads to the person it was merged into; an erased one yields only
+ * soft links, and the conversions that name them. A merged person's id leads to the person it was merged into; an erased one yields only
  * its tombstone. What `sightline persons export <id>` prints.
  *
  * @example
@@ -69,6 +72,12 @@ export async function exportPerson(
     if (current.erased_at) return { personId: currentId, erased: true, erasedAt: iso(current.erased_at) };
 
     const person = (await loadPersonProfile(trx, keys, request.organizationId, currentId)) as PersonProfile;
+    const held = await trx
+      .selectFrom('identifiers')
+      .select(['type', 'value'])
+      .where('person_id', '=', currentId)
+      .execute();
+    const conversions = await conversionsOfPerson(trx, person.siteId, held);
     const ids = [currentId, ...person.mergedFrom];
     const { rows: sessions } = await raw<Record<string, unknown>>`
       select session_id as "sessionId", person_id as "personId", started_at as "startedAt", last_event_at as "lastEventAt",
@@ -124,6 +133,7 @@ export async function exportPerson(
         };
       }),
       softLinks: softLinks.map(withIsoDates),
+      conversions: conversions.map(withIsoDates),
     };
   });
 }

@@ -134,6 +134,7 @@ describe('person erasure and export', () => {
       rawEventsDeleted: 0,
       eventsDeleted: 0,
       sessionsDeleted: 0,
+      conversionsPseudonymized: 0,
       lakeErasurePending: true, // still owed by the lake until the daily maintenance
       erasedAt: first.body.erasedAt,
       alreadyErased: true,

@@ -182,6 +182,8 @@ export interface ErasureReport {
   readonly rawEventsDeleted: number;
   readonly eventsDeleted: number;
   readonly sessionsDeleted: number;
+  /** Conversions (postbacks) that named them: their ids and the network's payload cleared, the sale kept. */
+  readonly conversionsPseudonymized: number;
   /** The lake still holds their events until the next daily maintenance rewrites it without them. */
   readonly lakeErasurePending: boolean;
   readonly erasedAt: string;

@@ -30,7 +30,10 @@ function erasureNotice(report: ErasureReport): string {
     `Erased ${who}${merged > 0 ? ` and the ${count(merged, 'person')} merged into them` : ''}: ` +
     `${count(report.identifiersDeleted, 'identifier')}, ${count(report.eventsDeleted, 'event')}, ` +
     `${count(report.sessionsDeleted, 'session')} and ${count(report.rawEventsDeleted, 'raw event')} deleted, ` +
-    `${count(report.keysShredded, 'key')} shredded.` +
+    `${count(report.keysShredded, 'key')} shredded` +
+    (report.conversionsPseudonymized > 0
+      ? `; taken out of ${count(report.conversionsPseudonymized, 'conversion')} (the sales are kept).`
+      : '.') +
     (report.lakeErasurePending ? ' Their events leave the lake with the next daily maintenance.' : '')
   );
 }

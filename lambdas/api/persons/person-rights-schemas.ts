@@ -9,6 +9,10 @@ export const erasureReportSchema = z.object({
   rawEventsDeleted: z.number().int(),
   eventsDeleted: z.number().int().describe('slim events recorded under them'),
   sessionsDeleted: z.number().int(),
+  conversionsPseudonymized: z
+    .number()
+    .int()
+    .describe("conversions (postbacks) that named them: their ids and the network's payload cleared, the sale kept"),
   lakeErasurePending: z
     .boolean()
     .describe("the lake still holds events under the person's anonymous or user ids until the daily maintenance"),
@@ -102,6 +106,11 @@ export const personExportSchema = z.discriminatedUnion('erased', [
       )
       .describe('the events as received, decrypted; oldest first'),
     softLinks: rows('personA, personB, rule, score, evidence, status, createdAt; oldest first'),
+    conversions: rows(
+      'network, transactionId, eventName, status, amount, payout, currency, occurredAt, receivedAt, clickId, affiliateId, ' +
+        'offerId, campaign, mediaSource, platform, subIds, anonymousId, userId, idfa, gaid, idfv, deviceId, rawPayload: ' +
+        'the conversions (postbacks) that name them by an anonymous, user or device id; oldest first',
+    ),
   }),
   z.object({
     personId: z.uuid(),

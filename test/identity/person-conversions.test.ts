@@ -1,0 +1,129 @@
+import { erasePerson } from '../../lambdas/identity/erase-person';
+import { exportPerson } from '../../lambdas/identity/export-person';
+import { createResolver } from '../../lambdas/identity/resolver';
+import type { Sql } from '../../lambdas/ports/sql';
+import { recordConversion } from '../../lambdas/postbacks/conversion-store';
+import type { ParsedConversion } from '../../lambdas/postbacks/parsed-conversion';
+import {
+  createTenant,
+  createTestKeyring,
+  ENGINES,
+  type Engine,
+  observationOf,
+  openDatabase,
+} from './support/identity-fixture';
+
+const IDFA = '6D92078A-8246-4BA4-AE5B-76104861E7DC';
+
+describe.each(ENGINES)('a person’s conversions (postbacks) on %s', (engine: Engine) => {
+  let sql: Sql;
+  let keys: ReturnType<typeof createTestKeyring>;
+  beforeAll(async () => {
+    ({ sql } = await openDatabase(engine));
+    keys = createTestKeyring(sql);
+  });
+  afterAll(async () => {
+    await sql.close();
+    keys.cleanup();
+  });
+
+  /** Bob (anonymous id, user id, an IDFA) and Carol (her own anonymous id), each with conversions naming them. */
+  const bobAndCarol = async () => {
+    const tenant = await createTenant(sql);
+    const access = { sql, keyring: keys.keyring };
+    const resolver = createResolver(access);
+    const bob = await resolver.resolve(
+      observationOf(
+        tenant,
+        [
+          { type: 'anonymous_id', value: 'anon-bob' },
+          { type: 'user_id', value: 'bob-42' },
+          { type: 'idfa', value: IDFA },
+        ],
+        { event: { type: 'identify' } },
+      ),
+    );
+    const carol = await resolver.resolve(observationOf(tenant, [{ type: 'anonymous_id', value: 'anon-carol' }]));
+    const convert = async (transactionId: string, ids: Partial<ParsedConversion>, anonymousId?: string) => {
+      const conversion: ParsedConversion = {
+        network: 'appsflyer',
+        transactionId,
+        status: 'approved',
+        eventName: 'purchase',
+        amount: '19.990000',
+        subIds: { sub1: 'spring' },
+        ...ids,
+      };
+      await recordConversion(
+        sql,
+        {
+          siteId: tenant.siteId,
+          organizationId: tenant.organizationId,
+          conversion,
+          ...(anonymousId ? { anonymousId } : {}),
+          rawPayload: { customer_user_id: ids.userId ?? '', email: 'someone@example.com' },
+          receivedAt: Date.UTC(2026, 10, 2),
+        },
+        async () => {},
+      );
+    };
+    await convert('by-user-id', { userId: 'bob-42' });
+    await convert('by-anonymous-id', {}, 'anon-bob');
+    // Networks send IDFAs upper-case; identity keeps device ids lower-case.
+    await convert('by-idfa', { idfa: IDFA });
+    await convert('carols', {}, 'anon-carol');
+    return { tenant, access, bob: bob.personId as string, carol: carol.personId as string };
+  };
+
+  const conversionRows = (siteId: string) =>
+    sql.db
+      .selectFrom('conversions')
+      .select(['transaction_id', 'anonymous_id', 'user_id', 'idfa', 'raw_payload', 'amount', 'status'])
+      .where('site_id', '=', siteId)
+      .orderBy('transaction_id')
+      .execute();
+
+  it('exports the conversions that name the person by anonymous, user or device id, with the network’s payload', async () => {
+    // Prepare
+    const { tenant, access, bob } = await bobAndCarol();
+
+    // Act
+    const exported = await exportPerson(access, { organizationId: tenant.organizationId, personId: bob });
+
+    // Assess
+    if (exported.erased) throw new Error('not erased');
+    expect(exported.conversions.map((c) => c.transactionId).sort()).toEqual([
+      'by-anonymous-id',
+      'by-idfa',
+      'by-user-id',
+    ]);
+    expect(exported.conversions.find((c) => c.transactionId === 'by-user-id')).toMatchObject({
+      network: 'appsflyer',
+      userId: 'bob-42',
+      rawPayload: { customer_user_id: 'bob-42', email: 'someone@example.com' },
+    });
+  });
+
+  it('takes an erased person out of their conversions and keeps the sales, leaving other people’s untouched', async () => {
+    // Prepare
+    const { tenant, access, bob } = await bobAndCarol();
+
+    // Act
+    const report = await erasePerson(access, { organizationId: tenant.organizationId, personId: bob });
+
+    // Assess
+    expect(report.conversionsPseudonymized).toBe(3);
+    const rows = await conversionRows(tenant.siteId);
+    const bobs = rows.filter((r) => r.transaction_id !== 'carols');
+    expect(bobs).toHaveLength(3);
+    for (const row of bobs) {
+      expect(row).toMatchObject({ anonymous_id: null, user_id: null, idfa: null, raw_payload: { erased: true } });
+      expect(Number(row.amount)).toBeCloseTo(19.99);
+      expect(row.status).toBe('approved');
+    }
+    expect(rows.find((r) => r.transaction_id === 'carols')).toMatchObject({
+      anonymous_id: 'anon-carol',
+      raw_payload: { email: 'someone@example.com' },
+    });
+  });
+});
