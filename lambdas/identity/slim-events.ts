@@ -5,6 +5,24 @@ import type { ObservedEvent } from './observation';
 import { recordset, writeTogether } from './sql-values';
 
 /**
+ * A session row belongs to one person: the person of its first event (as given; merges followed
+ * through `persons.merged_into`). Another person's event that carries the same session id (a second
+ * person signing in mid-session on a shared device, or a client reusing an id) is recorded as an
+ * event, but neither counts into that session nor changes its entry URL and referrer: those must stay
+ * the session person's own, to export and to erase with them.
+ */
+const SAME_PERSON = raw`(select coalesce(p.merged_into, p.id) from persons p where p.id = sessions.person_id)
+  = (select coalesce(p.merged_into, p.id) from persons p where p.id = excluded.person_id)`;
+
+/** A session's row updated with the events counted into it (`excluded`: one event, or a batch's of one session). */
+const SESSION_COUNTED = raw`
+  event_count = sessions.event_count + excluded.event_count,
+  last_event_at = greatest(sessions.last_event_at, excluded.last_event_at),
+  started_at = least(sessions.started_at, excluded.started_at),
+  entry_url = case when excluded.started_at < sessions.started_at then excluded.entry_url else sessions.entry_url end,
+  referrer = case when excluded.started_at < sessions.started_at then excluded.referrer else sessions.referrer end`;
+
+/**
  * Records an event with the person it resolved to (kept as given: later merges are followed through
  * `person_aliases`), counts it into its session, and ties its raw event (if stored) to the person.
  * Idempotent: an event recorded before is skipped, session counts included. Without `event`, only
@@ -42,12 +60,8 @@ export async function recordSlimEvent(
       select ${scope.organizationId}::uuid, ${scope.siteId}::uuid, i.session_id, ${personId}::uuid,
         ${occurredAt}::timestamptz, ${occurredAt}::timestamptz, 1, ${event.url ?? null}::text, ${event.referrer ?? null}::text
       from inserted i where i.session_id is not null
-      on conflict (site_id, session_id) do update set
-        event_count = sessions.event_count + 1,
-        last_event_at = greatest(sessions.last_event_at, excluded.last_event_at),
-        started_at = least(sessions.started_at, excluded.started_at),
-        entry_url = case when excluded.started_at < sessions.started_at then excluded.entry_url else sessions.entry_url end,
-        referrer = case when excluded.started_at < sessions.started_at then excluded.referrer else sessions.referrer end
+      on conflict (site_id, session_id) do update set ${SESSION_COUNTED}
+      where ${SAME_PERSON}
     ),
     tied as (${tieRawEvent})
     select event_id from inserted`.execute(db);
@@ -65,7 +79,8 @@ export interface ResolvedEvent {
 
 /**
  * `recordSlimEvent` for a whole batch in one round trip: events inserted (those recorded before
- * skipped), each session counted once with the batch's new events in it, raw events tied.
+ * skipped), each session counted once with the batch's new events of its person in it (the person of
+ * its row, or else of its first event in the batch), raw events tied.
  */
 export async function recordSlimEvents(
   db: Kysely<Database>,
@@ -108,15 +123,24 @@ export function slimEventWrites(organizationId: string, events: readonly Resolve
       select ${organizationId}::uuid, site_id, session_id, (array_agg(person_id order by occurred_at, event_id))[1],
         min(occurred_at), max(occurred_at), count(*), (array_agg(url order by occurred_at, event_id))[1],
         (array_agg(referrer order by occurred_at, event_id))[1]
-      from slim_inserted where session_id is not null
+      from (
+        select i.*, coalesce(p.merged_into, p.id) as current_person,
+          coalesce(
+            coalesce(o.merged_into, o.id),
+            first_value(coalesce(p.merged_into, p.id)) over (
+              partition by i.site_id, i.session_id order by i.occurred_at, i.event_id)
+          ) as session_person
+        from slim_inserted i
+          join persons p on p.id = i.person_id
+          left join sessions x on x.site_id = i.site_id and x.session_id = i.session_id
+          left join persons o on o.id = x.person_id
+        where i.session_id is not null
+      ) s
+      where current_person = session_person
       group by site_id, session_id
       order by site_id, session_id
-      on conflict (site_id, session_id) do update set
-        event_count = sessions.event_count + excluded.event_count,
-        last_event_at = greatest(sessions.last_event_at, excluded.last_event_at),
-        started_at = least(sessions.started_at, excluded.started_at),
-        entry_url = case when excluded.started_at < sessions.started_at then excluded.entry_url else sessions.entry_url end,
-        referrer = case when excluded.started_at < sessions.started_at then excluded.referrer else sessions.referrer end
+      on conflict (site_id, session_id) do update set ${SESSION_COUNTED}
+      where ${SAME_PERSON}
     )`,
     raw`slim_tied as (
       update raw_events r set person_id = x.person_id
