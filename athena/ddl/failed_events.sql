@@ -8,7 +8,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS {{database}}.failed_events (
   failure_id  string    COMMENT 'unique id of the failure record',
   received_at timestamp COMMENT 'when the payload arrived',
   source      string    COMMENT 'endpoint or stage that rejected it',
-  reason      string    COMMENT 'typed reason: schema_violation, size_violation, unknown_site, origin_not_allowed, enrichment_failure, unknown_version',
+  reason      string    COMMENT 'typed reason: schema_violation, size_violation, unknown_site, origin_not_allowed, enrichment_failure, identity_refused, unknown_version',
   field       string    COMMENT 'the field at fault, when one is',
   message     string    COMMENT 'human-readable detail',
   payload     string    COMMENT 'the rejected payload (truncated to 32 KB)',

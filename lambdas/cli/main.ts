@@ -187,7 +187,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     command
       .option(
         '--reason <reason>',
-        'schema_violation, size_violation, unknown_site, origin_not_allowed, enrichment_failure, ...',
+        'schema_violation, size_violation, unknown_site, origin_not_allowed, enrichment_failure, identity_refused, ...',
       )
       .option('--site <siteId>', 'only this site')
       .option('--since <YYYY-MM-DD>', 'recorded on or after this day')

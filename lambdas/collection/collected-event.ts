@@ -88,6 +88,7 @@ export type FailureReason =
   | 'origin_not_allowed'
   | 'invalid_json'
   | 'enrichment_failure'
+  | 'identity_refused'
   | 'unknown_version';
 
 /** The site id a failure is filed under when the payload named no site we know. */

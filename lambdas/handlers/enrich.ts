@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { CollectedEventEnvelope, FailedEventEnvelope } from '../collection/collected-event';
 import type { SiteRecord, SiteRegistry } from '../collection/site-registry';
+import { ValidationError } from '../core/errors';
 import type { Enricher } from '../enrichment/enrich-event';
 import { storedFailurePayload } from '../enrichment/failure-payload';
 import { eventsTable, failedEventsTable } from '../lake/tables';
@@ -68,22 +69,50 @@ export function makeEnrichHandler(deps: EnrichHandlerDeps) {
         failures.push(enrichmentFailure(envelope, site?.settings, failure.reason, failure.message));
       },
     );
+    // Built before the failures are written: an observation identity would refuse is filed as one.
+    const messages = identityMessages(deps, fresh, (envelope, error) => {
+      const settings = sites.get(envelope.siteId)?.settings;
+      failures.push({
+        ...enrichmentFailure(envelope, settings, 'identity_refused', error.message),
+        field: error.field,
+      });
+    });
     await deps.lakeSink.write(eventsTable, rows, fileId);
     const failureRows = failures.map((f, i) => failureRow(f, hashId(`${fileId}#${i}`)));
     await deps.lakeSink.write(failedEventsTable, failureRows, fileId);
     // A refused event was filed as a failure, not delivered: its replay must not count as a resend.
     await releaseClaims(deps.keyValue, refused, dedupeKey);
-    if (deps.identityQueue && deps.observe) {
-      const messages = fresh.flatMap((e) => {
-        const observation = deps.observe?.(e);
-        return observation ? [{ body: JSON.stringify(observation) }] : [];
-      });
+    if (deps.identityQueue) {
       for (let i = 0; i < messages.length; i += 10) await deps.identityQueue.send(messages.slice(i, i + 10));
     }
     await markSitesActive(deps.sql, fresh);
     return { batchItemFailures: [] };
   };
   return middy<KinesisStreamEvent, KinesisStreamBatchResponse>(enrich);
+}
+
+/**
+ * The identity queue's messages for `events` (none without a queue): an event whose observation
+ * identity would refuse (`ValidationError`) is handed to `refused` and sends nothing; the event
+ * itself still reaches the lake.
+ */
+function identityMessages(
+  deps: EnrichHandlerDeps,
+  events: readonly CollectedEventEnvelope[],
+  refused: (envelope: CollectedEventEnvelope, error: ValidationError) => void,
+): { body: string }[] {
+  const { identityQueue, observe } = deps;
+  if (!identityQueue || !observe) return [];
+  return events.flatMap((e) => {
+    try {
+      const observation = observe(e);
+      return observation ? [{ body: JSON.stringify(observation) }] : [];
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      refused(e, error);
+      return [];
+    }
+  });
 }
 
 /** Installation status: the newest received time per site. */

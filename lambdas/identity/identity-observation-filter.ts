@@ -1,17 +1,20 @@
 import type { CollectedEventEnvelope } from '../collection/collected-event';
-import type { IdentityObservation } from './observation';
+import { type IdentityObservation, parseIdentityObservation } from './observation';
 import { linksIdentities, observationFromEnvelope } from './observation-from-envelope';
 
 /**
  * What enrichment sends to identity resolution: only events that link identifiers (a login, an
  * identify, an alias, a click id or device id next to an anonymous id). A page view carrying
  * nothing but its anonymous id changes no person, and sending each one would make the queue
- * grow with traffic rather than with identity.
+ * grow with traffic rather than with identity. An observation the resolver would refuse (a NUL or a
+ * lone surrogate PostgreSQL cannot store, a time past the year 9999) throws its `ValidationError`
+ * here, naming the field, so enrichment files it as a failed event instead of the queue retrying it
+ * into its dead-letter queue.
  *
  * @example
  * makeEnrichHandler({ ..., identityQueue, observe: identityObservation });
  */
 export function identityObservation(envelope: CollectedEventEnvelope): IdentityObservation | undefined {
   const observation = observationFromEnvelope(envelope);
-  return observation && linksIdentities(observation) ? observation : undefined;
+  return observation && linksIdentities(observation) ? parseIdentityObservation(observation) : undefined;
 }

@@ -51,12 +51,22 @@ export interface RawEventPayload {
 }
 
 const MAX_TRAIT_BYTES = 8_192;
+/** 9999-12-31T23:59:59.999Z: PostgreSQL's `timestamptz` cannot read the ISO text of a later year. */
+const MAX_EPOCH_MS = 253_402_300_799_999;
+const epochMs = z.number().int().min(0).max(MAX_EPOCH_MS);
 /** Twice the collector's bound on one event (32 KiB): normalizing never grows an event that much. */
 const MAX_RAW_EVENT_CHARACTERS = 65_536;
 const traitValue = z
   .json()
   .refine((value) => JSON.stringify(value).length <= MAX_TRAIT_BYTES, { message: `at most ${MAX_TRAIT_BYTES} bytes` });
-const traits = z.record(z.string().min(1).max(128), traitValue).refine((t) => Object.keys(t).length <= 200, {
+// zod drops a key `__proto__` as it copies a record: refused by name instead, from the input.
+const traitKey = z.string().min(1).max(128);
+const noProtoKey = z.unknown().superRefine((value, context) => {
+  if (value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')) {
+    context.addIssue({ code: 'custom', path: ['__proto__'], message: 'must not be __proto__' });
+  }
+});
+const traits = noProtoKey.pipe(z.record(traitKey, traitValue)).refine((t) => Object.keys(t).length <= 200, {
   message: 'at most 200 traits',
 });
 
@@ -74,7 +84,7 @@ export const identityObservationSchema = z
       .refine((id) => !id.startsWith(MANUAL_REVIEW_EVENT_PREFIX), {
         message: `must not start with ${MANUAL_REVIEW_EVENT_PREFIX}`,
       }),
-    observedAt: z.number().int().min(0).max(8_640_000_000_000_000),
+    observedAt: epochMs,
     identifiers: z.array(z.object({ type: z.enum(IDENTIFIER_TYPES), value: z.string().max(2_048) })).max(20),
     traits: z.object({ $set: traits.optional(), $set_once: traits.optional() }).optional(),
     ip: z.string().max(64).optional(),
@@ -97,7 +107,7 @@ export const identityObservationSchema = z
       .optional(),
     raw: z
       .object({
-        receivedAt: z.number().int().min(0).max(8_640_000_000_000_000),
+        receivedAt: epochMs,
         // Parsed from the message's JSON, so JSON already: only its size is checked.
         event: z
           .record(z.string().max(128), z.unknown())
@@ -107,26 +117,44 @@ export const identityObservationSchema = z
       })
       .optional(),
   })
-  // PostgreSQL text and jsonb cannot hold NUL: refuse it here, by name, rather than fail in SQL. The
-  // raw event is only ever stored sealed (bytes), where a NUL is harmless.
-  .refine(({ raw: _sealed, ...stored }) => !hasNulInJson(stored), {
-    message: 'must not contain NUL characters',
+  // PostgreSQL text and jsonb cannot hold NUL nor half of a UTF-16 surrogate pair: refused here, by
+  // name, rather than failing in SQL. The raw event is only ever stored sealed (bytes), where both are harmless.
+  .superRefine(({ raw: _sealed, ...stored }, context) => {
+    const found = unstorableText(stored);
+    if (found) context.addIssue({ code: 'custom', path: found.path.reverse(), message: found.message });
   }) satisfies z.ZodType<IdentityObservation>;
 
 /**
- * Whether `JSON.stringify(value)` would contain `\u0000`: a string (key or value) holding NUL, or the
- * six characters `\u0000` themselves (escaped to `\\u0000`, which contains them). Walks the value
- * instead of serializing every message just to search it.
+ * The first string (key or value) of `value` that PostgreSQL text cannot hold, with its path
+ * (innermost first, built only when one is found): one holding NUL or the six characters `\u0000`
+ * (which `JSON.stringify` writes for it, and jsonb refuses), or a lone surrogate. Walks the value
+ * instead of serializing every message to search it.
  */
-function hasNulInJson(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000') || value.includes('\\u0000');
-  if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some(hasNulInJson);
-  for (const [key, v] of Object.entries(value)) {
-    if (v !== undefined && (hasNulInJson(key) || hasNulInJson(v))) return true;
+function unstorableText(value: unknown): { path: (string | number)[]; message: string } | undefined {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000') || value.includes('\\u0000'))
+      return { path: [], message: 'must not contain NUL characters' };
+    if (LONE_SURROGATE.test(value))
+      return { path: [], message: 'must be well-formed Unicode (a lone UTF-16 surrogate)' };
+    return undefined;
   }
-  return false;
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = unstorableText(value[i]);
+      if (found) return { path: [...found.path, i], message: found.message };
+    }
+    return undefined;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    const found = unstorableText(key) ?? unstorableText(v);
+    if (found) return { path: [...found.path, key], message: found.message };
+  }
+  return undefined;
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * A queue message as an observation, or a `ValidationError` naming the first field that is wrong.

@@ -106,7 +106,7 @@ export const failedEventsTable: LakeTable = {
     c(
       'reason',
       'string',
-      'typed reason: schema_violation, size_violation, unknown_site, origin_not_allowed, enrichment_failure, unknown_version',
+      'typed reason: schema_violation, size_violation, unknown_site, origin_not_allowed, enrichment_failure, identity_refused, unknown_version',
     ),
     c('field', 'string', 'the field at fault, when one is'),
     c('message', 'string', 'human-readable detail'),

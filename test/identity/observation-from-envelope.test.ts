@@ -196,6 +196,50 @@ describe('observationFromEnvelope', () => {
 
     // Assess
     expect(parsing).toThrow(/NUL/);
+    expect(parsing).toThrow(expect.objectContaining({ field: 'identifiers.0.value' }));
+  });
+
+  it.each([
+    ['a time after the year 9999', { observedAt: Date.UTC(10_000, 0, 1) }, 'observedAt'],
+    [
+      'a raw event received after the year 9999',
+      { raw: { receivedAt: Date.UTC(10_000, 0, 1), event: { type: 'page' } } },
+      'raw.receivedAt',
+    ],
+    [
+      'half of a UTF-16 surrogate pair',
+      { identifiers: [{ type: 'anonymous_id', value: 'anon-\ud800' }] },
+      'identifiers.0.value',
+    ],
+    [
+      'a trait named __proto__',
+      { traits: { $set: JSON.parse('{"__proto__": "admin", "plan": "pro"}') } },
+      'traits.$set.__proto__',
+    ],
+  ] as const)('rejects a message with %s, which PostgreSQL cannot store, naming the field', (_what, change, field) => {
+    // Prepare
+    const message = { ...observationFromEnvelope(envelope({ anonymousId: 'a' })), ...change };
+
+    // Act
+    const parsing = () => parseIdentityObservation(message);
+
+    // Assess
+    expect(parsing).toThrow(expect.objectContaining({ name: 'ValidationError', field }));
+  });
+
+  it('keeps a message with well-formed surrogate pairs (emoji) and a time in the year 9999', () => {
+    // Prepare
+    const message = {
+      ...observationFromEnvelope(envelope({ anonymousId: 'a' })),
+      observedAt: Date.UTC(9_999, 11, 31),
+      traits: { $set: { mood: '\u{1F600} fine' } },
+    };
+
+    // Act
+    const observation = parseIdentityObservation(message);
+
+    // Assess
+    expect(observation.traits?.$set).toEqual({ mood: '\u{1F600} fine' });
   });
 
   it('takes identifiers from traits, never from event properties that may name someone else', () => {
