@@ -6,7 +6,7 @@ import { parseInput } from '../api/http/validation';
 import { siteSettingsBody } from '../api/sites/site-inputs';
 import { settingsView } from '../api/sites/site-settings-routes';
 import type { DashboardSiteSettings } from '../api/sites/site-view';
-import { ForbiddenError, UnauthorizedError, ValidationError } from '../core/errors';
+import { ForbiddenError, UnauthorizedError } from '../core/errors';
 import { httpResponseForError } from '../core/http/error-handler';
 import { header, jsonBody } from '../core/http/request';
 import { type HttpResponse, jsonResponse } from '../core/http/responses';
@@ -43,8 +43,9 @@ const commandSchema = z.discriminatedUnion('command', [
     value: z.string().min(1).max(1024),
     siteId: z.string().uuid().optional(),
   }),
-  z.object({ command: z.literal('persons.export'), personId: z.string().min(1).max(64) }),
-  z.object({ command: z.literal('persons.erase'), personId: z.string().min(1).max(64) }),
+  // A UUID, as the API's `{personId}`: anything else would reach PostgreSQL and fail there.
+  z.object({ command: z.literal('persons.export'), personId: z.uuid() }),
+  z.object({ command: z.literal('persons.erase'), personId: z.uuid() }),
   z.object({
     command: z.literal('persons.softLinks'),
     status: z.enum(['open', 'accepted', 'rejected']).optional(),
@@ -66,6 +67,15 @@ const commandSchema = z.discriminatedUnion('command', [
 ]);
 
 export type ControlCommand = z.infer<typeof commandSchema>;
+
+/**
+ * A control command from outside the process: a request body, or flags the CLI does not check. A
+ * failure is a `ValidationError` naming the field at fault (`personId`, `siteId`), as an API
+ * request's is, or `body` when the command is not an object.
+ */
+function parseControlCommand(input: unknown): ControlCommand {
+  return parseInput(commandSchema, input, 'body');
+}
 
 /**
  * Lets the CLI act on a running `npm start` (whose embedded database only one process may open):
@@ -92,17 +102,23 @@ export function makeControlHandler(deps: ControlDeps & { token: string }) {
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         throw new UnauthorizedError('control token is wrong');
       }
-      const parsed = commandSchema.safeParse(jsonBody(event, 256 * 1024));
-      if (!parsed.success) throw new ValidationError(parsed.error.issues[0]?.message ?? 'invalid', 'command');
-      return jsonResponse(200, await runControlCommand(deps, parsed.data));
+      return jsonResponse(200, await runControlCommand(deps, jsonBody(event, 256 * 1024)));
     } catch (error) {
       return httpResponseForError(error);
     }
   };
 }
 
-/** Runs a CLI command against a database, in or out of a running runtime. */
-export async function runControlCommand(deps: ControlDeps, command: ControlCommand) {
+/**
+ * Runs a CLI command against a database, in or out of a running runtime. The command (a
+ * `ControlCommand`) is validated here, whichever way it came, so a bad id is a `ValidationError`
+ * naming it rather than a PostgreSQL error.
+ *
+ * @example
+ * await runControlCommand(deps, { command: 'persons.export', personId });
+ */
+export async function runControlCommand(deps: ControlDeps, given: unknown) {
+  const command = parseControlCommand(given);
   const { sql } = deps;
   switch (command.command) {
     case 'sites.create':

@@ -155,6 +155,30 @@ describe('visitors and companies', () => {
     expect(detail.body.persons.rows.map((p: { id: string }) => p.id)).toEqual([ada]);
   });
 
+  it.each([
+    ['persons', 'ada\u0000'],
+    ['companies', 'analytical\u0000'],
+  ])('answers 400 naming q for a %s search holding a NUL character', async (list, q) => {
+    // Act
+    const answer = await api.call(`/api/sites/${api.siteId}/${list}`, { query: { q }, as: api.members.analyst });
+
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({ code: 'validation_error', field: 'q' });
+  });
+
+  it.each([
+    ['an address without a domain', 'x@'],
+    ['a blocked address', 'test@test.com'],
+  ])('answers 400 naming q for an e-mail search with %s', async (_name, q) => {
+    // Act
+    const answer = await persons({ q });
+
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({ code: 'validation_error', field: 'q' });
+  });
+
   it("does not show another organization's person, and shows viewers no persons at all", async () => {
     // Prepare
     const other = await api.otherTenant();

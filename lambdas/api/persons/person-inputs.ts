@@ -1,15 +1,24 @@
 import { z } from 'zod';
 import { pageShape } from '../http/common-schemas';
 
+/**
+ * A search term of at most `max` characters. PostgreSQL text cannot hold NUL: a term with one is
+ * refused here, naming its field, rather than failing in SQL as a 500.
+ *
+ * @example
+ * z.object({ q: searchTerm(253).optional() });
+ */
+const searchTerm = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((term) => !term.includes('\u0000'), { message: 'must not contain NUL characters' });
+
 export const personListQuery = z
   .object({
-    q: z
-      .string()
-      .trim()
-      .min(1)
-      .max(320)
-      .optional()
-      .describe('an e-mail address (exact), or the start of a user id or external id'),
+    q: searchTerm(320).optional().describe('an e-mail address (exact), or the start of a user id or external id'),
     identified: z
       .enum(['true', 'false'])
       .default('true')
@@ -21,7 +30,7 @@ export const personListQuery = z
   .strict();
 
 export const companyListQuery = z
-  .object({ q: z.string().trim().min(1).max(253).optional().describe('the start of a domain or name'), ...pageShape })
+  .object({ q: searchTerm(253).optional().describe('the start of a domain or name'), ...pageShape })
   .strict();
 
 export const softLinkListQuery = z

@@ -1,4 +1,5 @@
 import { sql as raw } from 'kysely';
+import { ValidationError } from '../../core/errors';
 import { withOrganization } from '../../db/tenant';
 import { lookupPerson } from '../../identity/lookup-person';
 import { aliasIdsOf } from '../../identity/person-aliases';
@@ -23,6 +24,30 @@ const ALIASES = aliasIdsOf(raw.ref('p.id'));
 const likePrefix = (term: string): string => `${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
+ * The ids of the site's persons with this e-mail address. An address that cannot be looked up
+ * (`x@`, a blocked one) is a fault of the search, so the error names `q`, not lookupPerson's `value`.
+ */
+async function personsByEmail(
+  deps: Pick<ApiDeps, 'sql' | 'keyring'>,
+  request: PersonListRequest,
+  email: string,
+): Promise<string[]> {
+  try {
+    const { persons } = await lookupPerson(deps, {
+      organizationId: request.organizationId,
+      siteId: request.siteId,
+      type: 'email',
+      value: email,
+    });
+    return persons.map((p) => p.id);
+  } catch (error) {
+    if (error instanceof ValidationError && error.field === 'value')
+      throw new ValidationError(`q: ${error.message}`, 'q', { cause: error });
+    throw error;
+  }
+}
+
+/**
  * A page of a site's current persons, most recently first seen first. A search with `@` is an
  * exact e-mail lookup through its blind index (the address itself is never stored in the clear);
  * any other search matches the start of a user id or external id.
@@ -34,16 +59,7 @@ export async function listPersons(
   deps: Pick<ApiDeps, 'sql' | 'keyring'>,
   request: PersonListRequest,
 ): Promise<Page<PersonSummary>> {
-  const byEmail = request.q?.includes('@')
-    ? (
-        await lookupPerson(deps, {
-          organizationId: request.organizationId,
-          siteId: request.siteId,
-          type: 'email',
-          value: request.q,
-        })
-      ).persons.map((p) => p.id)
-    : undefined;
+  const byEmail = request.q?.includes('@') ? await personsByEmail(deps, request, request.q) : undefined;
   if (byEmail && byEmail.length === 0)
     return { rows: [], limit: request.limit, offset: request.offset, hasMore: false };
   const keys = await deps.keyring.keysFor(request.organizationId);
