@@ -183,7 +183,9 @@ describe.each(ENGINES)(
       expect(held.get('identifiers')).toBeGreaterThan(1_000);
       expect(held.get('soft_signals')).toBeGreaterThan(100);
       const before = await rowsReadSoFar(measured);
-      await raw`select count(*) from identifiers`.execute(measured.db);
+      // A column no index holds: an index-only scan of pages vacuum has marked all-visible (autovacuum
+      // runs when it likes) would read the rows without the statistics counting them.
+      await raw`select count(first_seen_at) from identifiers`.execute(measured.db);
       const after = await rowsReadSoFar(measured);
       expect((after.get('identifiers') ?? 0) - (before.get('identifiers') ?? 0)).toBeGreaterThanOrEqual(
         held.get('identifiers') ?? 0,
