@@ -29,6 +29,8 @@ export type PersonExport =
         readonly payload: unknown;
       }[];
       readonly softLinks: readonly Record<string, unknown>[];
+      /** The weak signals (keyed hashes of IP and user agent, of e-mail variants) soft links are proposed from. */
+      readonly softSignals: readonly Record<string, unknown>[];
       /** Conversions (postbacks) that name them by an anonymous, user or device id, with the network's payload. */
       readonly conversions: readonly Record<string, unknown>[];
     }
@@ -45,7 +47,7 @@ export interface HeldTraitValue {
 
 /**
  * Everything held on one person (GDPR access): profile, every trait value, sessions, events and raw events (decrypted),
- * soft links, and the conversions that name them. A merged person's id leads to the person it was merged into; an erased one yields only
+ * soft links and the signals they come from, and the conversions that name them. A merged person's id leads to the person it was merged into; an erased one yields only
  * its tombstone. What `sightline persons export <id>` prints.
  *
  * @example
@@ -112,6 +114,10 @@ export async function exportPerson(
       select person_a as "personA", person_b as "personB", rule, score, evidence, status, created_at as "createdAt"
       from soft_links where person_a = ${uuidAny(ids)} or person_b = ${uuidAny(ids)} order by created_at`.execute(trx);
 
+    const { rows: softSignals } = await raw<Record<string, unknown>>`
+      select kind, digest, person_id as "personId", first_seen_at as "firstSeenAt", last_seen_at as "lastSeenAt"
+      from soft_signals where person_id in ${uuidList(ids)} order by first_seen_at, kind, digest`.execute(trx);
+
     return {
       personId: currentId,
       erased: false,
@@ -133,6 +139,7 @@ export async function exportPerson(
         };
       }),
       softLinks: softLinks.map(withIsoDates),
+      softSignals: softSignals.map(withIsoDates),
       conversions: conversions.map(withIsoDates),
     };
   });

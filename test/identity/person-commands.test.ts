@@ -156,6 +156,11 @@ describe.each(ENGINES)('person lookup, export and erasure on %s', (engine) => {
     expect(exported.events.map((e) => e.type)).toEqual(['page', 'page', 'identify']);
     expect(exported.events.map((e) => e.personId)).toEqual([personId, phonePersonId, personId]);
     expect(exported.sessions).toEqual([expect.objectContaining({ sessionId: 'sess-1', eventCount: 1 })]);
+    // Soft links' evidence: keyed hashes only, never the address itself.
+    expect(exported.softSignals).toEqual([
+      expect.objectContaining({ kind: 'email_variant', digest: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+    ]);
+    expect(JSON.stringify(exported.softSignals)).not.toContain('acme');
     expect(exported.rawEvents).toEqual([
       {
         eventId: expect.any(String),

@@ -106,6 +106,10 @@ export const personExportSchema = z.discriminatedUnion('erased', [
       )
       .describe('the events as received, decrypted; oldest first'),
     softLinks: rows('personA, personB, rule, score, evidence, status, createdAt; oldest first'),
+    softSignals: rows(
+      'kind, digest, personId, firstSeenAt, lastSeenAt: keyed hashes of IP and user agent, of e-mail variants, ' +
+        'that soft links are proposed from (never the values); oldest first',
+    ),
     conversions: rows(
       'network, transactionId, eventName, status, amount, payout, currency, occurredAt, receivedAt, clickId, affiliateId, ' +
         'offerId, campaign, mediaSource, platform, subIds, anonymousId, userId, idfa, gaid, idfv, deviceId, rawPayload: ' +
