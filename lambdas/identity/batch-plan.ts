@@ -62,8 +62,14 @@ export interface BatchLookups {
   link(siteId: string, ids: readonly number[]): KnownLink | undefined;
 }
 
-/** Who an identifier new to the batch was given to by an earlier observation of the batch. */
-type Placed = { readonly by: number; readonly via: IdentifierRow } | { readonly by: number; readonly creator: number };
+/**
+ * Who an identifier new to the batch was given to by an earlier observation of the batch; `careful`
+ * when that observation is re-stitched, which places it only then.
+ */
+type Placed =
+  | { readonly by: number; readonly via: IdentifierRow }
+  | { readonly by: number; readonly creator: number }
+  | { readonly by: number; readonly careful: true };
 
 /**
  * Sorts a batch into what needs no re-stitching and what does. The earliest observation of each
@@ -96,6 +102,16 @@ export function planBatch(items: readonly BatchItem[], lookups: BatchLookups, ru
         : placement.kind === 'extend' || placement.kind === 'grow'
           ? placement.fresh
           : [];
+    if (placement.kind === 'careful') {
+      // Re-stitching gives the new identifiers it shows their person: a later observation showing one
+      // relies on it, and is re-stitched with it (as one by one, in event order, would place it).
+      for (const a of leader.accepted) {
+        const at = `${leader.siteId}\u0001${identifierKey(a)}`;
+        if (!lookups.identifier(leader.siteId, a.type, a.value) && !placed.has(at)) {
+          placed.set(at, { by: leader.index, careful: true });
+        }
+      }
+    }
     for (const a of fresh) {
       const at = `${leader.siteId}\u0001${identifierKey(a)}`;
       if (placement.kind === 'extend') placed.set(at, { by: leader.index, via: placement.via });
@@ -132,7 +148,7 @@ export function planBatch(items: readonly BatchItem[], lookups: BatchLookups, ru
     });
     const fresh = item.accepted.filter((a, i) => !rows[i] && !placed.has(`${item.siteId}\u0001${identifierKey(a)}`));
     const after = [...new Set(earlier.map((p) => p.by))];
-    if (known.length > 1) return { kind: 'careful' };
+    if (known.length > 1 || earlier.some((p) => 'careful' in p)) return { kind: 'careful' };
     const via = known[0] ?? earlier.find((p): p is Extract<Placed, { via: IdentifierRow }> => 'via' in p)?.via;
     if (via) {
       // One person, reached through one known identifier (directly or through what the batch added to it).

@@ -143,4 +143,31 @@ describe('batch planning', () => {
     // Assess
     expect(placements).toEqual([{ kind: 'careful' }, { kind: 'careful' }]);
   });
+
+  it('re-stitches an observation that relies on a new identifier a re-stitched one showed first', () => {
+    // Prepare: x and y are two persons; at 10 a new n joins them (re-stitched), at 20 n shows up with a new m.
+    const db = database(
+      [
+        ['anonymous_id:x', 'px'],
+        ['anonymous_id:y', 'py'],
+      ],
+      [
+        [['anonymous_id:x'], 1],
+        [['anonymous_id:y'], 2],
+      ],
+    );
+
+    // Act
+    const placements = planBatch(
+      [
+        item(0, 10, 'anonymous_id:n', 'anonymous_id:x', 'anonymous_id:y'),
+        item(1, 20, 'anonymous_id:n', 'anonymous_id:m'),
+      ],
+      db,
+      DEFAULT_IDENTITY_RULES,
+    );
+
+    // Assess: not a new person for n and m, which one by one would never create.
+    expect(placements).toEqual([{ kind: 'careful' }, { kind: 'careful' }]);
+  });
 });
