@@ -74,11 +74,8 @@ export async function exportPerson(
     if (current.erased_at) return { personId: currentId, erased: true, erasedAt: iso(current.erased_at) };
 
     const person = (await loadPersonProfile(trx, keys, request.organizationId, currentId)) as PersonProfile;
-    const held = await trx
-      .selectFrom('identifiers')
-      .select(['type', 'value'])
-      .where('person_id', '=', currentId)
-      .execute();
+    // The profile holds the identifiers: the pseudonymous ones a conversion can name are plaintext.
+    const held = person.identifiers.flatMap((i) => (i.value === null ? [] : [{ type: i.type, value: i.value }]));
     const conversions = await conversionsOfPerson(trx, person.siteId, held);
     const ids = [currentId, ...person.mergedFrom];
     const { rows: sessions } = await raw<Record<string, unknown>>`

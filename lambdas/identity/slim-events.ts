@@ -125,11 +125,8 @@ export function slimEventWrites(organizationId: string, events: readonly Resolve
         (array_agg(referrer order by occurred_at, event_id))[1]
       from (
         select i.*, coalesce(p.merged_into, p.id) as current_person,
-          coalesce(
-            coalesce(o.merged_into, o.id),
-            first_value(coalesce(p.merged_into, p.id)) over (
-              partition by i.site_id, i.session_id order by i.occurred_at, i.event_id)
-          ) as session_person
+          coalesce(o.merged_into, o.id, first_value(coalesce(p.merged_into, p.id)) over (
+            partition by i.site_id, i.session_id order by i.occurred_at, i.event_id)) as session_person
         from slim_inserted i
           join persons p on p.id = i.person_id
           left join sessions x on x.site_id = i.site_id and x.session_id = i.session_id

@@ -69,15 +69,6 @@ const commandSchema = z.discriminatedUnion('command', [
 export type ControlCommand = z.infer<typeof commandSchema>;
 
 /**
- * A control command from outside the process: a request body, or flags the CLI does not check. A
- * failure is a `ValidationError` naming the field at fault (`personId`, `siteId`), as an API
- * request's is, or `body` when the command is not an object.
- */
-function parseControlCommand(input: unknown): ControlCommand {
-  return parseInput(commandSchema, input, 'body');
-}
-
-/**
  * Lets the CLI act on a running `npm start` (whose embedded database only one process may open):
  * loopback callers holding the token from the data directory's `runtime.json` only.
  */
@@ -111,14 +102,15 @@ export function makeControlHandler(deps: ControlDeps & { token: string }) {
 
 /**
  * Runs a CLI command against a database, in or out of a running runtime. The command (a
- * `ControlCommand`) is validated here, whichever way it came, so a bad id is a `ValidationError`
- * naming it rather than a PostgreSQL error.
+ * `ControlCommand`) is validated here, whichever way it came: a failure is a `ValidationError`
+ * naming the field at fault (`personId`, `siteId`; `body` when it is not an object), so a bad id
+ * never reaches PostgreSQL.
  *
  * @example
  * await runControlCommand(deps, { command: 'persons.export', personId });
  */
 export async function runControlCommand(deps: ControlDeps, given: unknown) {
-  const command = parseControlCommand(given);
+  const command = parseInput(commandSchema, given, 'body');
   const { sql } = deps;
   switch (command.command) {
     case 'sites.create':
