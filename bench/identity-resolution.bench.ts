@@ -17,6 +17,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { sql as raw } from 'kysely';
 import pg from 'pg';
 import { createLocalKeyWrapper } from '../lambdas/adapters/local/local-key-wrapper';
 import { createPGliteSql, createPostgresSql } from '../lambdas/adapters/sql/create-sql';
@@ -41,7 +42,8 @@ const seed = Number(process.argv[5] ?? 42);
 /**
  * Which runs: any of `pglite`, `postgres` (1 worker, in order), `workers` (N workers sharing this
  * process's one thread, shuffled), `ordered` (N workers sharing it, in order), `threads` (N workers
- * in threads of their own, shuffled); with `warm`, the PostgreSQL runs follow an untimed warm-up.
+ * in threads of their own, shuffled); with `warm`, the PostgreSQL runs follow an untimed warm-up;
+ * with `history`, each run's database first holds another site's stream as large (`resolveHistory`).
  */
 const only = new Set((process.argv[6] ?? 'pglite,postgres,workers').split(','));
 
@@ -94,6 +96,7 @@ async function run(
   const tenantIds = { organizationId: randomUUID(), siteId: randomUUID() };
   await createTenant(sql, 'bench', tenantIds);
   const dataset = generateVisitors({ people, seed, ...tenantIds });
+  if (only.has('history')) await resolveHistory(sql, tenantIds.organizationId, wrapper);
   const input = order === 'shuffled' ? shuffled(dataset.observations, 7) : [...dataset.observations];
   let next = 0;
   let restitched = 0;
@@ -158,6 +161,31 @@ async function run(
     serverCpu:
       serverCpuBefore === undefined || serverCpuAfter === undefined ? undefined : serverCpuAfter - serverCpuBefore,
   };
+}
+
+/**
+ * A database that has been running: another site of the organization with a stream as large as
+ * the timed one, resolved untimed, then `ANALYZE`d as autovacuum would have, so the timed run's
+ * statements are planned for tables that hold data rather than for empty ones.
+ */
+async function resolveHistory(sql: Sql, organizationId: string, wrapper: DataKeyWrapper): Promise<void> {
+  const site = await sql.db
+    .insertInto('sites')
+    .values({
+      organization_id: organizationId,
+      name: 'history',
+      domain: 'history.example',
+      site_key: `history-${randomUUID()}`,
+      write_key_hash: 'hash-history',
+      allowed_origins: '[]',
+      settings: '{}',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const { observations } = generateVisitors({ people, seed: seed + 2, organizationId, siteId: site.id });
+  const resolver = createResolver({ sql, keyring: createOrganizationKeyring(sql, wrapper) });
+  for (let at = 0; at < observations.length; at += 500) await resolver.resolveBatch(observations.slice(at, at + 500));
+  await raw`analyze`.execute(sql.db);
 }
 
 interface ResolverThread {
@@ -274,7 +302,7 @@ async function main() {
   }
 
   console.log(
-    `identity resolution, ${people} synthetic people (seed ${seed}), batches of ${batchSize}${only.has('warm') ? ', warmed up' : ''}, ${cpus().length} CPUs ` +
+    `identity resolution, ${people} synthetic people (seed ${seed}), batches of ${batchSize}${only.has('warm') ? ', warmed up' : ''}${only.has('history') ? ', after a history' : ''}, ${cpus().length} CPUs ` +
       `(${cpus()[0]?.model ?? '?'}), load average ${loadavg()
         .map((n) => n.toFixed(2))
         .join(' ')}`,

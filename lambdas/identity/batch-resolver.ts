@@ -6,7 +6,7 @@ import type { OrganizationKeyring } from './crypto/organization-keys';
 import type { IdentityRules } from './identity-rules';
 import { type IdentityObservation, parseIdentityObservation } from './observation';
 import { type PreparedIdentifierMemo, prepareIdentifiers, type RefusedIdentifier } from './prepared-identifiers';
-import type { Resolution } from './resolver';
+import { erasedResolution, type Resolution } from './resolver';
 import type { SoftLinkOptions } from './soft-links';
 import { isRetryableConflict, retryDelayMs } from './transaction-retry';
 
@@ -32,8 +32,8 @@ export interface BatchContext {
  * Resolves a batch: per organization, one transaction (`resolveRound`) resolves the observations,
  * most with a few multi-row statements for all of them, those that need re-stitching in one
  * re-stitching of their regions together. What it leaves (a region another resolver holds) goes the
- * one-by-one careful path afterwards. A round that fails as a whole (one bad observation) hands its
- * observations to the careful path one by one, so only the bad one fails.
+ * one-by-one careful path afterwards. A round that fails as a whole (one bad observation) is split in
+ * halves, each a round again, until the bad one is alone; it goes the careful path, so only it fails.
  *
  * @example
  * const outcomes = await resolveObservations(context, messages);
@@ -111,10 +111,13 @@ async function resolveOrganization(
     knownSites: context.knownSites,
   };
 
-  if (pending.length > 0) {
+  // A round that fails as a whole (one bad observation, an engine error) is split in two and each
+  // half tried as a round of its own, down to single observations: a bad one costs a few rounds,
+  // not the whole batch one by one.
+  const inRounds = async (part: readonly PendingObservation[]): Promise<PendingObservation[]> => {
     try {
       const { result, attempts } = await withRetries(context, () =>
-        withOrganization(context.sql, organizationId, (trx) => resolveRound(trx, input, pending)),
+        withOrganization(context.sql, organizationId, (trx) => resolveRound(trx, input, part)),
       );
       for (const [index, r] of result.resolved) {
         const p = byIndex.get(index) as PendingObservation;
@@ -132,11 +135,18 @@ async function resolveOrganization(
         };
       }
       for (const [index, error] of result.failed) outcomes[index] = { ok: false, error };
-      pending = pending.filter((p) => result.deferred.has(p.index));
+      for (const index of result.erased) {
+        const p = byIndex.get(index) as PendingObservation;
+        outcomes[index] = { ok: true, resolution: erasedResolution(p.eventId, refusedOf.get(index) ?? [], attempts) };
+      }
+      return part.filter((p) => result.deferred.has(p.index));
     } catch {
-      // One bad observation (or an engine error) failed the round: each goes on its own, so only it fails.
+      if (part.length === 1) return [...part];
+      const half = Math.ceil(part.length / 2);
+      return [...(await inRounds(part.slice(0, half))), ...(await inRounds(part.slice(half)))];
     }
-  }
+  };
+  if (pending.length > 0) pending = await inRounds(pending);
   // What the round left (regions another resolver holds, regions at the cap), in event order.
   for (const p of [...alone, ...pending].sort((a, b) => (isBefore(a, b) ? -1 : 1))) await one(p);
 }

@@ -20,6 +20,7 @@ import {
 import type { OrganizationKeys } from './crypto/organization-keys';
 import { personKeys } from './crypto/person-keys';
 import { sealText } from './crypto/pii-cipher';
+import { erasedObservations } from './erased-identifiers';
 import { identifierAad } from './identifier-aad';
 import type { IdentityRules } from './identity-rules';
 import type { IdentityObservation } from './observation';
@@ -47,6 +48,8 @@ export interface RoundResult {
   >;
   readonly failed: Map<number, Error>;
   readonly deferred: Set<number>;
+  /** Observations from before an erasure of one of their identifiers: dropped, nothing stored. */
+  readonly erased: Set<number>;
 }
 
 export interface RoundInput {
@@ -75,10 +78,13 @@ export async function resolveRound(
       failed.set(p.index, new ValidationError(`site ${p.siteId} is not a site of the organization`, 'siteId'));
     }
   }
-  const items = pending.filter((p) => !failed.has(p.index));
+  const valid = pending.filter((p) => !failed.has(p.index));
 
-  const held = new Set(items.flatMap((p) => p.accepted.map((a) => a.lockKey)));
+  const held = new Set(valid.flatMap((p) => p.accepted.map((a) => a.lockKey)));
   await lockKeys(trx, held);
+  // Under the locks an erasure takes too: an observation from before an erasure of its identifiers is dropped.
+  const overtaken = await erasedObservations(trx, keys.indexKey, valid);
+  const items = valid.filter((p) => !overtaken.has(p));
   const rows = new Map<string, SiteIdentifierRow>();
   const wanted = new Map(
     items.flatMap((p) =>
@@ -240,7 +246,12 @@ export async function resolveRound(
 
   const created = new Set(creations.filter((c) => !taken.has(c.personId)).map((c) => c.item.index));
   const linked = new Set(linking);
-  const result: RoundResult = { resolved: new Map(), failed, deferred: new Set() };
+  const result: RoundResult = {
+    resolved: new Map(),
+    failed,
+    deferred: new Set(),
+    erased: new Set([...overtaken].map((p) => p.index)),
+  };
   for (const p of resolvedItems) {
     const personId = personOf.get(p.index) as string;
     result.resolved.set(p.index, {

@@ -3,6 +3,7 @@ import { NotFoundError } from '../core/errors';
 import type { Database } from '../db/schema';
 import { withOrganization } from '../db/tenant';
 import { shredPersonKeys } from './crypto/person-keys';
+import { rememberErasure } from './erased-identifiers';
 import type { IdentityAccess } from './identity-access';
 import { pseudonymizeConversions } from './person-conversions';
 import { identifierLockKey } from './person-id';
@@ -52,6 +53,8 @@ export async function erasePerson(
     readonly lakeHoldsNothing?: boolean;
   },
 ): Promise<ErasureReport> {
+  // Before the transaction: the keyring reads through its own connection.
+  const { indexKey } = await access.keyring.keysFor(request.organizationId);
   return withOrganization(access.sql, request.organizationId, async (trx) => {
     const alias = await trx
       .selectFrom('persons')
@@ -122,6 +125,8 @@ export async function erasePerson(
         values (${request.organizationId}::uuid, ${siteId}::uuid, ${personId}::uuid, ${textArray(anonymousIds)},
           ${textArray(userIds)})`.execute(trx);
     }
+    // So that an event from before now, resolved later, does not bring them back.
+    await rememberErasure(trx, indexKey, { organizationId: request.organizationId, siteId }, mine);
     // Before the identifiers go: they are what names the person in a conversion.
     const conversionsPseudonymized = await pseudonymizeConversions(trx, siteId, mine);
     if (identifierIds.length > 0) {

@@ -7,6 +7,7 @@ import { type BatchOutcome, resolveObservations } from './batch-resolver';
 import { linkCompany } from './company-rows';
 import type { OrganizationKeyring, OrganizationKeys } from './crypto/organization-keys';
 import { personKeys } from './crypto/person-keys';
+import { erasedObservations } from './erased-identifiers';
 import { findOrInsertIdentifiers, type IdentifierRow, type Scope } from './identifier-rows';
 import { DEFAULT_IDENTITY_RULES, type IdentityRules } from './identity-rules';
 import { placeLink } from './link-placement';
@@ -47,6 +48,25 @@ export interface Resolution {
   /** Whether the region was re-stitched (a new or earlier link), as opposed to a known visitor confirmed. */
   readonly restitched: boolean;
   readonly attempts: number;
+  /**
+   * True when the observation came from before an erasure of one of its identifiers: it was dropped
+   * and nothing stored, so the erased person stays erased (`erased-identifiers.ts`).
+   */
+  readonly erased?: true;
+}
+
+/** The resolution of an observation an erasure overtook. */
+export function erasedResolution(eventId: string, refused: readonly RefusedIdentifier[], attempts: number): Resolution {
+  return {
+    eventId,
+    personId: undefined,
+    createdPersons: [],
+    merges: [],
+    refused,
+    restitched: false,
+    attempts,
+    erased: true,
+  };
 }
 
 export interface Resolver {
@@ -130,7 +150,7 @@ interface TransactionInput {
   readonly softLinks: SoftLinkOptions | false | undefined;
 }
 
-type Outcome = Pick<Resolution, 'personId' | 'createdPersons' | 'merges' | 'restitched'>;
+type Outcome = Pick<Resolution, 'personId' | 'createdPersons' | 'merges' | 'restitched' | 'erased'>;
 
 async function resolveInTransaction(trx: Kysely<Database>, input: TransactionInput): Promise<Outcome> {
   const { observation, accepted, keys, rules } = input;
@@ -140,6 +160,12 @@ async function resolveInTransaction(trx: Kysely<Database>, input: TransactionInp
 
   const held = new Set([...accepted.map((a) => a.lockKey), ...input.hint]);
   await lockKeys(trx, held);
+  // Under the locks an erasure takes too: from before an erasure of one of its identifiers, it is dropped.
+  const overtaken = await erasedObservations(trx, keys.indexKey, [
+    { siteId: scope.siteId, observedAt: observation.observedAt, accepted },
+  ]);
+  if (overtaken.size > 0)
+    return { personId: undefined, createdPersons: [], merges: [], restitched: false, erased: true };
   const observed = await findOrInsertIdentifiers(trx, scope, accepted, observedAt);
   const rows = orderLike(accepted, observed.rows);
 

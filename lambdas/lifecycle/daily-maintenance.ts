@@ -1,3 +1,4 @@
+import { forgetOldErasures } from '../identity/erased-identifiers';
 import { ensureEventPartitions } from '../identity/event-partitions';
 import { PAGE_DAYS_ROLLUP, VISITOR_DAYS_ROLLUP } from '../lake/daily-rollups';
 import { type RolledUpDay, rollUpDays } from '../lake/day-rollup';
@@ -16,6 +17,8 @@ export interface DailyMaintenanceReport {
   readonly retention: readonly SiteRetention[];
   /** Erased persons' rows taken out of the lake, per site. */
   readonly lakeErasures: readonly SiteLakeErasure[];
+  /** Erased identifiers' digests past the time anything from before their erasure can arrive. */
+  readonly erasuresForgotten: number;
   /** Failed events that named no site we know, removed after a fixed period. */
   readonly unattributedFailures: ExpiredPartitions;
   /** Days whose session rollup (`session_days`) was written, per site. */
@@ -28,7 +31,8 @@ export interface DailyMaintenanceReport {
 
 /**
  * What runs once a day: slim-event partitions created months ahead, every site's retention, erased
- * persons' rows taken out of the lake (`eraseFromLake`), failures that belong to no site (they have no retention setting of their own), then every
+ * persons' rows taken out of the lake (`eraseFromLake`), erasures' digests older than the queues can hold
+ * anything (`forgetOldErasures`), failures that belong to no site (they have no retention setting of their own), then every
  * site's finished days rolled up into `session_days`, `visitor_days` and `page_days` (after
  * retention, so no expired day is rolled up again). The scheduler runs it in `npm start`, an EventBridge rule invokes the
  * `maintain` Lambda in AWS, and `sightline maintain` runs it now.
@@ -37,6 +41,7 @@ export async function runDailyMaintenance(deps: DailyMaintenanceDeps, now: Date)
   const partitions = await ensureEventPartitions(deps.sql, now);
   const retention = await enforceRetention(deps, now);
   const lakeErasures = await eraseFromLake(deps, now);
+  const erasuresForgotten = await forgetOldErasures(deps.sql.db, now);
   const unattributedFailures = await expireUnattributedFailures(deps.lake, now);
   const today = now.toISOString().slice(0, 10);
   const sites = await deps.sql.db.selectFrom('sites').select('id').orderBy('id').execute();
@@ -49,5 +54,14 @@ export async function runDailyMaintenance(deps: DailyMaintenanceDeps, now: Date)
     visitorDays.push({ siteId: site.id, days: await rollUpDays(rollup, site.id, today, VISITOR_DAYS_ROLLUP) });
     pageDays.push({ siteId: site.id, days: await rollUpDays(rollup, site.id, today, PAGE_DAYS_ROLLUP) });
   }
-  return { partitions, retention, lakeErasures, unattributedFailures, sessionDays, visitorDays, pageDays };
+  return {
+    partitions,
+    retention,
+    lakeErasures,
+    erasuresForgotten,
+    unattributedFailures,
+    sessionDays,
+    visitorDays,
+    pageDays,
+  };
 }

@@ -232,10 +232,14 @@ describe.each(ENGINES)('person lookup, export and erasure on %s', (engine) => {
   it('starts a new person, with a new id, when an erased visitor comes back', async () => {
     // Prepare
     const { tenant, personId } = await seedAda();
-    await erasePerson({ sql, keyring }, { organizationId: tenant.organizationId, personId });
+    const erased = await erasePerson({ sql, keyring }, { organizationId: tenant.organizationId, personId });
 
-    // Act
-    const back = await resolver.resolve(observationOf(tenant, [{ type: 'anonymous_id', value: 'ada-laptop' }]));
+    // Act: a visit after the erasure (one from before it stays erased: erasure-stays-done.test.ts)
+    const back = await resolver.resolve(
+      observationOf(tenant, [{ type: 'anonymous_id', value: 'ada-laptop' }], {
+        observedAt: Date.parse(erased.erasedAt) + 1_000,
+      }),
+    );
 
     // Assess
     expect(back.personId).toBeDefined();

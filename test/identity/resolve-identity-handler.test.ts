@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createLocalKeyWrapper } from '../../lambdas/adapters/local/local-key-wrapper';
 import { makeResolveIdentityHandler } from '../../lambdas/handlers/resolve-identity';
+import { createOrganizationKeyring } from '../../lambdas/identity/crypto/organization-keys';
+import { erasePerson } from '../../lambdas/identity/erase-person';
 import type { Sql } from '../../lambdas/ports/sql';
 import { makeTempDir } from '../support/temp-dir';
 import { createTenant, observationOf, openDatabase } from './support/identity-fixture';
@@ -92,5 +94,65 @@ describe('resolve-identity handler', () => {
       .execute();
     expect(resolved).toHaveLength(2);
     expect(new Set(resolved.map((r) => r.person_id)).size).toBe(1);
+  });
+
+  it('does not bring an erased person’s event back when its message is delivered again after the erasure', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const keyWrapper = createLocalKeyWrapper({ path: join(temp.dir, 'master.key') });
+    const handler = makeResolveIdentityHandler({ sql, keyWrapper });
+    const identify = observationOf(
+      tenant,
+      [
+        { type: 'anonymous_id', value: 'erased-visitor' },
+        { type: 'user_id', value: 'erased-user' },
+      ],
+      {
+        event: { type: 'identify', sessionId: 'erased-session' },
+        traits: { $set: { name: 'Ada' } },
+        raw: {
+          receivedAt: Date.UTC(2026, 10, 1),
+          event: { type: 'identify', userId: 'erased-user', traits: { name: 'Ada' } },
+        },
+      },
+    );
+    const message = sqsEvent([JSON.stringify(identify)]);
+    expect((await handler(message, {} as Context)).batchItemFailures).toEqual([]);
+    const person = await sql.db
+      .selectFrom('persons')
+      .select('id')
+      .where('site_id', '=', tenant.siteId)
+      .executeTakeFirstOrThrow();
+    await erasePerson(
+      { sql, keyring: createOrganizationKeyring(sql, keyWrapper) },
+      { organizationId: tenant.organizationId, personId: person.id },
+    );
+
+    // Act: the same message again (a redelivery: the first was resolved, its delete lost)
+    const response = await handler(message, {} as Context);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const left = await sql.db
+      .selectFrom('persons')
+      .select('id')
+      .where('site_id', '=', tenant.siteId)
+      .where('erased_at', 'is', null)
+      .execute();
+    const identifiers = await sql.db
+      .selectFrom('identifiers')
+      .select('id')
+      .where('site_id', '=', tenant.siteId)
+      .execute();
+    const rawEvents = await sql.db
+      .selectFrom('raw_events')
+      .select('event_id')
+      .where('site_id', '=', tenant.siteId)
+      .execute();
+    expect({ persons: left.length, identifiers: identifiers.length, rawEvents: rawEvents.length }).toEqual({
+      persons: 0,
+      identifiers: 0,
+      rawEvents: 0,
+    });
   });
 });

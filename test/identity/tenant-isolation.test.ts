@@ -1,4 +1,4 @@
-import { sql as raw } from 'kysely';
+import { type RawBuilder, sql as raw } from 'kysely';
 import { withOrganization } from '../../lambdas/db/tenant';
 import { createResolver, type Resolver } from '../../lambdas/identity/resolver';
 import type { Sql } from '../../lambdas/ports/sql';
@@ -19,6 +19,15 @@ const TENANT_TABLES = [
   'events',
   'identity_organization_keys',
 ] as const;
+
+interface OwnRows {
+  readonly org: string;
+  readonly site: string;
+  readonly personA: string;
+  readonly personB: string;
+  readonly identifierId: number;
+  readonly linkId: number;
+}
 
 describe.each(ENGINES)('identity tenant isolation on %s', (engine) => {
   let sql: Sql;
@@ -132,6 +141,88 @@ describe.each(ENGINES)('identity tenant isolation on %s', (engine) => {
     await expect(planting).rejects.toThrow(/row-level security/);
   });
 
+  // A row of one's own organization that names another's site: owner-run work trusts a row's site
+  // (the lake erasure rewrites that site's files), and the row takes that site's unique keys.
+  const FOREIGN_SITE_ROWS: Record<string, (own: OwnRows) => RawBuilder<unknown>> = {
+    persons: (o) => raw`insert into persons (id, organization_id, site_id, first_seen_at)
+      values (gen_random_uuid(), ${o.org}, ${o.site}, now())`,
+    identifiers: (o) => raw`insert into identifiers (organization_id, site_id, type, value, first_seen_at)
+      values (${o.org}, ${o.site}, 'anonymous_id', 'planted', now())`,
+    identity_links: (
+      o,
+    ) => raw`insert into identity_links (organization_id, site_id, identifier_ids, first_observed_at, first_event_id)
+      values (${o.org}, ${o.site}, array[${o.identifierId}::bigint, 9000000000000000000], now(), 'planted')`,
+    identity_conflicts: (
+      o,
+    ) => raw`insert into identity_conflicts (organization_id, site_id, link_id, identifier_id, reason)
+      values (${o.org}, ${o.site}, ${o.linkId}, ${o.identifierId}, 'planted')`,
+    person_merges: (o) => raw`insert into person_merges (organization_id, site_id, from_person_id, into_person_id, rule)
+      values (${o.org}, ${o.site}, ${o.personA}, ${o.personB}, 'planted')`,
+    soft_signals: (
+      o,
+    ) => raw`insert into soft_signals (organization_id, site_id, kind, digest, person_id, first_seen_at, last_seen_at)
+      values (${o.org}, ${o.site}, 'ip_user_agent', ${'0'.repeat(64)}, ${o.personA}, now(), now())`,
+    soft_links: (o) => raw`insert into soft_links (organization_id, site_id, person_a, person_b, rule, score)
+      values (${o.org}, ${o.site}, ${o.personA}, ${o.personB}, 'planted', 0.5)`,
+    sessions: (
+      o,
+    ) => raw`insert into sessions (organization_id, site_id, session_id, person_id, started_at, last_event_at)
+      values (${o.org}, ${o.site}, 'planted', ${o.personA}, now(), now())`,
+    events: (o) => raw`insert into events (organization_id, site_id, event_id, occurred_at, person_id, type)
+      values (${o.org}, ${o.site}, 'planted', now(), ${o.personA}, 'page')`,
+    raw_events: (
+      o,
+    ) => raw`insert into raw_events (organization_id, site_id, sha256, event_id, received_at, payload_cipher)
+      values (${o.org}, ${o.site}, sha256('planted'), 'planted', now(), '\\x00')`,
+    lake_erasures: (o) => raw`insert into lake_erasures (organization_id, site_id, person_id, anonymous_ids, user_ids)
+      values (${o.org}, ${o.site}, ${o.personA}, array['shared-device'], array[]::text[])`,
+    erased_identifiers: (o) => raw`insert into erased_identifiers (organization_id, site_id, digest, erased_at)
+      values (${o.org}, ${o.site}, ${'0'.repeat(64)}, now())`,
+    postback_settings: (o) => raw`insert into postback_settings (site_id, organization_id, token_hash)
+      values (${o.site}, ${o.org}, ${'0'.repeat(64)})`,
+    affiliates: (o) =>
+      raw`insert into affiliates (organization_id, site_id, id, name) values (${o.org}, ${o.site}, 'planted', 'planted')`,
+    tracked_links: (o) => raw`insert into tracked_links (id, organization_id, site_id, destination)
+      values ('planted', ${o.org}, ${o.site}, 'https://example.com/')`,
+    conversions: (
+      o,
+    ) => raw`insert into conversions (organization_id, site_id, network, transaction_id, status, event_name,
+        occurred_at, raw_payload, received_at, updated_at)
+      values (${o.org}, ${o.site}, 'generic', 'planted', 'approved', 'sale', now(), '{}', now(), now())`,
+  };
+
+  it.each(Object.keys(FOREIGN_SITE_ROWS))("refuses %s rows naming another organization's site", async (table) => {
+    // Prepare
+    const own = await withOrganization(sql, a.organizationId, async (trx) => {
+      const persons = await trx.selectFrom('persons').select('id').orderBy('id').limit(2).execute();
+      const identifier = await trx.selectFrom('identifiers').select('id').limit(1).executeTakeFirstOrThrow();
+      const link = await trx.selectFrom('identity_links').select('id').limit(1).executeTakeFirstOrThrow();
+      return { persons, identifierId: identifier.id, linkId: link.id };
+    });
+    const row = FOREIGN_SITE_ROWS[table] as (own: OwnRows) => RawBuilder<unknown>;
+    const ownRows = (site: string): OwnRows => ({
+      org: a.organizationId,
+      site,
+      personA: own.persons[0]?.id as string,
+      personB: own.persons[1]?.id as string,
+      identifierId: Number(own.identifierId),
+      linkId: Number(own.linkId),
+    });
+
+    // The same row is valid in its own site (written, then rolled back).
+    const writingOwn = withOrganization(sql, a.organizationId, async (trx) => {
+      await row(ownRows(a.siteId)).execute(trx);
+      throw new Error('rolled back');
+    });
+    await expect(writingOwn).rejects.toThrow('rolled back');
+
+    // Act
+    const planting = withOrganization(sql, a.organizationId, (trx) => row(ownRows(b.siteId)).execute(trx));
+
+    // Assess
+    await expect(planting).rejects.toThrow(/row-level security/);
+  });
+
   it('resolves nothing into a site of another organization', async () => {
     // Prepare
     const forged = {
@@ -170,5 +261,19 @@ describe.each(ENGINES)('identity tenant isolation on %s', (engine) => {
       expect.arrayContaining([...TENANT_TABLES, 'soft_links', 'raw_events']),
     );
     expect(rows.filter((r) => !r.rls)).toEqual([]);
+  });
+
+  it("checks a new row's site against the organization's sites on every table that has a site_id", async () => {
+    // Act
+    const { rows } = await raw<{ table_name: string; with_check: string | null }>`
+      select c.relname as table_name, p.with_check
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      join pg_attribute a on a.attrelid = c.oid and a.attname = 'site_id' and not a.attisdropped
+      left join pg_policies p on p.schemaname = n.nspname and p.tablename = c.relname
+      where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition`.execute(sql.db);
+
+    // Assess
+    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(Object.keys(FOREIGN_SITE_ROWS)));
+    expect(rows.filter((r) => !/from sites/i.test(r.with_check ?? '')).map((r) => r.table_name)).toEqual([]);
   });
 });

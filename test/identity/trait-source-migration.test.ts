@@ -80,7 +80,7 @@ describe('migration 0028: traits and company links get the identifier that showe
       from identifiers i where i.value = 'ada'`.execute(sql.db);
 
     // Act
-    const back = await migratorOf(sql).migrateDown();
+    const back = await migratorOf(sql).migrateTo('0027-lake-erasures');
 
     // Assess
     expect(back.error).toBeUndefined();

@@ -11,6 +11,8 @@ import * as conflictPersons from './0025-conflict-persons';
 import * as rawEventPersonKeys from './0026-raw-event-person-keys';
 import * as lakeErasures from './0027-lake-erasures';
 import * as traitAndCompanySources from './0028-trait-and-company-sources';
+import * as erasedIdentifiers from './0029-erased-identifiers';
+import * as ownSiteWrites from './0030-own-site-writes';
 
 /**
  * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
@@ -29,4 +31,6 @@ export const migrations: Record<string, Migration> = {
   '0026-raw-event-person-keys': rawEventPersonKeys,
   '0027-lake-erasures': lakeErasures,
   '0028-trait-and-company-sources': traitAndCompanySources,
+  '0029-erased-identifiers': erasedIdentifiers,
+  '0030-own-site-writes': ownSiteWrites,
 };

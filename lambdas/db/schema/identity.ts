@@ -194,6 +194,14 @@ export interface LakeErasuresTable {
   rows_removed: number | null;
 }
 
+/** Keyed digests of an erased person's identifiers, kept 30 days so late events stay erased (migration 0029). */
+export interface ErasedIdentifiersTable {
+  organization_id: string;
+  site_id: string;
+  digest: string;
+  erased_at: Date;
+}
+
 export interface IdentityMapView {
   site_id: ColumnType<string, never, never>;
   identifier_type: ColumnType<string, never, never>;
@@ -224,6 +232,7 @@ export interface IdentityTables {
   events: EventsTable;
   raw_events: RawEventsTable;
   lake_erasures: LakeErasuresTable;
+  erased_identifiers: ErasedIdentifiersTable;
   identity_map: IdentityMapView;
   person_aliases: PersonAliasesView;
 }
