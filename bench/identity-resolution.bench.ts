@@ -43,7 +43,8 @@ const seed = Number(process.argv[5] ?? 42);
  * Which runs: any of `pglite`, `postgres` (1 worker, in order), `workers` (N workers sharing this
  * process's one thread, shuffled), `ordered` (N workers sharing it, in order), `threads` (N workers
  * in threads of their own, shuffled); with `warm`, the PostgreSQL runs follow an untimed warm-up;
- * with `history`, each run's database first holds another site's stream as large (`resolveHistory`).
+ * with `history` (or `neighbour`), each run's database first holds another site's stream as large, of
+ * the same organization (or of another one: `resolveHistory`).
  */
 const only = new Set((process.argv[6] ?? 'pglite,postgres,workers').split(','));
 
@@ -96,7 +97,8 @@ async function run(
   const tenantIds = { organizationId: randomUUID(), siteId: randomUUID() };
   await createTenant(sql, 'bench', tenantIds);
   const dataset = generateVisitors({ people, seed, ...tenantIds });
-  if (only.has('history')) await resolveHistory(sql, tenantIds.organizationId, wrapper);
+  if (only.has('history')) await resolveHistory(sql, wrapper, tenantIds.organizationId);
+  if (only.has('neighbour')) await resolveHistory(sql, wrapper);
   const input = order === 'shuffled' ? shuffled(dataset.observations, 7) : [...dataset.observations];
   let next = 0;
   let restitched = 0;
@@ -164,15 +166,18 @@ async function run(
 }
 
 /**
- * A database that has been running: another site of the organization with a stream as large as
- * the timed one, resolved untimed, then `ANALYZE`d as autovacuum would have, so the timed run's
- * statements are planned for tables that hold data rather than for empty ones.
+ * A database that has been running: another site of the organization (or, without one, of another
+ * organization: `neighbour`) with a stream as large as the timed one, resolved untimed, then
+ * `ANALYZE`d as autovacuum would have, so the timed run's statements are planned for tables that
+ * hold data rather than for empty ones (with `neighbour`, statistics that know only the other
+ * organization, as after a new organization's first events).
  */
-async function resolveHistory(sql: Sql, organizationId: string, wrapper: DataKeyWrapper): Promise<void> {
+async function resolveHistory(sql: Sql, wrapper: DataKeyWrapper, organizationId?: string): Promise<void> {
+  const owner = organizationId ?? (await createTenant(sql, 'neighbour')).organizationId;
   const site = await sql.db
     .insertInto('sites')
     .values({
-      organization_id: organizationId,
+      organization_id: owner,
       name: 'history',
       domain: 'history.example',
       site_key: `history-${randomUUID()}`,
@@ -182,7 +187,7 @@ async function resolveHistory(sql: Sql, organizationId: string, wrapper: DataKey
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const { observations } = generateVisitors({ people, seed: seed + 2, organizationId, siteId: site.id });
+  const { observations } = generateVisitors({ people, seed: seed + 2, organizationId: owner, siteId: site.id });
   const resolver = createResolver({ sql, keyring: createOrganizationKeyring(sql, wrapper) });
   for (let at = 0; at < observations.length; at += 500) await resolver.resolveBatch(observations.slice(at, at + 500));
   await raw`analyze`.execute(sql.db);

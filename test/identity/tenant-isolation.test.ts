@@ -263,6 +263,37 @@ describe.each(ENGINES)('identity tenant isolation on %s', (engine) => {
     expect(rows.filter((r) => !r.rls)).toEqual([]);
   });
 
+  it('reads the organization once per statement on every tenant table, not once per row', async () => {
+    // Act
+    const { rows } = await raw<{ table_name: string; qual: string }>`
+      select tablename as table_name, qual from pg_policies where schemaname = 'public'`.execute(sql.db);
+
+    // Assess
+    expect(rows.length).toBeGreaterThanOrEqual(TENANT_TABLES.length);
+    expect(rows.filter((r) => !/\(\s*select\s*\(?\s*nullif\(current_setting/i.test(r.qual)).map((r) => r.table_name)).toEqual(
+      [],
+    );
+  });
+
+  it('plans an organization created after the last ANALYZE for its share of a table, not for no rows', async () => {
+    // Prepare: statistics that know only the organizations so far, then a new one with an identifier
+    await raw`analyze identifiers`.execute(sql.db);
+    const late = await createTenant(sql, 'tenant-late');
+    await resolver.resolve(observationOf(late, [{ type: 'anonymous_id', value: 'newcomer' }]));
+
+    // Act
+    const plan = await withOrganization(sql, late.organizationId, async (trx) => {
+      const { rows } = await raw<{ 'QUERY PLAN': unknown }>`explain (format json) select * from identifiers`.execute(
+        trx,
+      );
+      const explained = rows[0]?.['QUERY PLAN'];
+      return (typeof explained === 'string' ? JSON.parse(explained) : explained) as { Plan: { 'Plan Rows': number } }[];
+    });
+
+    // Assess: the planner's average organization (the rows over the organizations it knows), not 1
+    expect(plan[0]?.Plan['Plan Rows']).toBeGreaterThan(1);
+  });
+
   it("checks a new row's site against the organization's sites on every table that has a site_id", async () => {
     // Act
     const { rows } = await raw<{ table_name: string; with_check: string | null }>`

@@ -12,7 +12,7 @@ import * as rawEventPersonKeys from './0026-raw-event-person-keys';
 import * as lakeErasures from './0027-lake-erasures';
 import * as traitAndCompanySources from './0028-trait-and-company-sources';
 import * as erasedIdentifiers from './0029-erased-identifiers';
-import * as ownSiteWrites from './0030-own-site-writes';
+import * as tenantPolicies from './0030-tenant-policies';
 
 /**
  * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
@@ -32,5 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0027-lake-erasures': lakeErasures,
   '0028-trait-and-company-sources': traitAndCompanySources,
   '0029-erased-identifiers': erasedIdentifiers,
-  '0030-own-site-writes': ownSiteWrites,
+  '0030-tenant-policies': tenantPolicies,
 };
