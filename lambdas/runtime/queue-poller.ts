@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Queue, ReceivedMessage } from '../ports/queue';
-import type { Poller } from './stream-poller';
+import { outageBackoffMs, type Poller } from './stream-poller';
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
@@ -19,7 +19,8 @@ export interface QueuePollerOptions {
  * Plays the Lambda event source mapping for an SQS queue: receives a batch, invokes the handler
  * with an `SQSEvent`, deletes the messages that succeeded (all but `batchItemFailures`; none if
  * the handler throws). Failed messages reappear after their visibility timeout and move to the
- * queue's dead-letter queue after its maxReceiveCount.
+ * queue's dead-letter queue after its maxReceiveCount. A queue that fails (a full disk) is retried
+ * with a growing pause rather than ending the poller.
  */
 export function createQueuePoller(options: QueuePollerOptions): Poller {
   const batchSize = options.batchSize ?? 10;
@@ -28,19 +29,36 @@ export function createQueuePoller(options: QueuePollerOptions): Poller {
   let running = false;
   let loop: Promise<void> | undefined;
 
+  const poll = async () => {
+    const messages = await options.queue.receive({ maxMessages: batchSize, waitTimeMs: windowMs });
+    if (messages.length === 0) return;
+    let failed = new Set(messages.map((m) => m.messageId));
+    try {
+      const response = await options.handler(toSqsEvent(messages, options.queue.name));
+      failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (error) {
+      log(`${options.functionName} failed on a batch of ${messages.length}`, error);
+    }
+    for (const m of messages) {
+      if (!failed.has(m.messageId)) await options.queue.delete(m.receiptHandle);
+    }
+  };
+
   const run = async () => {
+    let outages = 0;
     while (running) {
-      const messages = await options.queue.receive({ maxMessages: batchSize, waitTimeMs: windowMs });
-      if (messages.length === 0) continue;
-      let failed = new Set(messages.map((m) => m.messageId));
       try {
-        const response = await options.handler(toSqsEvent(messages, options.queue.name));
-        failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+        await poll();
+        outages = 0;
       } catch (error) {
-        log(`${options.functionName} failed on a batch of ${messages.length}`, error);
-      }
-      for (const m of messages) {
-        if (!failed.has(m.messageId)) await options.queue.delete(m.receiptHandle);
+        // The queue itself failed (a receive or a delete): what was not deleted comes back after its
+        // visibility timeout, so polling goes on once the queue answers again.
+        outages += 1;
+        const pauseMs = outageBackoffMs(outages);
+        log(`${options.functionName}: queue ${options.queue.name} unavailable, retrying in ${pauseMs} ms`, error);
+        for (let waited = 0; running && waited < pauseMs; waited += 100) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
       }
     }
   };

@@ -39,6 +39,11 @@ interface ShardState {
   firstSeenAt?: number;
 }
 
+/** Wait before the `outages`-th retry of a stream or queue that failed: 0.5 s, doubling, at most 30 s. */
+export function outageBackoffMs(outages: number): number {
+  return Math.min(500 * 2 ** Math.max(0, outages - 1), 30_000);
+}
+
 export interface Poller {
   start(): void;
   /** Stops polling after the batch in flight finishes. */
@@ -69,11 +74,19 @@ export function createStreamPoller(options: StreamPollerOptions): Poller {
 
   const pollShard = async (shardId: string): Promise<void> => {
     const state: ShardState = { attempts: 0 };
+    let outages = 0;
     while (running) {
       const done = await pacer.turn();
       let pauseMs: number;
       try {
         pauseMs = await step(shardId, state);
+        outages = 0;
+      } catch (error) {
+        // The stream itself failed (a read, a checkpoint, the failure destination): nothing was
+        // checkpointed past what succeeded, so the batch is read again once the stream answers.
+        outages += 1;
+        pauseMs = outageBackoffMs(outages);
+        log(`${options.functionName}: shard ${shardId} unavailable, retrying in ${pauseMs} ms`, error);
       } finally {
         done();
       }

@@ -270,9 +270,9 @@ describe.each(ENGINES)('identity tenant isolation on %s', (engine) => {
 
     // Assess
     expect(rows.length).toBeGreaterThanOrEqual(TENANT_TABLES.length);
-    expect(rows.filter((r) => !/\(\s*select\s*\(?\s*nullif\(current_setting/i.test(r.qual)).map((r) => r.table_name)).toEqual(
-      [],
-    );
+    expect(
+      rows.filter((r) => !/\(\s*select\s*\(?\s*nullif\(current_setting/i.test(r.qual)).map((r) => r.table_name),
+    ).toEqual([]);
   });
 
   it('plans an organization created after the last ANALYZE for its share of a table, not for no rows', async () => {
