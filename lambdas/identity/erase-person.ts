@@ -37,7 +37,8 @@ export interface ErasureReport {
  * Erases a person (right to erasure): deletes their identifiers, links, traits, company links, soft
  * signals and links, raw events, slim events and sessions; takes them out of the conversions that
  * named them (`person-conversions.ts`); deletes their PII keys, which
- * crypto-shreds every ciphertext made with them, backups included; and leaves tombstones (the person
+ * crypto-shreds every ciphertext made with them (copies outside the database at once; the database's
+ * own backups hold the keys until they expire, 7 days in AWS); and leaves tombstones (the person
  * rows, with `erased_at`) that lookups and exports respect. A merged
  * person's id erases the person it was merged into. What `sightline persons erase <id>` runs.
  *

@@ -17,7 +17,7 @@ export interface RawEventToKeep {
  * The write that keeps raw events, as a `raw_kept` fragment for `writeTogether` (undefined for none).
  * Each is identified by the SHA-256 of its event's canonical JSON (keys sorted), so a redelivered,
  * replayed or retried copy is a no-op, and sealed with the key of the person it resolved to: erasing
- * that person crypto-shreds it, backups included. The slim event's write ties a kept copy to the
+ * that person crypto-shreds it (the database's own backups hold the key until they expire). The slim event's write ties a kept copy to the
  * person a redelivery resolves to (`slimEventWrites`).
  *
  * @example

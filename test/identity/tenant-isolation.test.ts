@@ -275,6 +275,20 @@ describe.each(ENGINES)('identity tenant isolation on %s', (engine) => {
     ).toEqual([]);
   });
 
+  it('searches the temporary schema last in every security-definer function', async () => {
+    // Act
+    const { rows } = await raw<{ name: string; config: string[] | null }>`
+      select p.proname as name, p.proconfig as config from pg_proc p
+      join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public' and p.prosecdef`.execute(sql.db);
+
+    // Assess
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    const unsafe = rows.filter(
+      (r) => !(r.config ?? []).some((c) => /^search_path=.*pg_temp$/.test(c.replaceAll('"', ''))),
+    );
+    expect(unsafe.map((r) => r.name)).toEqual([]);
+  });
+
   it('plans an organization created after the last ANALYZE for its share of a table, not for no rows', async () => {
     // Prepare: statistics that know only the organizations so far, then a new one with an identifier
     await raw`analyze identifiers`.execute(sql.db);

@@ -22,7 +22,8 @@ export function writeFileAtomic(path: string, data: Uint8Array | string, mode = 
   syncDirectory(dirname(path));
 }
 
-function syncDirectory(dir: string): void {
+/** Makes a directory's entries (a file created, renamed or linked into it) durable. */
+export function syncDirectory(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');

@@ -14,6 +14,7 @@ import {
 import { dirname } from 'node:path';
 import { ConfigError, StorageError } from '../../core/errors';
 import type { DataKey, DataKeyWrapper, EncryptionContext } from '../../ports/key-wrapper';
+import { syncDirectory } from './atomic-file';
 
 const MASTER_KEY_BYTES = 32;
 const VERSION = 1;
@@ -117,4 +118,6 @@ function createMasterKey(path: string): void {
   } finally {
     unlinkSync(tmp);
   }
+  // The link durable before anything is wrapped under the key: a crash must not lose it.
+  syncDirectory(dirname(path));
 }

@@ -70,7 +70,7 @@ export function personRoutes(deps: ApiDeps): ApiRoute[] {
       description:
         'Deletes the identifiers, links, traits, company links, soft signals and soft links, raw events, slim events and sessions of ' +
         'the person and every person merged into them, deletes their PII keys (crypto-shredding every ' +
-        'ciphertext made with them, backups included), and leaves tombstones: the person is then not found ' +
+        'ciphertext made with them once the database backups taken before the erasure have expired), and leaves tombstones: the person is then not found ' +
         'and not listed, and the export says erased. A merged id erases the person it was merged into. ' +
         'Erasing again changes nothing and answers `alreadyErased: true`.',
       params: personParams,

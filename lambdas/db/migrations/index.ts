@@ -13,6 +13,7 @@ import * as lakeErasures from './0027-lake-erasures';
 import * as traitAndCompanySources from './0028-trait-and-company-sources';
 import * as erasedIdentifiers from './0029-erased-identifiers';
 import * as tenantPolicies from './0030-tenant-policies';
+import * as definerSearchPath from './0031-definer-search-path';
 
 /**
  * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0028-trait-and-company-sources': traitAndCompanySources,
   '0029-erased-identifiers': erasedIdentifiers,
   '0030-tenant-policies': tenantPolicies,
+  '0031-definer-search-path': definerSearchPath,
 };
