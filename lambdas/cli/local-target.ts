@@ -4,6 +4,7 @@ import { migrateToLatest } from '../db/migrate';
 import type { LocalSetup } from '../runtime/bootstrap';
 import { type ControlCommand, runControlCommand } from '../runtime/control';
 import { dataPaths } from '../runtime/data-dir';
+import { localQueues } from '../runtime/dead-letters';
 import { createLocalDependencies } from '../runtime/local-dependencies';
 import { replayWith } from '../runtime/replay';
 import { readRuntimeFile } from '../runtime/start';
@@ -45,6 +46,7 @@ export async function runDatabaseCommand(dataDir: string, command: ControlComman
         keyWrapper: deps.keyWrapper,
         defaultOrganizationId: setup.organizationId,
         replay: replayWith(deps, sites),
+        queues: localQueues(deps),
       },
       command,
     );

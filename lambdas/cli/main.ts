@@ -180,6 +180,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(JSON.stringify(await runDatabaseCommand(dataDirFromEnv(), { command: 'maintain.daily' }), null, 2));
     });
 
+  const queues = program
+    .command('queues')
+    .description('what waits in the local queues, and what they parked after retries (dead letters)')
+    .action(async () => {
+      console.log(JSON.stringify(await runDatabaseCommand(dataDirFromEnv(), { command: 'queues.status' }), null, 2));
+    });
+  queues
+    .command('redrive')
+    .description('move parked messages back: identity observations to their queue, enrichment batches to the stream')
+    .addArgument(new Argument('<queue>', 'which dead letters').choices(['identity', 'enrich']))
+    .option('--limit <n>', 'at most this many', (v) => parsePositive(v, '--limit'), 10_000)
+    .action(async (queue: 'identity' | 'enrich', opts: { limit: number }) => {
+      const moved = await runDatabaseCommand(dataDirFromEnv(), { command: 'queues.redrive', queue, limit: opts.limit });
+      console.log(JSON.stringify(moved, null, 2));
+    });
+
   const failed = program
     .command('failed')
     .description('inspect and replay events that failed collection or enrichment');

@@ -22,6 +22,7 @@ import type { ObjectStore } from '../ports/object-store';
 import type { Sql } from '../ports/sql';
 import { changeSiteSettings } from '../sites/change-site-settings';
 import { createSite } from '../sites/create-site';
+import { type DeadLetterQueues, queueDepths, redriveDeadLetters } from './dead-letters';
 
 const commandSchema = z.discriminatedUnion('command', [
   z.object({
@@ -57,6 +58,12 @@ const commandSchema = z.discriminatedUnion('command', [
     decision: z.enum(['accept', 'reject']),
   }),
   z.object({ command: z.literal('maintain.daily') }),
+  z.object({ command: z.literal('queues.status') }),
+  z.object({
+    command: z.literal('queues.redrive'),
+    queue: z.enum(['identity', 'enrich']),
+    limit: z.number().int().min(1).max(100_000).optional(),
+  }),
   z.object({
     command: z.literal('failed.replay'),
     reason: z.string().max(64).optional(),
@@ -81,6 +88,8 @@ export interface ControlDeps {
   readonly keyWrapper: DataKeyWrapper;
   readonly defaultOrganizationId: string;
   readonly replay: (filter: FailedEventFilter) => Promise<ReplayOutcome[]>;
+  /** The local queues and what they parked (`sightline queues`). */
+  readonly queues: DeadLetterQueues;
 }
 
 export function makeControlHandler(deps: ControlDeps & { token: string }) {
@@ -164,6 +173,10 @@ export async function runControlCommand(deps: ControlDeps, given: unknown) {
         },
         new Date(),
       );
+    case 'queues.status':
+      return queueDepths(deps.queues);
+    case 'queues.redrive':
+      return redriveDeadLetters(deps.queues, command.queue, command.limit);
     case 'failed.replay': {
       const { command: _, ...filter } = command;
       return { outcomes: await deps.replay(filter as FailedEventFilter) };

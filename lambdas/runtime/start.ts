@@ -16,6 +16,7 @@ import { LOCAL_DATABASE } from '../lake/named-queries';
 import { bootstrapLocal, type LocalSetup } from './bootstrap';
 import { makeControlHandler } from './control';
 import { dataPaths } from './data-dir';
+import { localQueues, queueDepths } from './dead-letters';
 import { createForegroundActivity } from './foreground-activity';
 import { createLocalHttpServer } from './http-server';
 import { initializeInChildProcess, needsInitialization } from './initialize-data-dir';
@@ -82,7 +83,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<R
     functionName: name,
     handler: handler as HttpHandler,
   });
-  const health = http('health', makeHealthHandler(healthChecks(deps)));
+  // Locally the dead letters show here too (in AWS their queues have alarms).
+  const health = http(
+    'health',
+    makeHealthHandler({ ...healthChecks(deps), queues: async () => ({ ...(await queueDepths(localQueues(deps))) }) }),
+  );
   const collect = http('collect', makeCollectHandler({ sites, events: deps.events, trustedProxies }));
   const control = http(
     'control',
@@ -94,6 +99,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<R
       token: controlToken,
       defaultOrganizationId: setup.organizationId,
       replay: replayWith(deps, sites),
+      queues: localQueues(deps),
     }),
   );
   const api = http(

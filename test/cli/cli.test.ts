@@ -139,6 +139,21 @@ describe('sightline CLI', () => {
       expect(result.stderr).toMatch(/from_date/);
     }, 30_000);
 
+    it('prints what the local queues hold and parked, and refuses to redrive a queue that does not exist', async () => {
+      const status = await runCli(['queues'], { SIGHTLINE_DATA_DIR: dir });
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.stdout)).toEqual({
+        identity: { waiting: 0, deadLetters: 0 },
+        enrich: { deadLetters: 0 },
+      });
+      const redrive = await runCli(['queues', 'redrive', 'identity'], { SIGHTLINE_DATA_DIR: dir });
+      expect(redrive.code).toBe(0);
+      expect(JSON.parse(redrive.stdout)).toEqual({ moved: 0, unreadable: 0 });
+      const wrong = await runCli(['queues', 'redrive', 'billing'], { SIGHTLINE_DATA_DIR: dir });
+      expect(wrong.code).not.toBe(0);
+      expect(wrong.stderr).toMatch(/billing/);
+    }, 60_000);
+
     it('prints CSV with a header row', async () => {
       const result = await runCli(['query', '--engine', 'athena', '--format', 'csv', "select 1 as a, 'x,y' as b"], {
         SIGHTLINE_DATA_DIR: dir,

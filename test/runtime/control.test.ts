@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createDuckDbAnalytics } from '../../lambdas/adapters/local/duckdb-analytics';
+import { createLocalEventStream, type LocalEventStream } from '../../lambdas/adapters/local/local-event-stream';
 import { createLocalKeyWrapper } from '../../lambdas/adapters/local/local-key-wrapper';
 import { createLocalObjectStore } from '../../lambdas/adapters/local/local-object-store';
+import { createLocalQueue, type LocalQueue } from '../../lambdas/adapters/local/local-queue';
 import { createPGliteSql } from '../../lambdas/adapters/sql/create-sql';
 import { ValidationError } from '../../lambdas/core/errors';
 import { migrateToLatest } from '../../lambdas/db/migrate';
@@ -31,6 +33,7 @@ describe('control commands', () => {
   let analytics: Analytics;
   let deps: ControlDeps;
   let cleanup: () => void;
+  let queues: { identity: LocalQueue; identityDlq: LocalQueue; enrichDlq: LocalQueue; events: LocalEventStream };
 
   beforeAll(async () => {
     const temp = makeTempDir('sightline-control-');
@@ -43,6 +46,18 @@ describe('control commands', () => {
       .values({ name: 'acme' })
       .returning('id')
       .executeTakeFirstOrThrow();
+    const queueDir = join(temp.dir, 'queues');
+    const identityDlq = createLocalQueue({ name: 'identity-dlq', path: join(queueDir, 'identity-dlq.log') });
+    queues = {
+      identity: createLocalQueue({
+        name: 'identity',
+        path: join(queueDir, 'identity.log'),
+        deadLetter: { queue: identityDlq, maxReceiveCount: 5 },
+      }),
+      identityDlq,
+      enrichDlq: createLocalQueue({ name: 'enrich-dlq', path: join(queueDir, 'enrich-dlq.log') }),
+      events: createLocalEventStream({ dir: join(temp.dir, 'stream'), shardCount: 1 }),
+    };
     deps = {
       sql,
       lake: createLocalObjectStore({ root: join(temp.dir, 'lake') }),
@@ -50,9 +65,17 @@ describe('control commands', () => {
       keyWrapper: createLocalKeyWrapper({ path: join(temp.dir, 'master.key') }),
       defaultOrganizationId: org.id,
       replay: async () => [],
+      queues: {
+        identityQueue: queues.identity,
+        identityDeadLetters: queues.identityDlq,
+        enrichDeadLetters: queues.enrichDlq,
+        events: queues.events,
+      },
     };
   }, 60_000);
   afterAll(async () => {
+    for (const queue of [queues.identity, queues.identityDlq, queues.enrichDlq]) await queue.close();
+    await queues.events.close();
     await analytics?.close();
     await sql?.close();
     cleanup?.();
@@ -119,5 +142,54 @@ describe('control commands', () => {
 
     // Assess
     expect(response.statusCode).toBe(404);
+  });
+
+  it('reports what waits in the queues and what they parked, and moves parked observations back (sightline queues)', async () => {
+    // Prepare: an observation that failed 5 times, parked
+    await queues.identityDlq.send([{ body: '{"v":1,"eventId":"parked"}' }]);
+
+    // Act
+    const before = await runControlCommand(deps, { command: 'queues.status' });
+    const redriven = await runControlCommand(deps, { command: 'queues.redrive', queue: 'identity' });
+    const after = await runControlCommand(deps, { command: 'queues.status' });
+
+    // Assess
+    expect(before).toEqual({ identity: { waiting: 0, deadLetters: 1 }, enrich: { deadLetters: 0 } });
+    expect(redriven).toEqual({ moved: 1, unreadable: 0 });
+    expect(after).toEqual({ identity: { waiting: 1, deadLetters: 0 }, enrich: { deadLetters: 0 } });
+    const [back] = await queues.identity.receive({ maxMessages: 1 });
+    expect(back?.body).toBe('{"v":1,"eventId":"parked"}');
+  });
+
+  it('puts the records of a parked enrichment batch back on the stream, and leaves an unreadable one parked', async () => {
+    // Prepare: a batch as the stream poller parks it after its retries, and a message that is no batch
+    const record = { partitionKey: 'site-1', data: Buffer.from('{"type":"page"}').toString('base64') };
+    await queues.enrichDlq.send([
+      { body: JSON.stringify({ KinesisBatchInfo: { shardId: 'shard-0', batchSize: 1 }, records: [record] }) },
+      { body: 'not a batch' },
+    ]);
+
+    // Act
+    const redriven = await runControlCommand(deps, { command: 'queues.redrive', queue: 'enrich' });
+
+    // Assess
+    expect(redriven).toEqual({ moved: 1, unreadable: 1 });
+    const consumer = queues.events.consumer('test');
+    const [shard] = await consumer.shardIds();
+    const records = await consumer.read(shard as string, 10);
+    expect(records.map((r) => Buffer.from(r.data).toString())).toEqual(['{"type":"page"}']);
+    expect(await queues.enrichDlq.depth()).toBe(1);
+  });
+
+  it('answers 400 naming the queue when asked to redrive one that does not exist', async () => {
+    // Prepare
+    const handler = makeControlHandler({ ...deps, token: TOKEN });
+
+    // Act
+    const response = await handler(post({ command: 'queues.redrive', queue: 'billing' }));
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body ?? '').error).toMatchObject({ code: 'validation_error', field: 'queue' });
   });
 });

@@ -13,12 +13,16 @@ describe('local HTTP server (CloudFront + API Gateway stand-in)', () => {
 
   it('answers /health with 200 and the status of every adapter', async () => {
     const response = await request('/health');
-    const body = (await response.json()) as { status: string; adapters: Record<string, { status: string }> };
+    const body = (await response.json()) as {
+      status: string;
+      adapters: Record<string, { status: string; [detail: string]: unknown }>;
+    };
     expect(response.status).toBe(200);
     expect(body.status).toBe('ok');
     expect(Object.keys(body.adapters).sort()).toEqual(
-      ['analytics', 'eventStream', 'identityQueue', 'keyValue', 'objectStore', 'sql'].sort(),
+      ['analytics', 'eventStream', 'identityQueue', 'keyValue', 'objectStore', 'queues', 'sql'].sort(),
     );
+    expect(body.adapters.queues?.detail).toMatchObject({ identity: { deadLetters: 0 }, enrich: { deadLetters: 0 } });
     expect(Object.values(body.adapters).every((a) => a.status === 'ok')).toBe(true);
   });
 
