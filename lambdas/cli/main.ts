@@ -146,14 +146,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('list soft links (pairs of persons weak signals say may be one) for review (JSON)')
     .addOption(new Option('--status <status>', 'which ones').choices(['open', 'accepted', 'rejected']).default('open'))
     .option('--site <siteId>', 'only this site')
-    .action(async (opts: { status: 'open' | 'accepted' | 'rejected'; site?: string }) => {
-      const result = await runDatabaseCommand(dataDirFromEnv(), {
-        command: 'persons.softLinks',
-        status: opts.status,
-        ...(opts.site ? { siteId: opts.site } : {}),
-      });
-      console.log(JSON.stringify(result, null, 2));
-    });
+    .option('--limit <n>', 'links per page (at most 1000)', wholeNumber, 100)
+    .option('--offset <n>', 'links to skip (see hasMore)', wholeNumber, 0)
+    .action(
+      async (opts: { status: 'open' | 'accepted' | 'rejected'; site?: string; limit: number; offset: number }) => {
+        const result = await runDatabaseCommand(dataDirFromEnv(), {
+          command: 'persons.softLinks',
+          status: opts.status,
+          ...(opts.site ? { siteId: opts.site } : {}),
+          limit: opts.limit,
+          offset: opts.offset,
+        });
+        console.log(JSON.stringify(result, null, 2));
+      },
+    );
   persons
     .command('review-link')
     .description('accept (merge, as the stitching rules allow) or reject (never propose again) an open soft link')
@@ -357,4 +363,10 @@ function parsePositive(value: string, name: string): number {
 
 function isCommanderExit(error: unknown): error is { exitCode: number } {
   return typeof error === 'object' && error !== null && 'exitCode' in error && 'code' in error;
+}
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('a whole number');
+  return n;
 }

@@ -59,6 +59,15 @@ export function softSignalsOf(
   return signals;
 }
 
+/**
+ * The window-long slot a sighting is kept in (the epoch for a signal without a window): a row's
+ * sightings are then never further apart than the window, so its range overlapping another sighting's
+ * window means one of its sightings is within it, whatever order they were recorded in.
+ */
+export function windowStart(at: number, windowed: boolean, windowMs: number): string {
+  return new Date(windowed ? Math.floor(at / windowMs) * windowMs : 0).toISOString();
+}
+
 /** The inbox an address delivers to: `+tag` dropped; for Gmail, dots dropped and googlemail.com folded. */
 export function canonicalInbox(email: string): string {
   const at = email.lastIndexOf('@');
@@ -91,10 +100,12 @@ export async function recordSoftSignals(
     // One round trip: record this person's sighting, and find who else showed the same signal.
     const { rows: others } = await raw<{ person_id: string }>`
       with own as (
-        insert into soft_signals (organization_id, site_id, kind, digest, person_id, first_seen_at, last_seen_at)
+        insert into soft_signals (organization_id, site_id, kind, digest, person_id, window_start, first_seen_at,
+          last_seen_at)
         values (${scope.organizationId}::uuid, ${scope.siteId}::uuid, ${signal.kind}::text, ${signal.digest}::text,
-          ${personId}::uuid, ${observedAt}::timestamptz, ${observedAt}::timestamptz)
-        on conflict (site_id, kind, digest, person_id) do update set
+          ${personId}::uuid, ${windowStart(observedAt.getTime(), windowed, windowMs)}::timestamptz,
+          ${observedAt}::timestamptz, ${observedAt}::timestamptz)
+        on conflict (site_id, kind, digest, person_id, window_start) do update set
           first_seen_at = least(soft_signals.first_seen_at, excluded.first_seen_at),
           last_seen_at = greatest(soft_signals.last_seen_at, excluded.last_seen_at)
       )
@@ -150,8 +161,8 @@ export interface SoftLinkQuery {
 }
 
 /**
- * Soft links waiting for review (or with another status), best first, between persons that are still
- * distinct and not erased; an open link whose persons are now those of a rejected link is left out,
+ * Soft links waiting for review, best first, between persons that are still distinct and not erased
+ * (or the decided ones, with another status, whichever persons they join now); an open link whose persons are now those of a rejected link is left out,
  * whatever merges happened since the rejection. Reviewed with `reviewSoftLink`.
  *
  * @example
@@ -195,7 +206,9 @@ export async function listSoftLinks(
           and a.erased_at is null and b.erased_at is null
           ${ofPerson}
       ) l
-      where l.current_a <> l.current_b
+      -- An open link between persons merged since has nothing left to review; a decided one stays
+      -- listed with its status (an accepted one always joins one person).
+      where (l.status <> 'open' or l.current_a <> l.current_b)
         -- A pair a reviewer rejected is not proposed again, by this signal or another, even when the
         -- persons it joined were merged into others since: the pair is compared as the persons are now.
         and (l.status <> 'open' or not exists (

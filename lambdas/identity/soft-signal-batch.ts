@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
-import { SOFT_SIGNAL_SCORES, type SoftLinkOptions, type SoftSignal } from './soft-links';
+import { SOFT_SIGNAL_SCORES, type SoftLinkOptions, type SoftSignal, windowStart } from './soft-links';
 import { epochMs, recordset, writeTogether } from './sql-values';
 
 /** Rows of other persons' sightings read per signal at once; a signal with more is asked sighting by sighting. */
@@ -47,7 +47,12 @@ export async function recordSoftSignalsOfMany(
 ): Promise<number> {
   const windowMs = options.windowMs ?? 30 * 60_000;
   const maxSharers = options.maxSharers ?? 5;
+  // One row per person, signal and window-long slot; the span each group asks over is kept apart.
   const own = new Map<
+    string,
+    { site_id: string; kind: string; digest: string; person_id: string; window_start: string; lo: number; hi: number }
+  >();
+  const span = new Map<
     string,
     { site_id: string; kind: string; digest: string; person_id: string; lo: number; hi: number }
   >();
@@ -59,14 +64,25 @@ export async function recordSoftSignalsOfMany(
     const at = sighting.observedAt.getTime();
     for (const signal of sighting.signals) {
       const key = `${sighting.siteId}\u0000${signal.kind}\u0000${signal.digest}\u0000${sighting.personId}`;
-      const row = own.get(key);
-      own.set(key, {
+      const slot = windowStart(at, signal.kind === 'ip_user_agent', windowMs);
+      const row = own.get(`${key}\u0000${slot}`);
+      own.set(`${key}\u0000${slot}`, {
         site_id: sighting.siteId,
         kind: signal.kind,
         digest: signal.digest,
         person_id: sighting.personId,
+        window_start: slot,
         lo: Math.min(row?.lo ?? at, at),
         hi: Math.max(row?.hi ?? at, at),
+      });
+      const spanned = span.get(key);
+      span.set(key, {
+        site_id: sighting.siteId,
+        kind: signal.kind,
+        digest: signal.digest,
+        person_id: sighting.personId,
+        lo: Math.min(spanned?.lo ?? at, at),
+        hi: Math.max(spanned?.hi ?? at, at),
       });
       let group = groups.get(key);
       if (!group) {
@@ -93,16 +109,18 @@ export async function recordSoftSignalsOfMany(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, r]) => ({ ...r, lo: new Date(r.lo).toISOString(), hi: new Date(r.hi).toISOString() }));
   const sighted = raw`sighted as (
-    insert into soft_signals (organization_id, site_id, kind, digest, person_id, first_seen_at, last_seen_at)
-    select ${organizationId}::uuid, x.site_id, x.kind, x.digest, x.person_id, x.lo, x.hi
-    from ${recordset(rows, 'site_id uuid, kind text, digest text, person_id uuid, lo timestamptz, hi timestamptz')} as x
-    on conflict (site_id, kind, digest, person_id) do update set
+    insert into soft_signals (organization_id, site_id, kind, digest, person_id, window_start, first_seen_at,
+      last_seen_at)
+    select ${organizationId}::uuid, x.site_id, x.kind, x.digest, x.person_id, x.window_start, x.lo, x.hi
+    from ${recordset(rows, 'site_id uuid, kind text, digest text, person_id uuid, window_start timestamptz, lo timestamptz, hi timestamptz')}
+      as x
+    on conflict (site_id, kind, digest, person_id, window_start) do update set
       first_seen_at = least(soft_signals.first_seen_at, excluded.first_seen_at),
       last_seen_at = greatest(soft_signals.last_seen_at, excluded.last_seen_at))`;
   await writeTogether(db, [...alongside, sighted]);
 
   const spans = [...groups.values()].map((group) => {
-    const r = own.get(group.key) as {
+    const r = span.get(group.key) as {
       site_id: string;
       kind: string;
       digest: string;

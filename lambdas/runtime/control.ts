@@ -51,6 +51,9 @@ const commandSchema = z.discriminatedUnion('command', [
     command: z.literal('persons.softLinks'),
     status: z.enum(['open', 'accepted', 'rejected']).optional(),
     siteId: z.string().uuid().optional(),
+    // A page, as the API's: without them only the first hundred could ever be listed.
+    limit: z.number().int().min(1).max(1_000).optional(),
+    offset: z.number().int().min(0).max(1_000_000).optional(),
   }),
   z.object({
     command: z.literal('persons.reviewLink'),
@@ -156,6 +159,8 @@ export async function runControlCommand(deps: ControlDeps, given: unknown) {
         organizationId: deps.defaultOrganizationId,
         ...(command.status ? { status: command.status } : {}),
         ...(command.siteId ? { siteId: command.siteId } : {}),
+        ...(command.limit !== undefined ? { limit: command.limit } : {}),
+        ...(command.offset !== undefined ? { offset: command.offset } : {}),
       });
     case 'persons.reviewLink':
       return reviewSoftLink(

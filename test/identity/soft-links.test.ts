@@ -5,7 +5,15 @@ import { createResolver, type Resolver } from '../../lambdas/identity/resolver';
 import { reviewSoftLink } from '../../lambdas/identity/soft-link-review';
 import { canonicalInbox, listSoftLinks } from '../../lambdas/identity/soft-links';
 import type { Sql } from '../../lambdas/ports/sql';
-import { createTenant, createTestKeyring, ENGINES, observationOf, openDatabase } from './support/identity-fixture';
+import {
+  createTenant,
+  createTestKeyring,
+  ENGINES,
+  observationOf,
+  openDatabase,
+  type ResolvePath,
+  resolveEach,
+} from './support/identity-fixture';
 
 describe('canonicalInbox', () => {
   it('folds Gmail dots, +tags and googlemail.com into one inbox', () => {
@@ -118,6 +126,69 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     ]);
   });
 
+  it.each<ResolvePath>(['one by one', 'in a batch'])(
+    'links nobody seen on one IP and user agent only between two far-apart sightings of another person, %s',
+    async (path) => {
+      // Prepare: one visitor on a network and browser on Monday and on Wednesday, another on Tuesday
+      const tenant = await createTenant(sql);
+      const t0 = Date.UTC(2026, 10, 2, 9);
+      const net = { ip: '198.51.100.60', userAgent: 'Mozilla/5.0 (X11)' };
+      const monday = observationOf(tenant, [identifier('anonymous_id:far-1')], { ...net, observedAt: t0 });
+      const wednesday = observationOf(tenant, [identifier('anonymous_id:far-1')], {
+        ...net,
+        observedAt: t0 + 48 * 3_600_000,
+      });
+      const tuesday = observationOf(tenant, [identifier('anonymous_id:far-2')], {
+        ...net,
+        observedAt: t0 + 24 * 3_600_000,
+      });
+
+      // Act
+      await resolveEach(resolver, path, [monday, wednesday, tuesday]);
+
+      // Assess: no two sightings were within the window
+      const { links } = await listSoftLinks(sql, tenant);
+      expect(links).toEqual([]);
+    },
+  );
+
+  it('proposes the same links whatever order the sightings of one IP and user agent arrive in', async () => {
+    // Prepare: Monday, Tuesday, Wednesday sightings of two visitors, and a third within minutes of one
+    const t0 = Date.UTC(2026, 10, 3, 9);
+    const net = { ip: '198.51.100.61', userAgent: 'Mozilla/5.0 (X11)' };
+    const sightings = (tenant: { organizationId: string; siteId: string }) => ({
+      monday: observationOf(tenant, [identifier('anonymous_id:ord-1')], { ...net, observedAt: t0 }),
+      tuesday: observationOf(tenant, [identifier('anonymous_id:ord-2')], { ...net, observedAt: t0 + 24 * 3_600_000 }),
+      wednesday: observationOf(tenant, [identifier('anonymous_id:ord-1')], { ...net, observedAt: t0 + 48 * 3_600_000 }),
+      close: observationOf(tenant, [identifier('anonymous_id:ord-3')], {
+        ...net,
+        observedAt: t0 + 48 * 3_600_000 + 60_000,
+      }),
+    });
+    const inOrder = await createTenant(sql);
+    const late = await createTenant(sql);
+    const a = sightings(inOrder);
+    const b = sightings(late);
+
+    // Act: in order, and with Tuesday's event resolved last
+    await resolveEach(resolver, 'one by one', [a.monday, a.tuesday, a.wednesday, a.close]);
+    await resolveEach(resolver, 'one by one', [b.monday, b.wednesday, b.close, b.tuesday]);
+
+    // Assess: only the two sightings minutes apart are linked, either way
+    const pairsOf = async (tenant: { organizationId: string; siteId: string }) => {
+      const { links } = await listSoftLinks(sql, tenant);
+      const persons = await sql.db
+        .selectFrom('identifiers')
+        .select(['value', 'person_id'])
+        .where('site_id', '=', tenant.siteId)
+        .execute();
+      const nameOf = new Map(persons.map((p) => [p.person_id, p.value]));
+      return links.map((l) => [nameOf.get(l.personA), nameOf.get(l.personB)].sort());
+    };
+    expect(await pairsOf(inOrder)).toEqual([['ord-1', 'ord-3']]);
+    expect(await pairsOf(late)).toEqual([['ord-1', 'ord-3']]);
+  });
+
   it('links nobody in a batch through a signal shared by a crowd larger than is read at once', async () => {
     // Prepare
     const tenant = await createTenant(sql);
@@ -185,6 +256,24 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     expect(persons.map((p) => p.person_id)).toEqual([review.personId]);
     const open = await listSoftLinks(sql, { organizationId: tenant.organizationId, siteId: tenant.siteId });
     expect(open.links).toEqual([]);
+  });
+
+  it('lists an accepted soft link among the accepted ones, between the person both are now', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const { link } = await proposeInboxPair(tenant, 'email:alan.t@gmail.com', 'email:alant+shop@gmail.com');
+    const review = await reviewSoftLink(
+      { sql, keyring },
+      { organizationId: tenant.organizationId, linkId: link, decision: 'accept' },
+    );
+
+    // Act
+    const accepted = await listSoftLinks(sql, { ...tenant, status: 'accepted' });
+
+    // Assess
+    expect(accepted.links.map((l) => [l.id, l.status, l.personA, l.personB])).toEqual([
+      [link, 'accepted', review.personId, review.personId],
+    ]);
   });
 
   it('refuses to accept a soft link between two persons with different user ids, and leaves it open', async () => {

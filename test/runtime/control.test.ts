@@ -8,6 +8,8 @@ import { createLocalQueue, type LocalQueue } from '../../lambdas/adapters/local/
 import { createPGliteSql } from '../../lambdas/adapters/sql/create-sql';
 import { ValidationError } from '../../lambdas/core/errors';
 import { migrateToLatest } from '../../lambdas/db/migrate';
+import { createOrganizationKeyring } from '../../lambdas/identity/crypto/organization-keys';
+import { createResolver } from '../../lambdas/identity/resolver';
 import type { Analytics } from '../../lambdas/ports/analytics';
 import type { Sql } from '../../lambdas/ports/sql';
 import {
@@ -16,6 +18,7 @@ import {
   makeControlHandler,
   runControlCommand,
 } from '../../lambdas/runtime/control';
+import { observationOf } from '../identity/support/identity-fixture';
 import { makeTempDir } from '../support/temp-dir';
 
 const TOKEN = 'control-token-for-tests';
@@ -130,6 +133,43 @@ describe('control commands', () => {
       await expect(running).rejects.toMatchObject({ field });
     },
   );
+
+  it('lists soft links a page at a time, past the first hundred too', async () => {
+    // Prepare: three pairs of spellings of one inbox
+    const site = await sql.db
+      .insertInto('sites')
+      .values({
+        organization_id: deps.defaultOrganizationId,
+        name: 'paged',
+        domain: 'paged.example',
+        site_key: 'paged',
+        write_key_hash: 'hash-paged',
+        allowed_origins: '[]',
+        settings: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const tenant = { organizationId: deps.defaultOrganizationId, siteId: site.id };
+    const resolver = createResolver({ sql, keyring: createOrganizationKeyring(sql, deps.keyWrapper) });
+    for (const name of ['ada.l', 'grace.h', 'alan.t']) {
+      await resolver.resolve(observationOf(tenant, [{ type: 'email', value: `${name}@gmail.com` }]));
+      await resolver.resolve(observationOf(tenant, [{ type: 'email', value: `${name.replace('.', '')}@gmail.com` }]));
+    }
+    const all = (await runControlCommand(deps, { command: 'persons.softLinks' })) as { links: { id: number }[] };
+
+    // Act
+    const page = (await runControlCommand(deps, { command: 'persons.softLinks', limit: 1, offset: 1 })) as {
+      links: { id: number }[];
+      hasMore: boolean;
+    };
+    const refused = runControlCommand(deps, { command: 'persons.softLinks', limit: 0 });
+
+    // Assess
+    expect(all.links).toHaveLength(3);
+    expect(page.links.map((l) => l.id)).toEqual([all.links[1]?.id]);
+    expect(page.hasMore).toBe(true);
+    await expect(refused).rejects.toMatchObject({ field: 'limit' });
+  });
 
   it('still answers 404 for a UUID that is no person', async () => {
     // Prepare

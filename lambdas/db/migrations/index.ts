@@ -14,6 +14,7 @@ import * as traitAndCompanySources from './0028-trait-and-company-sources';
 import * as erasedIdentifiers from './0029-erased-identifiers';
 import * as tenantPolicies from './0030-tenant-policies';
 import * as definerSearchPath from './0031-definer-search-path';
+import * as softSignalWindows from './0032-soft-signal-windows';
 
 /**
  * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '0029-erased-identifiers': erasedIdentifiers,
   '0030-tenant-policies': tenantPolicies,
   '0031-definer-search-path': definerSearchPath,
+  '0032-soft-signal-windows': softSignalWindows,
 };

@@ -125,6 +125,8 @@ export interface SoftSignalsTable {
   kind: 'ip_user_agent' | 'email_variant';
   digest: string;
   person_id: string;
+  /** The start of the window-long slot the sightings fell in; the epoch for signals without a window. */
+  window_start: Generated<Timestamp>;
   first_seen_at: Timestamp;
   last_seen_at: Timestamp;
 }
