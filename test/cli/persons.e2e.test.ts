@@ -13,7 +13,7 @@ describe('sightline persons, end to end from the tracker wire', () => {
   let stack: LocalStack;
   beforeAll(async () => {
     stack = await startLocalStack();
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await stack.stop();
   });
