@@ -32,6 +32,9 @@ const BLOCKED = new Set([
   '[]',
   '""',
   "''",
+  // A nil formatted as text: Objective-C's and C's `%@`/`%s` of nil/NULL, Go's `%v` of nil.
+  '(null)',
+  '<nil>',
 ]);
 
 /** Addresses people type into forms when they will not give theirs. */
@@ -48,10 +51,10 @@ const BLOCKED_EMAILS = new Set([
 ]);
 
 /**
- * All-zero ids: an IDFA/GAID with ad tracking limited, a nil UUID, `0000-...`, and a phone of zeros
- * (normalized to `+000...` when it starts with `00`).
+ * All-zero ids: an IDFA/GAID with ad tracking limited, a nil UUID (bare or in braces, as Windows
+ * writes GUIDs), `0000-...`, and a phone of zeros (normalized to `+000...` when it starts with `00`).
  */
-const ALL_ZEROS = /^\+?[0\-:.]+$/;
+const ALL_ZEROS = /^\+?[0\-:.]+$|^\{[0-]+\}$/;
 
 /** Why a value is refused as an identifier, or `undefined` when it may be used. */
 export function blockedReason(normalizedValue: string): string | undefined {

@@ -10,7 +10,7 @@ export type NormalizedIdentifier =
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * The canonical form of an identifier, or why it cannot be one: trimmed; e-mails lower-cased;
+ * The canonical form of an identifier, or why it cannot be one: trimmed; e-mails in Unicode NFC, lower-cased;
  * phones reduced to `+` and digits; device ids lower-cased; blocked values (`null`, `anonymous`,
  * all-zero ids, `test@test.com`, ...) refused.
  *
@@ -32,7 +32,8 @@ export function normalizeIdentifier(input: IdentifierInput): NormalizedIdentifie
 function canonicalValue(type: IdentifierType, value: string): string | undefined {
   switch (type) {
     case 'email': {
-      const email = value.toLowerCase();
+      // One address, one form: `é` typed composed or as `e` plus a combining accent (macOS) is one inbox.
+      const email = value.normalize('NFC').toLowerCase();
       return EMAIL.test(email) ? email : undefined;
     }
     case 'phone': {

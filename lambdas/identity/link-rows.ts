@@ -12,7 +12,13 @@ export interface LinkRow {
 
 /** A link with the stitching conflicts recorded on it. */
 export interface LinkWithConflicts extends LinkRow {
-  readonly conflicts: readonly { readonly id: number; readonly identifier_id: number; readonly reason: string }[];
+  readonly conflicts: readonly {
+    readonly id: number;
+    readonly identifier_id: number;
+    readonly reason: string;
+    /** The persons the conflict names, as last written. */
+    readonly person_ids: readonly string[];
+  }[];
 }
 
 /** The link of exactly this set of identifiers, if it was seen before. */
@@ -63,7 +69,8 @@ export function isEarlier(link: LinkRow, observedAt: Date, eventId: string): boo
 export async function linksTouching(db: Kysely<Database>, ids: readonly number[]): Promise<LinkWithConflicts[]> {
   const { rows } = await raw<LinkWithConflicts>`
     select l.id, l.identifier_ids, l.first_observed_at, l.first_event_id,
-      coalesce((select jsonb_agg(jsonb_build_object('id', c.id, 'identifier_id', c.identifier_id, 'reason', c.reason))
+      coalesce((select jsonb_agg(jsonb_build_object('id', c.id, 'identifier_id', c.identifier_id, 'reason', c.reason,
+          'person_ids', c.person_ids))
         from identity_conflicts c where c.link_id = l.id and c.reason <> 'region_cap'), '[]'::jsonb) as conflicts
     from identity_links_touching(${bigintArray(ids)}) l`.execute(db);
   return rows.map((row) => ({
@@ -72,6 +79,7 @@ export async function linksTouching(db: Kysely<Database>, ids: readonly number[]
       id: Number(c.id),
       identifier_id: Number(c.identifier_id),
       reason: c.reason,
+      person_ids: c.person_ids ?? [],
     })),
   }));
 }

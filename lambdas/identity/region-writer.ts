@@ -177,7 +177,10 @@ async function repointIdentifiers(
     select 1 as written`.execute(db);
 }
 
-/** Replaces the region's stitching conflicts with the ones this stitching found. */
+/**
+ * Replaces the region's stitching conflicts with the ones this stitching found. A conflict whose
+ * persons changed (one of them merged away or re-assigned since) is written again with the current ones.
+ */
 async function rewriteConflicts(
   db: Kysely<Database>,
   scope: Scope,
@@ -185,8 +188,8 @@ async function rewriteConflicts(
   result: StitchResult,
   personOf: ReadonlyMap<number, string>,
 ): Promise<number> {
-  const key = (c: { link_id: number; identifier_id: number; reason: string }) =>
-    `${c.link_id}:${c.identifier_id}:${c.reason}`;
+  const key = (c: { link_id: number; identifier_id: number; reason: string; person_ids: readonly string[] }) =>
+    `${c.link_id}:${c.identifier_id}:${c.reason}:${[...c.person_ids].sort().join(',')}`;
   const found = result.conflicts.map((c) => ({
     link_id: c.linkId,
     identifier_id: c.identifierId,

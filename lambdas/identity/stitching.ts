@@ -44,7 +44,7 @@ export interface StitchConflict {
   readonly identifierId: number;
   /** `limit:<type>`, `identified` (two identified persons glued by a cookie), `shared_device` (see `stitch`) or `merge_cap`. */
   readonly reason: string;
-  /** Creators of the clusters the link touched when it was applied. */
+  /** Creators of the clusters the link touched when it was applied, and of the one the rest of it went to. */
   readonly creatorIds: readonly number[];
 }
 
@@ -176,15 +176,22 @@ function applyLinks(
     const type = rank(id).type;
     cluster.counts.set(type, (cluster.counts.get(type) ?? 0) + 1);
   };
-  // A dropped identifier not placed before stands alone from this link on.
-  const recordDrops = (link: StitchLink, dropped: readonly { id: number; reason: string; touched: Cluster[] }[]) => {
+  // A dropped identifier not placed before stands alone from this link on. The conflict names the
+  // persons the link touched and the one the rest of it went to (a login seen for the first time
+  // starts its person here: that person is as much a party as the one the dropped identifier holds).
+  const recordDrops = (
+    link: StitchLink,
+    dropped: readonly { id: number; reason: string; touched: Cluster[] }[],
+    target?: Cluster,
+  ) => {
     for (const drop of dropped) {
       if (!owner.has(drop.id)) join(newCluster(drop.id, link.observedAt), drop.id);
+      const named = target && !drop.touched.includes(target) ? [...drop.touched, target] : drop.touched;
       conflicts.push({
         linkId: link.id,
         identifierId: drop.id,
         reason: drop.reason,
-        creatorIds: drop.touched.map((c) => c.creatorId).sort((a, b) => a - b),
+        creatorIds: named.map((c) => c.creatorId).sort((a, b) => a - b),
       });
     }
   };
@@ -240,7 +247,7 @@ function applyLinks(
     }
     for (const id of kept) if (!owner.has(id)) join(target, id);
 
-    recordDrops(link, dropped);
+    recordDrops(link, dropped, target);
   }
 
   // An identifier no link mentions (its links were erased) stands alone.

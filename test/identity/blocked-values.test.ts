@@ -58,10 +58,19 @@ const PLACEHOLDER_WORDS = [
   '[]',
   '""',
   "''",
+  '(null)',
+  '<nil>',
 ];
 
 /** All-zero ids: an IDFA/IDFV/GAID with ad tracking limited (the nil UUID), an Android id, a MAC. */
-const ALL_ZERO_IDS = ['00000000-0000-0000-0000-000000000000', '0000000000000000', '00:00:00:00:00:00', '00', '0.0'];
+const ALL_ZERO_IDS = [
+  '00000000-0000-0000-0000-000000000000',
+  '{00000000-0000-0000-0000-000000000000}',
+  '0000000000000000',
+  '00:00:00:00:00:00',
+  '00',
+  '0.0',
+];
 
 /** Addresses typed into forms by people who will not give theirs. */
 const PLACEHOLDER_EMAILS = [

@@ -3,6 +3,7 @@ import { blindIndex } from '../../lambdas/identity/crypto/blind-index';
 import type { OrganizationKeyring } from '../../lambdas/identity/crypto/organization-keys';
 import type { IdentifierInput } from '../../lambdas/identity/identifier-types';
 import { DEFAULT_IDENTITY_RULES, type IdentityRules } from '../../lambdas/identity/identity-rules';
+import { lookupPerson } from '../../lambdas/identity/lookup-person';
 import type { IdentityObservation } from '../../lambdas/identity/observation';
 import { createResolver, type Resolver } from '../../lambdas/identity/resolver';
 import type { Sql } from '../../lambdas/ports/sql';
@@ -87,7 +88,7 @@ describe('identity rules through the database', () => {
     expect(bob).not.toBe(ada);
     expect(await personOf(tenant.siteId, 'anonymous_id', 'shared-pc')).toBe(ada);
     expect(await conflictsOf(tenant.siteId)).toEqual([
-      { reason: 'limit:user_id', type: 'anonymous_id', value: 'shared-pc', person_ids: [ada] },
+      { reason: 'limit:user_id', type: 'anonymous_id', value: 'shared-pc', person_ids: [ada, bob].sort() },
     ]);
   });
 
@@ -117,6 +118,67 @@ describe('identity rules through the database', () => {
       expect(owners[5]).not.toBe(ada);
       expect(await conflictsOf(tenant.siteId)).toEqual([
         { reason: 'limit:email', type: 'email', value: indexOf(addresses[5] as string), person_ids: [ada] },
+      ]);
+    });
+
+    it('lists a user id conflict on both persons, the second login seen for the first time', async () => {
+      // Prepare: Ada signs in on the family computer; Bob, never seen before, signs in on it too.
+      const tenant = await createTenant(sql);
+      const pc = anon('family-pc');
+      const observations = stream(tenant, [
+        [pc, { type: 'user_id', value: 'ada' }],
+        [pc, { type: 'user_id', value: 'bob' }],
+      ]);
+
+      // Act
+      await resolveAll(resolverWith(), mode, observations);
+
+      // Assess: the conflict names both, so that looking Bob up shows it too.
+      const ada = await personOf(tenant.siteId, 'user_id', 'ada');
+      const bob = await personOf(tenant.siteId, 'user_id', 'bob');
+      expect(bob).not.toBe(ada);
+      expect(await personOf(tenant.siteId, 'anonymous_id', 'family-pc')).toBe(ada);
+      expect(await conflictsOf(tenant.siteId)).toEqual([
+        { reason: 'limit:user_id', type: 'anonymous_id', value: 'family-pc', person_ids: [ada, bob].sort() },
+      ]);
+      const { persons } = await lookupPerson(
+        { sql, keyring },
+        { organizationId: tenant.organizationId, type: 'user_id', value: 'bob' },
+      );
+      expect(persons.map((p) => p.conflicts.map((c) => [c.reason, [...c.personIds].sort()]))).toEqual([
+        [['limit:user_id', [ada, bob].sort()]],
+      ]);
+    });
+
+    it('keeps the persons a conflict names current when a later link merges one of them away', async () => {
+      // Prepare: a cookie q; Bob on his phone; Ada and then Bob on the family computer (a conflict);
+      // then Ada on q, whose person is older than hers: Ada's person is merged into q's.
+      const tenant = await createTenant(sql);
+      const pc = anon('family-pc');
+      const ada = { type: 'user_id', value: 'ada' } as const;
+      const bob = { type: 'user_id', value: 'bob' } as const;
+      const observations = stream(tenant, [
+        [anon('q')],
+        [anon('bob-phone'), bob],
+        [pc, ada],
+        [pc, bob],
+        [anon('q'), ada],
+      ]);
+
+      // Act
+      await resolveAll(resolverWith(), mode, observations);
+
+      // Assess: the conflict names the persons Ada and Bob are now, on either path.
+      const adaNow = await personOf(tenant.siteId, 'user_id', 'ada');
+      const bobNow = await personOf(tenant.siteId, 'user_id', 'bob');
+      expect(adaNow).toBe(await personOf(tenant.siteId, 'anonymous_id', 'q'));
+      expect(await conflictsOf(tenant.siteId)).toEqual([
+        {
+          reason: 'limit:user_id',
+          type: 'anonymous_id',
+          value: 'family-pc',
+          person_ids: [adaNow, bobNow].sort(),
+        },
       ]);
     });
 

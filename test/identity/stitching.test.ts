@@ -69,7 +69,29 @@ describe('stitching', () => {
         linkId: 101,
         identifierId: r.idOf('anonymous_id:family-pc'),
         reason: 'limit:user_id',
-        creatorIds: [r.idOf('anonymous_id:family-pc')],
+        creatorIds: [r.idOf('anonymous_id:family-pc'), r.idOf('user_id:bob')].sort((a, b) => a - b),
+      },
+    ]);
+  });
+
+  it('names both persons in the conflict when a shared computer meets a login seen for the first time', () => {
+    // Prepare: Ada signs in on the family computer; Bob, never seen before, signs in on it too.
+    const r = region([
+      [1, 'anonymous_id:family-pc', 'user_id:ada'],
+      [2, 'anonymous_id:family-pc', 'user_id:bob'],
+    ]);
+
+    // Act
+    const result = stitch(r.identifiers, r.links, DEFAULT_IDENTITY_RULES);
+
+    // Assess: Bob's person is as much a party to the conflict as Ada's.
+    expect(groups(result, r.nameOf)).toEqual([['anonymous_id:family-pc', 'user_id:ada'], ['user_id:bob']]);
+    expect(result.conflicts).toEqual([
+      {
+        linkId: 101,
+        identifierId: r.idOf('anonymous_id:family-pc'),
+        reason: 'limit:user_id',
+        creatorIds: [r.idOf('user_id:ada'), r.idOf('user_id:bob')].sort((a, b) => a - b),
       },
     ]);
   });
