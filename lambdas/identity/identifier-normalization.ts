@@ -8,9 +8,12 @@ export type NormalizedIdentifier =
   | { readonly ok: false; readonly type: IdentifierType; readonly reason: string };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Invisible characters a value picks up when copied from a page or a chat: zero-width space, (non-)joiner, word joiner, BOM. */
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
 
 /**
- * The canonical form of an identifier, or why it cannot be one: trimmed; e-mails in Unicode NFC, lower-cased;
+ * The canonical form of an identifier, or why it cannot be one: zero-width characters removed, trimmed;
+ * e-mails in Unicode NFC, lower-cased;
  * phones reduced to `+` and digits; device ids lower-cased; blocked values (`null`, `anonymous`,
  * all-zero ids, `test@test.com`, ...) refused.
  *
@@ -20,7 +23,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  */
 export function normalizeIdentifier(input: IdentifierInput): NormalizedIdentifier {
   const { type } = input;
-  const trimmed = input.value.trim();
+  const trimmed = input.value.replace(ZERO_WIDTH, '').trim();
   if (trimmed.length > MAX_IDENTIFIER_LENGTH) return { ok: false, type, reason: 'too_long' };
   const value = canonicalValue(type, trimmed);
   if (value === undefined) return { ok: false, type, reason: 'malformed' };

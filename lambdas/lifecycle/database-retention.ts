@@ -21,6 +21,8 @@ export interface ExpiredRows {
   readonly sessions: number;
   readonly rawEvents: number;
   readonly conversions: number;
+  /** Sightings of IP and user agent (keyed digests) last seen before the cutoff. */
+  readonly softSignals: number;
   /** Persons erased (crypto-shredded, tombstoned) because nothing they did is kept any more. */
   readonly personsErased: number;
   /** Persons with no slim event left whom the lake still shows visiting: kept, and not asked about again until that visit expires. */
@@ -40,7 +42,7 @@ export interface PersonRetentionLimits {
 
 /**
  * Deletes what PostgreSQL holds on a site from before `cutoff`: slim events, sessions that ended
- * before it, raw events and postback conversions; then erases every person with nothing left after
+ * before it, raw events, postback conversions and soft-signal sightings; then erases every person with nothing left after
  * it, exactly as `sightline persons erase` does — identifiers deleted, PII keys shredded, a
  * tombstone left. Nothing left means: first seen before the cutoff, no slim event kept under any of
  * their ids, and no visit in the lake since the cutoff under any of their anonymous or user ids.
@@ -51,7 +53,7 @@ export interface PersonRetentionLimits {
  *
  * @example
  * await deleteExpiredRows({ sql, keyring, analytics, analyticsDatabase }, { organizationId, siteId }, cutoff);
- * // { events: 120, sessions: 14, rawEvents: 120, conversions: 0, personsErased: 3, personsSeenInLake: 1, personsRemaining: false }
+ * // { events: 120, sessions: 14, rawEvents: 120, conversions: 0, softSignals: 40, personsErased: 3, personsSeenInLake: 1, personsRemaining: false }
  */
 export async function deleteExpiredRows(
   deps: DatabaseRetentionDeps,
@@ -81,11 +83,18 @@ export async function deleteExpiredRows(
       .where('site_id', '=', scope.siteId)
       .where('occurred_at', '<', cutoff)
       .executeTakeFirst();
+    // Kept per 30-minute slot, so a visitor who stays active still loses their old sightings.
+    const softSignals = await trx
+      .deleteFrom('soft_signals')
+      .where('site_id', '=', scope.siteId)
+      .where('last_seen_at', '<', cutoff)
+      .executeTakeFirst();
     return {
       events: count(events),
       sessions: count(sessions),
       rawEvents: count(rawEvents),
       conversions: count(conversions),
+      softSignals: count(softSignals),
     };
   });
   const cutoffDay = cutoff.toISOString().slice(0, 10);

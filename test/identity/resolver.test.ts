@@ -210,6 +210,34 @@ describe.each(ENGINES)('identity resolution on %s', (engine) => {
     expect(phone.personId).toBe(mac.personId);
   });
 
+  it('finds one person for an identifier copied with invisible zero-width characters', async () => {
+    // Prepare: a user id and an e-mail pasted from a web page or a chat, with a zero-width space and joiner.
+    const tenant = await createTenant(sql);
+
+    // Act
+    const plain = await resolver.resolve(
+      observationOf(tenant, [
+        { type: 'user_id', value: 'ada-42' },
+        { type: 'email', value: 'ada@example.com' },
+      ]),
+    );
+    const pasted = await resolver.resolve(
+      observationOf(tenant, [
+        { type: 'anonymous_id', value: 'laptop' },
+        { type: 'email', value: 'ada\u200b@example.com\u200d' },
+      ]),
+    );
+    const signedIn = await resolver.resolve(
+      observationOf(tenant, [
+        { type: 'anonymous_id', value: 'phone' },
+        { type: 'user_id', value: '\u2060ada-42' },
+      ]),
+    );
+
+    // Assess
+    expect([pasted.personId, signedIn.personId]).toEqual([plain.personId, plain.personId]);
+  });
+
   it('hands a shared computer to the user who signed in first when that login arrives late', async () => {
     // Prepare
     const tenant = await createTenant(sql);

@@ -137,11 +137,52 @@ describe('retention (each site keeps events and persons for its retentionDays)',
       sessions: 0,
       rawEvents: 0,
       conversions: 0,
+      softSignals: 0,
       personsErased: 0,
       personsSeenInLake: 0,
       personsRemaining: false,
     });
     expect(again?.lake.events?.objects).toBe(0);
+  });
+
+  it('deletes the IP and user-agent sightings of a visitor who stays active, from before the cutoff', async () => {
+    // Prepare: a site keeping 30 days, a visitor seen 40 days ago and 3 days ago from one office
+    const site = await createTenant(sql, 'sightings');
+    await sql.db
+      .updateTable('sites')
+      .set({ settings: JSON.stringify({ retentionDays: 30 }) })
+      .where('id', '=', site.siteId)
+      .execute();
+    const resolver = createResolver({ sql, keyring: keys.keyring });
+    for (const age of [40, 3]) {
+      await resolver.resolve(
+        observationOf(site, [{ type: 'anonymous_id', value: 'regular' }], {
+          observedAt: daysAgo(age),
+          ip: '203.0.113.7',
+          userAgent: 'Mozilla/5.0 (office)',
+          event: { type: 'page' },
+        }),
+      );
+    }
+    const sightings = () =>
+      sql.db
+        .selectFrom('soft_signals')
+        .select('last_seen_at')
+        .where('site_id', '=', site.siteId)
+        .execute()
+        .then((rows) => rows.map((r) => new Date(r.last_seen_at).getTime()).sort());
+
+    // Act
+    const before = await sightings();
+    const reports = await enforceRetention(
+      { sql, keyring: keys.keyring, lake, analytics, analyticsDatabase: LOCAL_DATABASE },
+      NOW,
+    );
+
+    // Assess
+    expect(before).toEqual([daysAgo(40), daysAgo(3)]);
+    expect(reports.find((r) => r.siteId === site.siteId)?.database.softSignals).toBe(1);
+    expect(await sightings()).toEqual([daysAgo(3)]);
   });
 
   it('crypto-shreds an expired person as erasure does: the e-mail no longer finds anyone', async () => {
