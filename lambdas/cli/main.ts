@@ -94,7 +94,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('run SQL against the local lake (Athena table names) or the local PostgreSQL')
     .addOption(new Option('--engine <engine>', 'where to run it').choices(['athena', 'postgres']).default('athena'))
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table'))
-    .option('--max-rows <n>', 'stop after this many rows', (v) => parsePositive(v, '--max-rows'), 10_000)
+    .option('--max-rows <n>', 'stop after this many rows', (v) => parseWholeNumber(v, '--max-rows'), 10_000)
     .option(
       '--named <name>',
       `run a named query of athena/ (${[...namedQueries, ...attributionQueries].map((q) => q.name).join(', ')})`,
@@ -146,8 +146,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('list soft links (pairs of persons weak signals say may be one) for review (JSON)')
     .addOption(new Option('--status <status>', 'which ones').choices(['open', 'accepted', 'rejected']).default('open'))
     .option('--site <siteId>', 'only this site')
-    .option('--limit <n>', 'links per page (at most 1000)', wholeNumber, 100)
-    .option('--offset <n>', 'links to skip (see hasMore)', wholeNumber, 0)
+    .option('--limit <n>', 'links per page (at most 1000)', (v) => parseWholeNumber(v, '--limit'), 100)
+    .option('--offset <n>', 'links to skip (see hasMore)', (v) => parseWholeNumber(v, '--offset', 0), 0)
     .action(
       async (opts: { status: 'open' | 'accepted' | 'rejected'; site?: string; limit: number; offset: number }) => {
         const result = await runDatabaseCommand(dataDirFromEnv(), {
@@ -196,7 +196,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('redrive')
     .description('move parked messages back: identity observations to their queue, enrichment batches to the stream')
     .addArgument(new Argument('<queue>', 'which dead letters').choices(['identity', 'enrich']))
-    .option('--limit <n>', 'at most this many', (v) => parsePositive(v, '--limit'), 10_000)
+    .option('--limit <n>', 'at most this many', (v) => parseWholeNumber(v, '--limit'), 10_000)
     .action(async (queue: 'identity' | 'enrich', opts: { limit: number }) => {
       const moved = await runDatabaseCommand(dataDirFromEnv(), { command: 'queues.redrive', queue, limit: opts.limit });
       console.log(JSON.stringify(moved, null, 2));
@@ -213,7 +213,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       )
       .option('--site <siteId>', 'only this site')
       .option('--since <YYYY-MM-DD>', 'recorded on or after this day')
-      .option('--limit <n>', 'at most this many', (v) => parsePositive(v, '--limit'), 100);
+      .option('--limit <n>', 'at most this many', (v) => parseWholeNumber(v, '--limit'), 100);
   filterOptions(failed.command('list').description('list failed events, newest first'))
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table'))
     .action(async (opts: FailedOptions & { format: OutputFormat }) => {
@@ -355,18 +355,16 @@ function parsePort(value: string): number {
   return port;
 }
 
-function parsePositive(value: string, name: string): number {
+/** A whole number of at least `min` (1 unless said), or an error naming the option. */
+function parseWholeNumber(value: string, name: string, min = 1): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new InvalidArgumentError(
+      `${name} must be ${min === 1 ? 'a positive integer' : `an integer of at least ${min}`}`,
+    );
   return n;
 }
 
 function isCommanderExit(error: unknown): error is { exitCode: number } {
   return typeof error === 'object' && error !== null && 'exitCode' in error && 'code' in error;
-}
-
-function wholeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('a whole number');
-  return n;
 }
