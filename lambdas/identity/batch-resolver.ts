@@ -96,6 +96,7 @@ async function resolveOrganization(
       observation,
       siteId: observation.siteId,
       observedAt: observation.observedAt,
+      receivedAt: observation.receivedAt,
       eventId: observation.eventId,
       accepted,
     };

@@ -33,6 +33,8 @@ import { uuidList } from './sql-values';
 /** An observation of a batch, parsed and prepared. */
 export interface PendingObservation extends BatchItem {
   readonly observation: IdentityObservation;
+  /** The observation's `receivedAt`: whether an erasure came after it. */
+  readonly receivedAt?: number | undefined;
 }
 
 /** What one round did: who each resolved observation went to, what failed, and what waits for the careful path. */

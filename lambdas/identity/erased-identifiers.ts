@@ -19,7 +19,17 @@ export interface StoredIdentifier {
 export interface ObservationIdentifiers {
   readonly siteId: string;
   readonly observedAt: number;
+  /** When the collector received it (server clock); `observedAt` when unknown. */
+  readonly receivedAt?: number | undefined;
   readonly accepted: readonly StoredIdentifier[];
+}
+
+/**
+ * When an observation entered the system, by the server's clock: a client clock running behind must
+ * not make an event received after an erasure count as from before it.
+ */
+function arrivedAt(observation: ObservationIdentifiers): number {
+  return observation.receivedAt ?? observation.observedAt;
 }
 
 /**
@@ -59,10 +69,10 @@ export async function rememberErasure(
 }
 
 /**
- * Which of `observations` an erasure has overtaken: observed before the erasure of one of their
- * identifiers. Resolving one would bring the erased person's data back under a new person, so it is
+ * Which of `observations` an erasure has overtaken: received by the collector before the erasure of
+ * one of their identifiers. Resolving one would bring the erased person's data back under a new person, so it is
  * dropped (an event the queue delivers again, or one still waiting when the erasure ran). Events
- * observed after the erasure are a new visit and resolve as usual. Read under the observations'
+ * received after the erasure are a new visit, whatever the client's clock said and resolve as usual. Read under the observations'
  * identifier locks, which an erasure also takes, so an erasure is either seen here or comes after.
  * One indexed read; digests are computed only when the sites have an erasure that recent.
  */
@@ -74,7 +84,7 @@ export async function erasedObservations<T extends ObservationIdentifiers>(
   const dropped = new Set<T>();
   const relevant = observations.filter((o) => o.accepted.length > 0);
   if (relevant.length === 0) return dropped;
-  const earliest = Math.min(...relevant.map((o) => o.observedAt));
+  const earliest = Math.min(...relevant.map(arrivedAt));
   const sites = [...new Set(relevant.map((o) => o.siteId))];
   const { rows } = await raw<{ site_id: string; digest: string; erased_at: Date | string }>`
     select site_id, digest, erased_at from erased_identifiers
@@ -84,7 +94,7 @@ export async function erasedObservations<T extends ObservationIdentifiers>(
   for (const observation of relevant) {
     const overtaken = observation.accepted.some((identifier) => {
       const at = erasedAt.get(`${observation.siteId}|${erasureDigest(indexKey, observation.siteId, identifier)}`);
-      return at !== undefined && observation.observedAt < at;
+      return at !== undefined && arrivedAt(observation) < at;
     });
     if (overtaken) dropped.add(observation);
   }

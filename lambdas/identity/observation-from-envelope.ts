@@ -59,6 +59,7 @@ export function observationFromEnvelope(envelope: CollectedEventEnvelope): Ident
     siteId: envelope.siteId,
     eventId: event.eventId,
     observedAt,
+    receivedAt: server.receivedAt,
     identifiers: dedupe(identifiers),
     ...(Object.keys(personTraits).length > 0 || Object.keys($set_once).length > 0
       ? {

@@ -28,6 +28,12 @@ export interface IdentityObservation {
   readonly eventId: string;
   /** Event time, epoch milliseconds. Decides the order links are applied in, whatever order they arrive in. */
   readonly observedAt: number;
+  /**
+   * When the collector received the event, epoch milliseconds, by the server's clock (the event time
+   * is the client's, which may run behind): what decides whether an erasure came after it. Absent on
+   * observations queued before it was added, which fall back to `observedAt`.
+   */
+  readonly receivedAt?: number;
   /** Plaintext, even for e-mails and phones: the resolver encrypts them. Highest priority first is not required. */
   readonly identifiers: readonly IdentifierInput[];
   readonly traits?: { readonly $set?: Traits; readonly $set_once?: Traits };
@@ -85,6 +91,7 @@ export const identityObservationSchema = z
         message: `must not start with ${MANUAL_REVIEW_EVENT_PREFIX}`,
       }),
     observedAt: epochMs,
+    receivedAt: epochMs.optional(),
     identifiers: z.array(z.object({ type: z.enum(IDENTIFIER_TYPES), value: z.string().max(2_048) })).max(20),
     traits: z.object({ $set: traits.optional(), $set_once: traits.optional() }).optional(),
     ip: z.string().max(64).optional(),
@@ -134,8 +141,7 @@ function unstorableText(value: unknown): { path: (string | number)[]; message: s
   if (typeof value === 'string') {
     if (value.includes('\u0000') || value.includes('\\u0000'))
       return { path: [], message: 'must not contain NUL characters' };
-    if (LONE_SURROGATE.test(value))
-      return { path: [], message: 'must be well-formed Unicode (a lone UTF-16 surrogate)' };
+    if (!value.isWellFormed()) return { path: [], message: 'must be well-formed Unicode (a lone UTF-16 surrogate)' };
     return undefined;
   }
   if (value === null || typeof value !== 'object') return undefined;
@@ -153,8 +159,6 @@ function unstorableText(value: unknown): { path: (string | number)[]; message: s
   }
   return undefined;
 }
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * A queue message as an observation, or a `ValidationError` naming the first field that is wrong.

@@ -162,7 +162,7 @@ async function resolveInTransaction(trx: Kysely<Database>, input: TransactionInp
   await lockKeys(trx, held);
   // Under the locks an erasure takes too: from before an erasure of one of its identifiers, it is dropped.
   const overtaken = await erasedObservations(trx, keys.indexKey, [
-    { siteId: scope.siteId, observedAt: observation.observedAt, accepted },
+    { siteId: scope.siteId, observedAt: observation.observedAt, receivedAt: observation.receivedAt, accepted },
   ]);
   if (overtaken.size > 0)
     return { personId: undefined, createdPersons: [], merges: [], restitched: false, erased: true };

@@ -128,6 +128,35 @@ describe.each(ENGINES)('an erasure stays done on %s', (engine: Engine) => {
     },
   );
 
+  it.each(PATHS)(
+    'goes by when the collector received an event, not by the visitor’s clock, to tell a new visit from an old one (%s)',
+    async (path) => {
+      // Prepare: one device's clock runs an hour behind, another's an hour ahead
+      const { tenant, resolver, ada, erasedAt } = await eraseAda();
+      const HOUR_MS = 3_600_000;
+
+      // Act
+      const [behind, ahead] = await resolveEach(resolver, path, [
+        // received after the erasure: a new visit, though its event time is before it
+        observationOf(tenant, [{ type: 'anonymous_id', value: 'ada-laptop' }], {
+          observedAt: erasedAt + 1_000 - HOUR_MS,
+          receivedAt: erasedAt + 1_000,
+        }),
+        // received before the erasure and delivered only now: dropped, though its event time is after it
+        observationOf(tenant, [{ type: 'user_id', value: 'ada' }], {
+          observedAt: erasedAt - 1_000 + HOUR_MS,
+          receivedAt: erasedAt - 1_000,
+        }),
+      ]);
+
+      // Assess
+      expect(behind?.erased).toBeUndefined();
+      expect(behind?.personId).toBeDefined();
+      expect(behind?.personId).not.toBe(ada.personId);
+      expect([ahead?.erased, ahead?.personId]).toEqual([true, undefined]);
+    },
+  );
+
   it('keeps only keyed digests of the erased identifiers, and forgets them after the queues can hold nothing older', async () => {
     // Prepare
     const { tenant, resolver, adaSays, signedUp } = await eraseAda();

@@ -40,6 +40,7 @@ describe('observationFromEnvelope', () => {
       siteId: SITE,
       eventId: 'evt-1',
       observedAt: 1_799_999_999_000,
+      receivedAt: 1_800_000_000_000,
       identifiers: [
         { type: 'anonymous_id', value: 'anon-1' },
         { type: 'user_id', value: 'user-1' },
