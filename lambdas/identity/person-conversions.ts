@@ -13,18 +13,19 @@ interface HeldIdentifier {
  * Conversions (affiliate and mobile-attribution postbacks, `postbacks/conversion-store.ts`) name a
  * visitor by the ids the network sent back: anonymous id, user id, device ids. They are not
  * resolved into persons; a conversion is the person's when one of those ids is one of the
- * person's identifiers (compared as identity normalizes them: trimmed, device ids lower-cased).
+ * person's identifiers, compared as identity normalizes them (trimmed, device ids lower-cased) through
+ * the generated, indexed `*_key` columns (migration `0036-conversion-identity-keys`): plain column
+ * equalities, which row-level security lets PostgreSQL answer from an index.
  */
-function conversionsNaming(siteId: string, identifiers: readonly HeldIdentifier[]): RawBuilder<boolean> | undefined {
+export function conversionsNaming(
+  siteId: string,
+  identifiers: readonly HeldIdentifier[],
+): RawBuilder<boolean> | undefined {
   const valuesOf = (type: string) => [...new Set(identifiers.filter((i) => i.type === type).map((i) => i.value))];
   const conditions: RawBuilder<boolean>[] = [];
-  const anonymousIds = valuesOf('anonymous_id');
-  if (anonymousIds.length > 0) conditions.push(raw`btrim(anonymous_id) = any(${textArray(anonymousIds)}::text[])`);
-  const userIds = valuesOf('user_id');
-  if (userIds.length > 0) conditions.push(raw`btrim(user_id) = any(${textArray(userIds)}::text[])`);
-  for (const type of DEVICE_ID_TYPES) {
+  for (const type of ['anonymous_id', 'user_id', ...DEVICE_ID_TYPES]) {
     const ids = valuesOf(type);
-    if (ids.length > 0) conditions.push(raw`lower(btrim(${raw.ref(type)})) = any(${textArray(ids)}::text[])`);
+    if (ids.length > 0) conditions.push(raw`${raw.ref(`${type}_key`)} = any(${textArray(ids)}::text[])`);
   }
   if (conditions.length === 0) return undefined;
   return raw<boolean>`site_id = ${siteId}::uuid and (${raw.join(conditions, raw` or `)})`;

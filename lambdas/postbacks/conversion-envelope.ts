@@ -4,8 +4,11 @@ import type { CollectedEventEnvelope, PropertyValue } from '../collection/collec
 import type { ConversionsTable } from '../db/schema/postbacks';
 import type { StreamRecordInput } from '../ports/event-stream';
 
-/** A stored conversion row as Kysely returns it. */
-export type StoredConversion = Selectable<ConversionsTable>;
+/** A conversion row as the store returns it, without the generated lookup keys (`*_key`) nobody downstream reads. */
+export type StoredConversion = Omit<
+  Selectable<ConversionsTable>,
+  'anonymous_id_key' | 'user_id_key' | 'idfa_key' | 'gaid_key' | 'idfv_key' | 'device_id_key'
+>;
 
 /**
  * The `YYYY-MM-DD HH:MM:SS.fff` UTC text both Athena and DuckDB cast to a timestamp.

@@ -1,5 +1,8 @@
+import { sql as raw } from 'kysely';
+import { withOrganization } from '../../lambdas/db/tenant';
 import { erasePerson } from '../../lambdas/identity/erase-person';
 import { exportPerson } from '../../lambdas/identity/export-person';
+import { conversionsNaming } from '../../lambdas/identity/person-conversions';
 import { createResolver } from '../../lambdas/identity/resolver';
 import type { Sql } from '../../lambdas/ports/sql';
 import { recordConversion } from '../../lambdas/postbacks/conversion-store';
@@ -102,6 +105,42 @@ describe.each(ENGINES)('a person’s conversions (postbacks) on %s', (engine: En
       userId: 'bob-42',
       rawPayload: { customer_user_id: 'bob-42', email: 'someone@example.com' },
     });
+  });
+
+  it('finds a person’s conversions through indexes under row-level security, not by reading every conversion of the site', async () => {
+    // Prepare: a site with many conversions, analyzed
+    const { tenant } = await bobAndCarol();
+    await raw`insert into conversions (organization_id, site_id, network, transaction_id, status, event_name, anonymous_id,
+        raw_payload, occurred_at, received_at, updated_at)
+      select ${tenant.organizationId}::uuid, ${tenant.siteId}::uuid, 'appsflyer', 'other-' || n, 'approved', 'purchase',
+        'anon-' || n, '{}'::jsonb, now(), now(), now()
+      from generate_series(1, 5000) as n`.execute(sql.db);
+    await raw`analyze conversions`.execute(sql.db);
+    const naming = conversionsNaming(tenant.siteId, [
+      { type: 'anonymous_id', value: 'anon-bob' },
+      { type: 'user_id', value: 'bob-42' },
+      { type: 'idfa', value: IDFA.toLowerCase() },
+    ]);
+    if (!naming) throw new Error('no condition');
+
+    // Act
+    const plan = await withOrganization(sql, tenant.organizationId, async (trx) => {
+      const { rows } = await raw<{
+        'QUERY PLAN': unknown;
+      }>`explain (format json) select id from conversions where ${naming}`.execute(trx);
+      return JSON.stringify(rows[0]?.['QUERY PLAN']);
+    });
+
+    // Assess
+    expect(plan).not.toContain('"Seq Scan"');
+    expect(plan).not.toContain('conversions_site_time_idx');
+    for (const index of [
+      'conversions_anonymous_id_key_idx',
+      'conversions_user_id_key_idx',
+      'conversions_idfa_key_idx',
+    ]) {
+      expect(plan).toContain(index);
+    }
   });
 
   it('takes an erased person out of their conversions and keeps the sales, leaving other people’s untouched', async () => {

@@ -15,6 +15,7 @@ import * as erasedIdentifiers from './0029-erased-identifiers';
 import * as tenantPolicies from './0030-tenant-policies';
 import * as definerSearchPath from './0031-definer-search-path';
 import * as softSignalWindows from './0032-soft-signal-windows';
+import * as conversionIdentityKeys from './0036-conversion-identity-keys';
 
 /**
  * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0030-tenant-policies': tenantPolicies,
   '0031-definer-search-path': definerSearchPath,
   '0032-soft-signal-windows': softSignalWindows,
+  '0036-conversion-identity-keys': conversionIdentityKeys,
 };

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 
 type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -125,6 +125,16 @@ export interface ConversionsTable {
   revision: number;
   received_at: Timestamp;
   updated_at: Timestamp;
+  /**
+   * The visitor's ids as identity stores them (trimmed, device ids lower-cased), generated and indexed
+   * to find a person's conversions (migration `0036-conversion-identity-keys`).
+   */
+  anonymous_id_key: GeneratedAlways<string | null>;
+  user_id_key: GeneratedAlways<string | null>;
+  idfa_key: GeneratedAlways<string | null>;
+  gaid_key: GeneratedAlways<string | null>;
+  idfv_key: GeneratedAlways<string | null>;
+  device_id_key: GeneratedAlways<string | null>;
 }
 
 export interface PostbackTables {
