@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { createDuckDbAnalytics } from '../adapters/local/duckdb-analytics';
 import { attributionQueries, loadAttributionQuery } from '../attribution/attribution-queries';
@@ -169,10 +170,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       return id;
     })
     .addArgument(new Argument('<decision>', 'accept or reject').choices(['accept', 'reject']))
-    .action(async (linkId: number, decision: 'accept' | 'reject') => {
+    .option('--by <name>', 'who decides, recorded with the decision (default: your OS user name)')
+    .action(async (linkId: number, decision: 'accept' | 'reject', opts: { by?: string }) => {
+      const by = opts.by ?? osUserName();
       console.log(
         JSON.stringify(
-          await runDatabaseCommand(dataDirFromEnv(), { command: 'persons.reviewLink', linkId, decision }),
+          await runDatabaseCommand(dataDirFromEnv(), { command: 'persons.reviewLink', linkId, decision, by }),
           null,
           2,
         ),
@@ -367,4 +370,13 @@ function parseWholeNumber(value: string, name: string, min = 1): number {
 
 function isCommanderExit(error: unknown): error is { exitCode: number } {
   return typeof error === 'object' && error !== null && 'exitCode' in error && 'code' in error;
+}
+
+/** The OS user running the CLI, to record who decided; `userInfo` throws for a uid without a passwd entry. */
+function osUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'cli';
+  }
 }

@@ -108,8 +108,13 @@ export async function exportPerson(
       r.key_person_id === null ? keys.payloadKey : sealers.get(r.key_person_id);
     const traitValues = await heldTraitValues(trx, keys.encryptionKey, request.organizationId, currentId);
     const { rows: softLinks } = await raw<Record<string, unknown>>`
-      select person_a as "personA", person_b as "personB", rule, score, evidence, status, created_at as "createdAt"
-      from soft_links where person_a = ${uuidAny(ids)} or person_b = ${uuidAny(ids)} order by created_at`.execute(trx);
+      select l.person_a as "personA", l.person_b as "personB", l.status, l.created_at as "createdAt",
+        l.decided_at as "decidedAt",
+        coalesce((select jsonb_agg(jsonb_build_object('kind', e.kind, 'windowStart', e.window_start,
+            'firstSeenAt', e.first_seen_at, 'lastSeenAt', e.last_seen_at) order by e.kind, e.window_start)
+          from soft_link_evidence e where e.link_id = l.id), '[]') as evidence
+      from soft_links l where l.person_a = ${uuidAny(ids)} or l.person_b = ${uuidAny(ids)}
+      order by l.created_at, l.id`.execute(trx);
 
     const { rows: softSignals } = await raw<Record<string, unknown>>`
       select kind, digest, person_id as "personId", first_seen_at as "firstSeenAt", last_seen_at as "lastSeenAt"

@@ -15,5 +15,5 @@ export { linksIdentities, observationFromEnvelope } from './observation-from-env
 export type { PersonProfile } from './person-profile';
 export { keepRawEvents, type RawEventToKeep, rawEventWrite } from './raw-events';
 export { createResolver, type Resolution, type Resolver } from './resolver';
+export { listSoftLinks, type SoftLinkEvidence, type SoftLinkView } from './soft-link-listing';
 export { reviewSoftLink, type SoftLinkDecision, type SoftLinkReview } from './soft-link-review';
-export { listSoftLinks, type SoftLinkView } from './soft-links';

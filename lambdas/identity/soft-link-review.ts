@@ -11,6 +11,7 @@ import { identifierLockKey } from './person-id';
 import { RegionContentionError } from './region-contention';
 import { lockKeys, lockRegion } from './region-locks';
 import { rewriteRegion } from './region-writer';
+import { bigintList } from './sql-values';
 import { MANUAL_REVIEW_EVENT_PREFIX } from './stitching';
 import { isRetryableConflict, retryDelayMs } from './transaction-retry';
 
@@ -20,6 +21,8 @@ export interface SoftLinkDecision {
   readonly siteId?: string;
   readonly linkId: number;
   readonly decision: 'accept' | 'reject';
+  /** Who decides: the member's e-mail in the API, the name given to the CLI (`--by`). */
+  readonly decidedBy: string;
 }
 
 export interface SoftLinkReview {
@@ -27,6 +30,8 @@ export interface SoftLinkReview {
   readonly status: 'accepted' | 'rejected';
   /** The person both are now, when accepted. */
   readonly personId?: string;
+  readonly decidedBy: string;
+  readonly decidedAt: string;
 }
 
 interface ReviewDependencies {
@@ -47,10 +52,12 @@ interface ReviewDependencies {
  * the identified-person and shared-device rules, and a merge they refuse is a `ConflictError` that
  * changes nothing (two persons with different user ids stay two). Rejecting closes the link: the pair
  * is not listed again, whatever signal would propose it, nor after either person is merged into
- * another (`listSoftLinks` compares the persons as they are now).
+ * another (`listSoftLinks` compares the persons as they are now). The decision is one on the pair
+ * as the list shows it: the other open links between the same two current persons (stored under ids
+ * merged since) give their evidence to this one and go. Who decided, and when, is kept with it.
  *
  * @example
- * await reviewSoftLink({ sql, keyring }, { organizationId, linkId: 42, decision: 'accept' });
+ * await reviewSoftLink({ sql, keyring }, { organizationId, linkId: 42, decision: 'accept', decidedBy: 'ada@acme.io' });
  */
 export async function reviewSoftLink(deps: ReviewDependencies, input: SoftLinkDecision): Promise<SoftLinkReview> {
   const rules = deps.rules ?? DEFAULT_IDENTITY_RULES;
@@ -101,13 +108,15 @@ async function decide(
   if (link.status !== 'open') throw new ConflictError(`soft link ${input.linkId} is already ${link.status}`);
   if (link.erased) throw new ConflictError(`soft link ${input.linkId} joins an erased person`);
 
+  const decided = { decidedBy: input.decidedBy, decidedAt: now.toISOString() };
+  await gatherPair(trx, link.id, link.site_id, link.person_a, link.person_b);
   if (input.decision === 'reject') {
-    await setStatus(trx, link.id, 'rejected');
-    return { id: Number(link.id), status: 'rejected' };
+    await setStatus(trx, link.id, 'rejected', decided);
+    return { id: Number(link.id), status: 'rejected', ...decided };
   }
   if (link.person_a === link.person_b) {
-    await setStatus(trx, link.id, 'accepted');
-    return { id: Number(link.id), status: 'accepted', personId: link.person_a };
+    await setStatus(trx, link.id, 'accepted', decided);
+    return { id: Number(link.id), status: 'accepted', personId: link.person_a, ...decided };
   }
 
   const scope = { organizationId: link.organization_id, siteId: link.site_id };
@@ -141,8 +150,39 @@ async function decide(
       `the stitching rules refuse to merge these persons (${refused[0]?.reason ?? 'refused'}); the soft link stays open`,
     );
   }
-  await setStatus(trx, link.id, 'accepted');
-  return { id: Number(link.id), status: 'accepted', personId: into };
+  await setStatus(trx, link.id, 'accepted', decided);
+  return { id: Number(link.id), status: 'accepted', personId: into, ...decided };
+}
+
+/**
+ * The other open links between the two persons as they are now (stored under their ids or those of
+ * persons merged into them) give their evidence to `id` and are deleted: the reviewer decided on
+ * the pair, with all of its evidence before them.
+ */
+async function gatherPair(trx: Kysely<Database>, id: number, siteId: string, a: string, b: string): Promise<void> {
+  const { rows } = await raw<{ id: number }>`
+    with aliases as (
+      select id from persons where id in (${a}::uuid, ${b}::uuid)
+      union select id from persons where merged_into in (${a}::uuid, ${b}::uuid)
+    )
+    select l.id from soft_links l join persons pa on pa.id = l.person_a join persons pb on pb.id = l.person_b
+    where l.person_a in (select id from aliases) and l.site_id = ${siteId}::uuid and l.status = 'open'
+      and l.id <> ${id}
+      and least(coalesce(pa.merged_into, pa.id), coalesce(pb.merged_into, pb.id)) = least(${a}::uuid, ${b}::uuid)
+      and greatest(coalesce(pa.merged_into, pa.id), coalesce(pb.merged_into, pb.id)) = greatest(${a}::uuid, ${b}::uuid)
+    order by l.id
+    for update of l`.execute(trx);
+  if (rows.length === 0) return;
+  const others = rows.map((r) => Number(r.id));
+  await raw`
+    insert into soft_link_evidence (organization_id, site_id, link_id, kind, window_start, first_seen_at, last_seen_at)
+    select organization_id, site_id, ${id}, kind, window_start, min(first_seen_at), max(last_seen_at)
+    from soft_link_evidence where link_id in ${bigintList(others)}
+    group by organization_id, site_id, kind, window_start
+    on conflict (link_id, kind, window_start) do update set
+      first_seen_at = least(soft_link_evidence.first_seen_at, excluded.first_seen_at),
+      last_seen_at = greatest(soft_link_evidence.last_seen_at, excluded.last_seen_at)`.execute(trx);
+  await raw`delete from soft_links where id in ${bigintList(others)}`.execute(trx);
 }
 
 /** The person's identifier of highest priority on the site (lowest id among equals). */
@@ -163,6 +203,12 @@ async function leadingIdentifier(
   return leading;
 }
 
-async function setStatus(trx: Kysely<Database>, id: number, status: 'accepted' | 'rejected'): Promise<void> {
-  await raw`update soft_links set status = ${status}, updated_at = now() where id = ${id}`.execute(trx);
+async function setStatus(
+  trx: Kysely<Database>,
+  id: number,
+  status: 'accepted' | 'rejected',
+  decided: { readonly decidedBy: string; readonly decidedAt: string },
+): Promise<void> {
+  await raw`update soft_links set status = ${status}, decided_by = ${decided.decidedBy},
+    decided_at = ${decided.decidedAt}::timestamptz, updated_at = now() where id = ${id}`.execute(trx);
 }

@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, sql as raw } from 'kysely';
 import type { Database } from '../db/schema';
-import { SOFT_SIGNAL_SCORES, type SoftLinkOptions, type SoftSignal, windowStart } from './soft-links';
+import { evidenceOf, type PairEvidence, proposeSoftLinks } from './soft-link-proposals';
+import { type SoftLinkOptions, type SoftSignal, type SoftSignalKind, windowStart } from './soft-links';
 import { epochMs, recordset, writeTogether } from './sql-values';
 
 /** Rows of other persons' sightings read per signal at once; a signal with more is asked sighting by sighting. */
@@ -10,8 +11,16 @@ interface Group {
   readonly g: number;
   readonly key: string;
   readonly windowed: boolean;
-  readonly sharers: { personId: string; first: number; last: number }[];
+  readonly sharers: Sharing[];
   complete: boolean;
+}
+
+/** Another person's sightings of a signal in one window-long slot. */
+interface Sharing {
+  readonly personId: string;
+  readonly slot: string;
+  readonly first: number;
+  readonly last: number;
 }
 
 interface Question {
@@ -22,6 +31,7 @@ interface Question {
   readonly digest: string;
   readonly person_id: string;
   readonly at: number;
+  readonly slot: string;
 }
 
 /** A person's soft signals as one observation showed them. */
@@ -97,6 +107,7 @@ export async function recordSoftSignalsOfMany(
         digest: signal.digest,
         person_id: sighting.personId,
         at,
+        slot,
       });
     }
   }
@@ -140,12 +151,18 @@ export async function recordSoftSignalsOfMany(
     };
   });
   const byIndex = [...groups.values()];
-  const { rows: found } = await raw<{ g: number; person_id: string; first_seen_at: Date; last_seen_at: Date }>`
-    select x.g, o.person_id, o.first_seen_at, o.last_seen_at
+  const { rows: found } = await raw<{
+    g: number;
+    person_id: string;
+    window_start: Date;
+    first_seen_at: Date;
+    last_seen_at: Date;
+  }>`
+    select x.g, o.person_id, o.window_start, o.first_seen_at, o.last_seen_at
     from ${recordset(spans, 'g int, site_id uuid, kind text, digest text, person_id uuid, lo timestamptz, hi timestamptz, windowed boolean')}
       as x
     cross join lateral (
-      select coalesce(p.merged_into, p.id) as person_id, s.first_seen_at, s.last_seen_at
+      select coalesce(p.merged_into, p.id) as person_id, s.window_start, s.first_seen_at, s.last_seen_at
       from soft_signals s join persons p on p.id = s.person_id
       where s.site_id = x.site_id and s.kind = x.kind and s.digest = x.digest
         and p.erased_at is null and coalesce(p.merged_into, p.id) <> x.person_id
@@ -154,13 +171,18 @@ export async function recordSoftSignalsOfMany(
     ) o`.execute(db);
   for (const f of found) {
     const group = byIndex[f.g] as Group;
-    group.sharers.push({ personId: f.person_id, first: epochMs(f.first_seen_at), last: epochMs(f.last_seen_at) });
+    group.sharers.push({
+      personId: f.person_id,
+      slot: new Date(epochMs(f.window_start)).toISOString(),
+      first: epochMs(f.first_seen_at),
+      last: epochMs(f.last_seen_at),
+    });
     if (group.sharers.length > SHARER_ROWS) group.complete = false;
   }
 
   // A crowd's signal (more rows than read at once): asked sighting by sighting, as the database decides.
   const crowded = asked.filter((q) => !q.group.complete);
-  const crowdSharers = new Map<number, string[]>();
+  const crowdSharers = new Map<number, Sharing[]>();
   if (crowded.length > 0) {
     const questions = crowded.map((q) => ({
       n: q.n,
@@ -172,59 +194,53 @@ export async function recordSoftSignalsOfMany(
       hi: new Date(q.at + windowMs).toISOString(),
       windowed: q.group.windowed,
     }));
-    const { rows: others } = await raw<{ n: number; person_id: string }>`
-      select x.n, o.person_id
+    const { rows: others } = await raw<{
+      n: number;
+      person_id: string;
+      sightings: { slot: string; first: string; last: string }[];
+    }>`
+      select x.n, o.person_id, o.sightings
       from ${recordset(questions, 'n int, site_id uuid, kind text, digest text, person_id uuid, lo timestamptz, hi timestamptz, windowed boolean')}
         as x
       cross join lateral (
-        select distinct coalesce(p.merged_into, p.id) as person_id
+        select coalesce(p.merged_into, p.id) as person_id,
+          jsonb_agg(jsonb_build_object('slot', s.window_start, 'first', s.first_seen_at, 'last', s.last_seen_at))
+            as sightings
         from soft_signals s join persons p on p.id = s.person_id
         where s.site_id = x.site_id and s.kind = x.kind and s.digest = x.digest
           and p.erased_at is null and coalesce(p.merged_into, p.id) <> x.person_id
           and (not x.windowed or (s.last_seen_at >= x.lo and s.first_seen_at <= x.hi))
+        group by 1
         limit ${maxSharers + 1}
       ) o`.execute(db);
-    for (const other of others) crowdSharers.set(other.n, [...(crowdSharers.get(other.n) ?? []), other.person_id]);
+    for (const other of others) {
+      const seen = other.sightings.map((s) => ({
+        personId: other.person_id,
+        slot: new Date(Date.parse(s.slot)).toISOString(),
+        first: Date.parse(s.first),
+        last: Date.parse(s.last),
+      }));
+      crowdSharers.set(other.n, [...(crowdSharers.get(other.n) ?? []), ...seen]);
+    }
   }
 
-  const sharersOf = new Map<number, string[]>(crowdSharers);
+  const sharersOf = new Map<number, Sharing[]>(crowdSharers);
   for (const q of asked) {
     if (!q.group.complete) continue;
     const within = q.group.sharers.filter(
       (s) => !q.group.windowed || (s.last >= q.at - windowMs && s.first <= q.at + windowMs),
     );
-    const persons = [...new Set(within.map((s) => s.personId))];
-    if (persons.length > 0) sharersOf.set(q.n, persons);
+    if (within.length > 0) sharersOf.set(q.n, within);
   }
-  const pairs = new Map<
-    string,
-    { site_id: string; a: string; b: string; rule: string; score: number; evidence: string }
-  >();
-  for (const [n, sharers] of sharersOf) {
-    if (sharers.length > maxSharers) continue;
-    const question = asked[n] as (typeof asked)[number];
-    const evidence = JSON.stringify({
-      signal: question.kind,
-      ...(question.group.windowed ? { windowMinutes: windowMs / 60_000 } : {}),
-    });
-    for (const other of sharers) {
-      const [a, b] = other < question.person_id ? [other, question.person_id] : [question.person_id, other];
-      pairs.set(`${question.site_id}\u0000${a}\u0000${b}\u0000${question.kind}`, {
-        site_id: question.site_id,
-        a,
-        b,
-        rule: question.kind,
-        score: SOFT_SIGNAL_SCORES[question.kind as SoftSignal['kind']],
-        evidence,
-      });
+  const evidence: PairEvidence[] = [];
+  for (const [n, sharings] of sharersOf) {
+    if (new Set(sharings.map((s) => s.personId)).size > maxSharers) continue;
+    const q = asked[n] as Question;
+    for (const other of sharings) {
+      evidence.push(
+        evidenceOf(q.site_id, q.kind as SoftSignalKind, { personId: q.person_id, slot: q.slot, at: q.at }, other),
+      );
     }
   }
-  if (pairs.size === 0) return 0;
-  const proposed = [...pairs.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, p]) => p);
-  await raw`
-    insert into soft_links (organization_id, site_id, person_a, person_b, rule, score, evidence)
-    select ${organizationId}::uuid, x.site_id, x.a, x.b, x.rule, x.score, x.evidence::jsonb
-    from ${recordset(proposed, 'site_id uuid, a uuid, b uuid, rule text, score real, evidence text')} as x
-    on conflict (site_id, person_a, person_b, rule) do update set updated_at = now()`.execute(db);
-  return proposed.length;
+  return proposeSoftLinks(db, organizationId, evidence);
 }

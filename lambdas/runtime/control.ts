@@ -11,8 +11,8 @@ import { httpResponseForError } from '../core/http/error-handler';
 import { header, jsonBody } from '../core/http/request';
 import { type HttpResponse, jsonResponse } from '../core/http/responses';
 import { createOrganizationKeyring, erasePerson, exportPerson, type LookupQuery, lookupPerson } from '../identity';
+import { listSoftLinks } from '../identity/soft-link-listing';
 import { reviewSoftLink } from '../identity/soft-link-review';
-import { listSoftLinks } from '../identity/soft-links';
 import { LOCAL_DATABASE } from '../lake/named-queries';
 import { runDailyMaintenance } from '../lifecycle/daily-maintenance';
 import type { FailedEventFilter, ReplayOutcome } from '../pipeline/failed-events';
@@ -59,6 +59,8 @@ const commandSchema = z.discriminatedUnion('command', [
     command: z.literal('persons.reviewLink'),
     linkId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
     decision: z.enum(['accept', 'reject']),
+    /** Who decides, recorded with the decision (the CLI's `--by`, by default the OS user name). */
+    by: z.string().trim().min(1).max(320),
   }),
   z.object({ command: z.literal('maintain.daily') }),
   z.object({ command: z.literal('queues.status') }),
@@ -165,7 +167,12 @@ export async function runControlCommand(deps: ControlDeps, given: unknown) {
     case 'persons.reviewLink':
       return reviewSoftLink(
         { sql, keyring: createOrganizationKeyring(sql, deps.keyWrapper) },
-        { organizationId: deps.defaultOrganizationId, linkId: command.linkId, decision: command.decision },
+        {
+          organizationId: deps.defaultOrganizationId,
+          linkId: command.linkId,
+          decision: command.decision,
+          decidedBy: command.by,
+        },
       );
     case 'maintain.daily':
       return runDailyMaintenance(

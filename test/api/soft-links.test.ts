@@ -25,7 +25,7 @@ describe('soft link review', () => {
       id: number;
       personA: string;
       personB: string;
-      rule: string;
+      evidence: { kind: string }[];
     }[];
   const decide = (linkId: number, decision: string, as = api.members.analyst) =>
     api.call(`/api/sites/${api.siteId}/soft-links/${linkId}`, { method: 'POST', body: { decision }, as });
@@ -54,7 +54,13 @@ describe('soft link review', () => {
 
     // Assess
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ id: link?.id, status: 'accepted', personId: expect.any(String) });
+    expect(answer.body).toEqual({
+      id: link?.id,
+      status: 'accepted',
+      personId: expect.any(String),
+      decidedBy: api.members.analyst.email,
+      decidedAt: expect.any(String),
+    });
     const person = await api.call(`/api/persons/${answer.body.personId}`, { as: api.members.analyst });
     expect(person.body.person.merges).toEqual(
       expect.arrayContaining([expect.objectContaining({ rule: 'manual_review' })]),
@@ -72,7 +78,7 @@ describe('soft link review', () => {
       { type: 'user_id', value: 'u-dennis-2' },
       { type: 'email', value: 'dennisr@gmail.com' },
     ]);
-    const link = (await openLinks()).find((l) => l.rule === 'email_variant');
+    const link = (await openLinks()).find((l) => l.evidence.some((e) => e.kind === 'email_variant'));
 
     // Act
     const refused = await decide(link?.id as number, 'accept');
@@ -106,7 +112,12 @@ describe('soft link review', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ limit: 25, offset: 0, hasMore: false });
     expect(answer.body.links).toEqual([
-      expect.objectContaining({ personA: [a, b].sort()[0], personB: [a, b].sort()[1], rule: 'email_variant' }),
+      expect.objectContaining({
+        personA: [a, b].sort()[0],
+        personB: [a, b].sort()[1],
+        score: 0.85,
+        evidence: [expect.objectContaining({ kind: 'email_variant', windows: 1 })],
+      }),
     ]);
     expect(answer.body.persons[a]).toMatchObject({ id: a, displayName: 'katherine.j@gmail.com', userId: null });
     expect(answer.body.persons[b]).toMatchObject({
@@ -160,7 +171,7 @@ describe('soft link review', () => {
     expect([tooMany.status, tooMany.body.error.field]).toEqual([400, 'limit']);
   });
 
-  it('rejects a link for good, and refuses a viewer or a decision it does not know', async () => {
+  it('rejects a link for good as the member who decided, and refuses a viewer or a decision it does not know', async () => {
     // Prepare
     const link = (await openLinks())[0];
 
@@ -173,12 +184,20 @@ describe('soft link review', () => {
     // Assess
     expect(asViewer.status).toBe(403);
     expect(invalid.status).toBe(400);
-    expect(rejected.body).toEqual({ id: link?.id, status: 'rejected' });
+    expect(rejected.body).toEqual({
+      id: link?.id,
+      status: 'rejected',
+      decidedBy: api.members.analyst.email,
+      decidedAt: expect.any(String),
+    });
     expect(again.status).toBe(409);
     const listed = await api.call(`/api/sites/${api.siteId}/soft-links`, {
       query: { status: 'rejected' },
       as: api.members.analyst,
     });
-    expect(listed.body.links.map((l: { id: number }) => l.id)).toEqual([link?.id]);
+    expect(listed.body.links.map((l: { id: number; decidedBy: string }) => [l.id, l.decidedBy])).toEqual([
+      [link?.id, api.members.analyst.email],
+    ]);
+    expect(listed.body.links[0].decidedAt).toBe(rejected.body.decidedAt);
   });
 });

@@ -104,16 +104,25 @@ describe('sightline persons, end to end from the tracker wire', () => {
         .persons[0]?.id;
     const pair = [await personOf(first), await personOf(second)].sort();
     const { links } = (await cli(['persons', 'soft-links'])) as {
-      links: { id: number; personA: string; personB: string; rule: string }[];
+      links: { id: number; personA: string; personB: string; evidence: { kind: string }[] }[];
     };
     const link = links.find((l) => [l.personA, l.personB].sort().join() === pair.join());
-    expect(link?.rule).toBe('email_variant');
+    // One entry for the pair: both visits also came from this machine's address and browser, minutes apart.
+    expect(link?.evidence.map((e) => e.kind)).toEqual(['email_variant', 'ip_user_agent']);
+    expect(links.filter((l) => [l.personA, l.personB].sort().join() === pair.join())).toHaveLength(1);
 
     // Act
-    const review = (await cli(['persons', 'review-link', String(link?.id), 'accept'])) as { status: string };
+    const review = (await cli(['persons', 'review-link', String(link?.id), 'accept', '--by', 'grace-reviewer'])) as {
+      status: string;
+      decidedBy: string;
+    };
 
     // Assess
-    expect(review.status).toBe('accepted');
+    expect(review).toMatchObject({ status: 'accepted', decidedBy: 'grace-reviewer' });
+    const accepted = (await cli(['persons', 'soft-links', '--status', 'accepted'])) as {
+      links: { id: number; decidedBy: string }[];
+    };
+    expect(accepted.links.map((l) => [l.id, l.decidedBy])).toEqual([[link?.id, 'grace-reviewer']]);
     expect(await personOf(first)).toBe(await personOf(second));
     const open = (await cli(['persons', 'soft-links'])) as { links: { id: number }[] };
     expect(open.links.map((l) => l.id)).not.toContain(link?.id);

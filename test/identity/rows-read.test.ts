@@ -31,6 +31,7 @@ const TABLES = [
   'person_merges',
   'soft_signals',
   'soft_links',
+  'soft_link_evidence',
   'sessions',
   'raw_events',
   'events',
@@ -95,8 +96,12 @@ async function addFillerPersons(sql: Sql, tenant: { organizationId: string; site
       insert into soft_signals (organization_id, site_id, kind, digest, person_id, first_seen_at, last_seen_at)
       select ${org}, ${site}, 'ip_user_agent', encode(sha256(id::text::bytea), 'hex'), id, now(), now() from p
     ), soft as (
-      insert into soft_links (organization_id, site_id, person_a, person_b, rule, score)
-      select ${org}, ${site}, least(a, b), greatest(a, b), 'filler', 0.5 from pairs
+      insert into soft_links (organization_id, site_id, person_a, person_b)
+      select ${org}, ${site}, least(a, b), greatest(a, b) from pairs returning id
+    ), soft_evidence as (
+      insert into soft_link_evidence (organization_id, site_id, link_id, kind, window_start, first_seen_at,
+        last_seen_at)
+      select ${org}, ${site}, id, 'ip_user_agent', 'epoch', now(), now() from soft
     ), visits as (
       insert into sessions (organization_id, site_id, session_id, person_id, started_at, last_event_at)
       select ${org}, ${site}, 'filler-' || id, id, now(), now() from p

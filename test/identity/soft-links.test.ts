@@ -2,8 +2,9 @@ import { ConflictError, NotFoundError } from '../../lambdas/core/errors';
 import type { OrganizationKeyring } from '../../lambdas/identity/crypto/organization-keys';
 import type { IdentifierType } from '../../lambdas/identity/identifier-types';
 import { createResolver, type Resolver } from '../../lambdas/identity/resolver';
+import { listSoftLinks } from '../../lambdas/identity/soft-link-listing';
 import { reviewSoftLink } from '../../lambdas/identity/soft-link-review';
-import { canonicalInbox, listSoftLinks } from '../../lambdas/identity/soft-links';
+import { canonicalInbox } from '../../lambdas/identity/soft-links';
 import type { Sql } from '../../lambdas/ports/sql';
 import {
   createTenant,
@@ -15,6 +16,8 @@ import {
   resolveEach,
 } from './support/identity-fixture';
 
+const REVIEWER = 'reviewer@example.com';
+
 describe('canonicalInbox', () => {
   it('folds Gmail dots, +tags and googlemail.com into one inbox', () => {
     // Act
@@ -24,6 +27,16 @@ describe('canonicalInbox', () => {
 
     // Assess
     expect(inboxes).toEqual(['adalovelace@gmail.com', 'adalovelace@gmail.com', 'ada@acme.io', 'a.da@acme.io']);
+  });
+
+  it('keeps a local part that starts with a plus, so such addresses stay distinct inboxes', () => {
+    // Act
+    const inboxes = ['+news@example.com', '+shop@example.com', '+Tag+more@Example.com', '+x.y@gmail.com'].map(
+      canonicalInbox,
+    );
+
+    // Assess
+    expect(inboxes).toEqual(['+news@example.com', '+shop@example.com', '+tag+more@example.com', '+xy@gmail.com']);
   });
 });
 
@@ -67,9 +80,9 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
 
     // Assess
     const pair = (x?: string, y?: string) => [x, y].sort();
-    expect(links.map((l) => ({ rule: l.rule, score: l.score, persons: [l.personA, l.personB] }))).toEqual([
-      { rule: 'email_variant', score: 0.85, persons: pair(c.personId, d.personId) },
-      { rule: 'ip_user_agent', score: 0.35, persons: pair(a.personId, b.personId) },
+    expect(links.map((l) => ({ kinds: kindsOf(l), score: l.score, persons: [l.personA, l.personB] }))).toEqual([
+      { kinds: ['email_variant'], score: 0.85, persons: pair(c.personId, d.personId) },
+      { kinds: ['ip_user_agent'], score: 0.35, persons: pair(a.personId, b.personId) },
     ]);
     expect(new Set([a.personId, b.personId, c.personId, d.personId]).size).toBe(4);
   });
@@ -120,9 +133,9 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     // Assess
     const [a, b, , , c, d] = outcomes.map((o) => (o.ok ? o.resolution.personId : undefined));
     const pair = (x?: string, y?: string) => [x, y].sort();
-    expect(links.map((l) => ({ rule: l.rule, score: l.score, persons: [l.personA, l.personB] }))).toEqual([
-      { rule: 'email_variant', score: 0.85, persons: pair(c, d) },
-      { rule: 'ip_user_agent', score: 0.35, persons: pair(a, b) },
+    expect(links.map((l) => ({ kinds: kindsOf(l), score: l.score, persons: [l.personA, l.personB] }))).toEqual([
+      { kinds: ['email_variant'], score: 0.85, persons: pair(c, d) },
+      { kinds: ['ip_user_agent'], score: 0.35, persons: pair(a, b) },
     ]);
   });
 
@@ -233,7 +246,7 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     // Act
     const review = await reviewSoftLink(
       { sql, keyring },
-      { organizationId: tenant.organizationId, linkId: link, decision: 'accept' },
+      { organizationId: tenant.organizationId, linkId: link, decision: 'accept', decidedBy: REVIEWER },
     );
 
     // Assess
@@ -264,7 +277,7 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     const { link } = await proposeInboxPair(tenant, 'email:alan.t@gmail.com', 'email:alant+shop@gmail.com');
     const review = await reviewSoftLink(
       { sql, keyring },
-      { organizationId: tenant.organizationId, linkId: link, decision: 'accept' },
+      { organizationId: tenant.organizationId, linkId: link, decision: 'accept', decidedBy: REVIEWER },
     );
 
     // Act
@@ -288,7 +301,7 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     // Act
     const accepting = reviewSoftLink(
       { sql, keyring },
-      { organizationId: tenant.organizationId, linkId: link, decision: 'accept' },
+      { organizationId: tenant.organizationId, linkId: link, decision: 'accept', decidedBy: REVIEWER },
     );
 
     // Assess
@@ -315,7 +328,7 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     // Act
     const review = await reviewSoftLink(
       { sql, keyring },
-      { organizationId: tenant.organizationId, linkId: link, decision: 'reject' },
+      { organizationId: tenant.organizationId, linkId: link, decision: 'reject', decidedBy: REVIEWER },
     );
     await resolver.resolve(observationOf(tenant, [identifier('anonymous_id:rj-1')], { ...net, observedAt: t0 }));
     await resolver.resolve(
@@ -324,13 +337,16 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     await resolver.resolve(observationOf(tenant, [identifier('email:linus.t+again@gmail.com')]));
 
     // Assess
-    expect(review).toEqual({ id: link, status: 'rejected' });
+    expect(review).toEqual({ id: link, status: 'rejected', decidedBy: REVIEWER, decidedAt: expect.any(String) });
     const open = await listSoftLinks(sql, { organizationId: tenant.organizationId, siteId: tenant.siteId });
     const rejected = await listSoftLinks(sql, { ...tenant, status: 'rejected' });
-    expect(open.links.filter((l) => l.rule === 'ip_user_agent' || l.id === link)).toEqual([]);
+    expect(open.links.filter((l) => kindsOf(l).includes('ip_user_agent') || l.id === link)).toEqual([]);
     expect(rejected.links.map((l) => l.id)).toEqual([link]);
     await expect(
-      reviewSoftLink({ sql, keyring }, { organizationId: tenant.organizationId, linkId: link, decision: 'accept' }),
+      reviewSoftLink(
+        { sql, keyring },
+        { organizationId: tenant.organizationId, linkId: link, decision: 'accept', decidedBy: REVIEWER },
+      ),
     ).rejects.toThrow(ConflictError);
   });
 
@@ -354,7 +370,12 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     const [proposed] = (await listSoftLinks(sql, tenant)).links;
     await reviewSoftLink(
       { sql, keyring },
-      { organizationId: tenant.organizationId, linkId: proposed?.id as number, decision: 'reject' },
+      {
+        organizationId: tenant.organizationId,
+        linkId: proposed?.id as number,
+        decision: 'reject',
+        decidedBy: REVIEWER,
+      },
     );
 
     // Act: the first tab's visitor signs in (merging that tab into the person seen first) on the same
@@ -418,14 +439,171 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     const secondPage = await ofPerson(known.personId as string, { limit: 1, offset: 1 });
 
     // Assess
+    // One entry for the pair, though two links were stored for it (the first under the merged tab's id).
     const pair = [known.personId, tab2.personId].sort();
-    expect(byKnown.links.map((l) => [l.personA, l.personB])).toEqual([pair, pair]);
+    expect(byKnown.links.map((l) => [l.personA, l.personB])).toEqual([pair]);
     expect(byKnown.hasMore).toBe(false);
     expect(byMergedId.links.map((l) => l.id)).toEqual(byKnown.links.map((l) => l.id));
     expect(bySecondTab.links.map((l) => l.id)).toEqual(byKnown.links.map((l) => l.id));
     expect(byInbox.links.map((l) => l.id)).toEqual([other.link]);
-    expect([firstPage.hasMore, secondPage.hasMore]).toEqual([true, false]);
+    expect([firstPage.hasMore, secondPage.hasMore]).toEqual([false, false]);
     expect([...firstPage.links, ...secondPage.links].map((l) => l.id)).toEqual(byKnown.links.map((l) => l.id));
+    const site = [
+      await listSoftLinks(sql, { ...tenant, limit: 1 }),
+      await listSoftLinks(sql, { ...tenant, limit: 1, offset: 1 }),
+    ];
+    expect(site.map((p) => p.hasMore)).toEqual([true, false]);
+    expect(site.flatMap((p) => p.links.map((l) => l.id)).sort()).toEqual([byKnown.links[0]?.id, other.link].sort());
+  });
+
+  it.each<ResolvePath>(['one by one', 'in a batch'])(
+    'lists a pair matched by an inbox and by a network and browser once, with both signals scored together, %s',
+    async (path) => {
+      // Prepare: two tabs on one network and browser minutes apart, each later leaving a spelling of one inbox
+      const tenant = await createTenant(sql);
+      const t0 = Date.UTC(2026, 10, 11, 9);
+      const net = { ip: '198.51.100.120', userAgent: 'Mozilla/5.0 (X11)' };
+      const observations = [
+        observationOf(tenant, [identifier('anonymous_id:both-1')], { ...net, observedAt: t0 }),
+        observationOf(tenant, [identifier('anonymous_id:both-2')], { ...net, observedAt: t0 + 5 * 60_000 }),
+        observationOf(tenant, [identifier('anonymous_id:both-2')], { ...net, observedAt: t0 + 6 * 60_000 }),
+        observationOf(tenant, [identifier('anonymous_id:both-1'), identifier('email:edsger.d@gmail.com')], {
+          observedAt: t0 + 60 * 60_000,
+        }),
+        observationOf(tenant, [identifier('anonymous_id:both-2'), identifier('email:edsgerd+news@gmail.com')], {
+          observedAt: t0 + 61 * 60_000,
+        }),
+      ];
+
+      // Act
+      await resolveEach(resolver, path, observations);
+      const { links } = await listSoftLinks(sql, tenant);
+
+      // Assess: one entry, 1 − (1 − 0.85)(1 − 0.35) = 0.9025
+      expect(links).toHaveLength(1);
+      expect(links[0]?.score).toBe(0.9);
+      expect(links[0]?.evidence).toEqual([
+        {
+          kind: 'email_variant',
+          windows: 1,
+          firstSeenAt: new Date(t0 + 60 * 60_000).toISOString(),
+          lastSeenAt: new Date(t0 + 61 * 60_000).toISOString(),
+        },
+        {
+          kind: 'ip_user_agent',
+          windows: 1,
+          firstSeenAt: new Date(t0).toISOString(),
+          lastSeenAt: new Date(t0 + 6 * 60_000).toISOString(),
+        },
+      ]);
+      expect(JSON.stringify(links)).not.toMatch(/198\.51|Mozilla|edsger/);
+    },
+  );
+
+  it.each<ResolvePath>(['one by one', 'in a batch'])(
+    'scores a pair seen together in more windows higher, with diminishing returns and below 1, %s',
+    async (path) => {
+      // Prepare: a pair seen together once; another on three days; a third on twenty days with one inbox
+      const tenant = await createTenant(sql);
+      const t0 = Date.UTC(2026, 10, 12, 9);
+      const day = 24 * 3_600_000;
+      const together = (prefix: string, days: number, net: { ip: string; userAgent: string }) =>
+        Array.from({ length: days }, (_, d) => [
+          observationOf(tenant, [identifier(`anonymous_id:${prefix}-1`)], { ...net, observedAt: t0 + d * day }),
+          observationOf(tenant, [identifier(`anonymous_id:${prefix}-2`)], {
+            ...net,
+            observedAt: t0 + d * day + 60_000,
+          }),
+        ]).flat();
+      const ua = 'Mozilla/5.0 (X11)';
+      const observations = [
+        ...together('once', 1, { ip: '198.51.100.131', userAgent: ua }),
+        ...together('thrice', 3, { ip: '198.51.100.132', userAgent: ua }),
+        ...together('often', 20, { ip: '198.51.100.133', userAgent: ua }),
+        observationOf(tenant, [identifier('anonymous_id:often-1'), identifier('email:often.seen@gmail.com')]),
+        observationOf(tenant, [identifier('anonymous_id:often-2'), identifier('email:oftenseen@gmail.com')]),
+      ];
+
+      // Act
+      await resolveEach(resolver, path, observations);
+      const { links } = await listSoftLinks(sql, tenant);
+
+      // Assess: 0.35; 1 − 0.65 × 0.825 × 0.9125 ≈ 0.51; the inbox and twenty windows ≈ 0.93 (at most 0.933), not 1
+      expect(links.map((l) => [l.score, l.evidence.map((e) => [e.kind, e.windows])])).toEqual([
+        [
+          0.93,
+          [
+            ['email_variant', 1],
+            ['ip_user_agent', 20],
+          ],
+        ],
+        [0.51, [['ip_user_agent', 3]]],
+        [0.35, [['ip_user_agent', 1]]],
+      ]);
+    },
+  );
+
+  it('records who decided a soft link, and when, and lists it with the decided ones', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const { link } = await proposeInboxPair(tenant, 'email:barbara.liskov@gmail.com', 'email:barbaraliskov@gmail.com');
+    const now = new Date(Date.UTC(2026, 10, 13, 12));
+
+    // Act
+    const review = await reviewSoftLink(
+      { sql, keyring, now: () => now },
+      { organizationId: tenant.organizationId, linkId: link, decision: 'reject', decidedBy: 'ops@acme.io' },
+    );
+    const rejected = await listSoftLinks(sql, { ...tenant, status: 'rejected' });
+
+    // Assess
+    expect(review).toMatchObject({ decidedBy: 'ops@acme.io', decidedAt: now.toISOString() });
+    expect(rejected.links.map((l) => [l.id, l.decidedBy, l.decidedAt])).toEqual([
+      [link, 'ops@acme.io', now.toISOString()],
+    ]);
+    expect((await listSoftLinks(sql, tenant)).links.map((l) => l.decidedBy)).toEqual([]);
+  });
+
+  it('decides on the whole pair: links stored for it under a merged id take the decision with their evidence', async () => {
+    // Prepare: two tabs proposed as a pair; the second seen again half an hour later, minutes before the
+    // first signs in as a known person (merged into them), which stores a second link, in another window,
+    // between that person and the second tab
+    const tenant = await createTenant(sql);
+    const net = { ip: '198.51.100.140', userAgent: 'Mozilla/5.0 (X11)' };
+    const t0 = Date.UTC(2026, 10, 14, 9);
+    await resolver.resolve(
+      observationOf(tenant, [identifier('user_id:whole-1'), identifier('anonymous_id:wp-laptop')], { observedAt: t0 }),
+    );
+    await resolver.resolve(observationOf(tenant, [identifier('anonymous_id:wp-tab-1')], { ...net, observedAt: t0 }));
+    await resolver.resolve(
+      observationOf(tenant, [identifier('anonymous_id:wp-tab-2')], { ...net, observedAt: t0 + 60_000 }),
+    );
+    await resolver.resolve(
+      observationOf(tenant, [identifier('anonymous_id:wp-tab-2')], { ...net, observedAt: t0 + 35 * 60_000 }),
+    );
+    await resolver.resolve(
+      observationOf(tenant, [identifier('anonymous_id:wp-tab-1'), identifier('user_id:whole-1')], {
+        ...net,
+        observedAt: t0 + 40 * 60_000,
+      }),
+    );
+    const [listed] = (await listSoftLinks(sql, tenant)).links;
+    const stored = await sql.db.selectFrom('soft_links').select('id').where('site_id', '=', tenant.siteId).execute();
+
+    // Act
+    await reviewSoftLink(
+      { sql, keyring },
+      { organizationId: tenant.organizationId, linkId: listed?.id as number, decision: 'reject', decidedBy: REVIEWER },
+    );
+
+    // Assess
+    expect(stored).toHaveLength(2);
+    expect(listed?.evidence.map((e) => [e.kind, e.windows])).toEqual([['ip_user_agent', 2]]);
+    const rejected = await listSoftLinks(sql, { ...tenant, status: 'rejected' });
+    expect(rejected.links.map((l) => [l.id, l.score, l.evidence])).toEqual([
+      [listed?.id, listed?.score, listed?.evidence],
+    ]);
+    expect((await listSoftLinks(sql, tenant)).links).toEqual([]);
   });
 
   it("finds no soft link of another organization's", async () => {
@@ -437,13 +615,17 @@ describe.each(ENGINES)('soft links on %s', (engine) => {
     // Act
     const review = reviewSoftLink(
       { sql, keyring },
-      { organizationId: other.organizationId, linkId: link, decision: 'reject' },
+      { organizationId: other.organizationId, linkId: link, decision: 'reject', decidedBy: REVIEWER },
     );
 
     // Assess
     await expect(review).rejects.toThrow(NotFoundError);
   });
 });
+
+function kindsOf(link: { evidence: readonly { kind: string }[] }): string[] {
+  return link.evidence.map((e) => e.kind);
+}
 
 function identifier(spec: string) {
   const at = spec.indexOf(':');

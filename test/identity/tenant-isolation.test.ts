@@ -23,6 +23,8 @@ const TENANT_TABLES = [
 interface OwnRows {
   readonly org: string;
   readonly site: string;
+  /** The organization's own site, whichever `site` is. */
+  readonly ownSite: string;
   readonly personA: string;
   readonly personB: string;
   readonly identifierId: number;
@@ -162,8 +164,15 @@ describe.each(ENGINES)('identity tenant isolation on %s', (engine) => {
       o,
     ) => raw`insert into soft_signals (organization_id, site_id, kind, digest, person_id, first_seen_at, last_seen_at)
       values (${o.org}, ${o.site}, 'ip_user_agent', ${'0'.repeat(64)}, ${o.personA}, now(), now())`,
-    soft_links: (o) => raw`insert into soft_links (organization_id, site_id, person_a, person_b, rule, score)
-      values (${o.org}, ${o.site}, ${o.personA}, ${o.personB}, 'planted', 0.5)`,
+    soft_links: (o) => raw`insert into soft_links (organization_id, site_id, person_a, person_b)
+      values (${o.org}, ${o.site}, ${o.personA}, ${o.personB})`,
+    // Evidence of a link of one's own site, naming the other site.
+    soft_link_evidence: (o) => raw`with link as (
+        insert into soft_links (organization_id, site_id, person_a, person_b)
+        values (${o.org}, ${o.ownSite}, ${o.personA}, ${o.personB}) returning id)
+      insert into soft_link_evidence (organization_id, site_id, link_id, kind, window_start, first_seen_at,
+        last_seen_at)
+      select ${o.org}, ${o.site}, link.id, 'email_variant', 'epoch', now(), now() from link`,
     sessions: (
       o,
     ) => raw`insert into sessions (organization_id, site_id, session_id, person_id, started_at, last_event_at)
@@ -203,6 +212,7 @@ describe.each(ENGINES)('identity tenant isolation on %s', (engine) => {
     const ownRows = (site: string): OwnRows => ({
       org: a.organizationId,
       site,
+      ownSite: a.siteId,
       personA: own.persons[0]?.id as string,
       personB: own.persons[1]?.id as string,
       identifierId: Number(own.identifierId),
@@ -258,7 +268,7 @@ describe.each(ENGINES)('identity tenant isolation on %s', (engine) => {
 
     // Assess
     expect(rows.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining([...TENANT_TABLES, 'soft_links', 'raw_events']),
+      expect.arrayContaining([...TENANT_TABLES, 'soft_links', 'soft_link_evidence', 'raw_events']),
     );
     expect(rows.filter((r) => !r.rls)).toEqual([]);
   });

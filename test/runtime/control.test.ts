@@ -171,6 +171,50 @@ describe('control commands', () => {
     await expect(refused).rejects.toMatchObject({ field: 'limit' });
   });
 
+  it('records who reviewed a soft link, and refuses a review that does not say who', async () => {
+    // Prepare: one pair of spellings of one inbox on a site of its own
+    const site = await sql.db
+      .insertInto('sites')
+      .values({
+        organization_id: deps.defaultOrganizationId,
+        name: 'reviewed',
+        domain: 'reviewed.example',
+        site_key: 'reviewed',
+        write_key_hash: 'hash-reviewed',
+        allowed_origins: '[]',
+        settings: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const tenant = { organizationId: deps.defaultOrganizationId, siteId: site.id };
+    const resolver = createResolver({ sql, keyring: createOrganizationKeyring(sql, deps.keyWrapper) });
+    await resolver.resolve(observationOf(tenant, [{ type: 'email', value: 'radia.p@gmail.com' }]));
+    await resolver.resolve(observationOf(tenant, [{ type: 'email', value: 'radiap@gmail.com' }]));
+    const listed = (await runControlCommand(deps, { command: 'persons.softLinks', siteId: site.id })) as {
+      links: { id: number }[];
+    };
+    const linkId = listed.links[0]?.id as number;
+
+    // Act
+    const anonymous = runControlCommand(deps, { command: 'persons.reviewLink', linkId, decision: 'reject' });
+    const review = await runControlCommand(deps, {
+      command: 'persons.reviewLink',
+      linkId,
+      decision: 'reject',
+      by: 'radia-reviewer',
+    });
+
+    // Assess
+    await expect(anonymous).rejects.toMatchObject({ field: 'by' });
+    expect(review).toMatchObject({ id: linkId, status: 'rejected', decidedBy: 'radia-reviewer' });
+    const rejected = (await runControlCommand(deps, {
+      command: 'persons.softLinks',
+      siteId: site.id,
+      status: 'rejected',
+    })) as { links: { id: number; decidedBy: string }[] };
+    expect(rejected.links.map((l) => [l.id, l.decidedBy])).toEqual([[linkId, 'radia-reviewer']]);
+  });
+
   it('still answers 404 for a UUID that is no person', async () => {
     // Prepare
     const handler = makeControlHandler({ ...deps, token: TOKEN });

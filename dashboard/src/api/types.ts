@@ -199,6 +199,15 @@ export type PersonExport =
   | { readonly personId: string; readonly erased: false; readonly exportedAt: string }
   | { readonly personId: string; readonly erased: true; readonly erasedAt: string };
 
+/** What one kind of signal saw of a soft link's pair (never the IP, user agent or e-mail). */
+export interface SoftLinkEvidence {
+  readonly kind: 'email_variant' | 'ip_user_agent';
+  /** The 30-minute windows the two were seen together in (1 for an e-mail variant). */
+  readonly windows: number;
+  readonly firstSeenAt: string;
+  readonly lastSeenAt: string;
+}
+
 /** A soft link: two persons weak signals say may be one, waiting for a reviewer. */
 export interface SoftLink {
   readonly id: number;
@@ -206,12 +215,15 @@ export interface SoftLink {
   /** The two persons as they are now (after merges). */
   readonly personA: string;
   readonly personB: string;
-  /** The signal that proposed it: `email_variant` or `ip_user_agent`. */
-  readonly rule: string;
+  /** The pair's evidence combined; below 1. */
   readonly score: number;
-  readonly evidence: Readonly<Record<string, unknown>>;
+  /** One entry per kind of signal, strongest first. */
+  readonly evidence: readonly SoftLinkEvidence[];
   readonly status: 'open' | 'accepted' | 'rejected';
   readonly createdAt: string;
+  /** Who accepted or rejected it, and when; null while open. */
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
 }
 
 export interface SoftLinkPage {
@@ -228,6 +240,8 @@ export interface SoftLinkReview {
   readonly status: 'accepted' | 'rejected';
   /** The person both are now, when accepted. */
   readonly personId?: string;
+  readonly decidedBy: string;
+  readonly decidedAt: string;
 }
 
 export interface CompanySummary {

@@ -44,14 +44,15 @@ export function refusal(message: string): string {
   return plain ? `${message} — ${plain}.` : `${message}.`;
 }
 
-/** The signal that proposed a link, as a reviewer reads it. */
-export function signalOf(link: Pick<SoftLink, 'rule' | 'evidence'>): string {
-  if (link.rule === 'email_variant') return 'One inbox, two spellings';
-  if (link.rule === 'ip_user_agent') {
-    const minutes = typeof link.evidence.windowMinutes === 'number' ? link.evidence.windowMinutes : 30;
-    return `One network and browser, within ${minutes} min`;
-  }
-  return link.rule;
+/** The signals that proposed a link, as a reviewer reads them. */
+export function signalOf(link: Pick<SoftLink, 'evidence'>): string {
+  return link.evidence
+    .map((e) => {
+      if (e.kind === 'email_variant') return 'One inbox, two spellings';
+      const times = e.windows === 1 ? 'once' : `${e.windows} times`;
+      return `One network and browser, together ${times} (30 min windows)`;
+    })
+    .join('; ');
 }
 
 function PersonCell({ id, person }: { id: string; person: PersonSummary | undefined }) {

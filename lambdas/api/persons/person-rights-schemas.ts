@@ -105,7 +105,9 @@ export const personExportSchema = z.discriminatedUnion('erased', [
         }),
       )
       .describe('the events as received, decrypted; oldest first'),
-    softLinks: rows('personA, personB, rule, score, evidence, status, createdAt; oldest first'),
+    softLinks: rows(
+      'personA, personB, status, createdAt, decidedAt, evidence (kind, windowStart, firstSeenAt, lastSeenAt); oldest first',
+    ),
     softSignals: rows(
       'kind, digest, personId, firstSeenAt, lastSeenAt: keyed hashes of IP and user agent, of e-mail variants, ' +
         'that soft links are proposed from (never the values); oldest first',

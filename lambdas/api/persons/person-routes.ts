@@ -157,9 +157,9 @@ export function personRoutes(deps: ApiDeps): ApiRoute[] {
       summary: 'Soft links: pairs of persons that weak signals (same inbox, same network and browser) say may be one',
       params: siteParams,
       description:
-        'A page of soft links, best score first, each between the two persons as they are now (after merges), ' +
-        'with those persons as the visitors list shows them in `persons`. An open link between the persons of ' +
-        'a rejected one is not listed.',
+        'A page of soft links, best score first, one per pair of persons as they are now (after merges) with ' +
+        'all of its evidence, and those persons as the visitors list shows them in `persons`. An open link ' +
+        'between the persons of a rejected one is not listed. Decided ones say who decided and when.',
       query: softLinkListQuery,
       response: { description: 'Soft links, best score first, and their persons', schema: softLinkPageSchema },
       async handle({ principal, params, query }) {
@@ -185,7 +185,7 @@ export function personRoutes(deps: ApiDeps): ApiRoute[] {
       description:
         'Accept merges the two persons through the stitching rules, audited as rule `manual_review`; ' +
         'a merge they refuse (two user ids, say) is a 409 and changes nothing. Reject closes the link ' +
-        'and the pair is not proposed again.',
+        'and the pair is not proposed again. The decision is recorded with the e-mail of the member who made it.',
       params: siteParams.extend({ linkId: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
       body: softLinkDecisionBody,
       response: {
@@ -202,6 +202,7 @@ export function personRoutes(deps: ApiDeps): ApiRoute[] {
               siteId: params.siteId,
               linkId: params.linkId,
               decision: body.decision,
+              decidedBy: principal.email,
             },
           ),
         };

@@ -1,7 +1,7 @@
 import { sql as raw } from 'kysely';
 import { z } from 'zod';
 import { withOrganization } from '../../db/tenant';
-import { listSoftLinks, type SoftLinkView } from '../../identity/soft-links';
+import { listSoftLinks, type SoftLinkView } from '../../identity/soft-link-listing';
 import { uuidAny } from '../../identity/sql-values';
 import type { ApiDeps } from '../api-deps';
 import { type PersonSummary, personSummaries } from './person-summaries';
@@ -45,11 +45,21 @@ export const softLinkPageSchema = z.object({
       siteId: z.uuid(),
       personA: z.uuid().describe('one person as they are now (after merges)'),
       personB: z.uuid(),
-      rule: z.string().describe('the signal that proposed the link: `email_variant` or `ip_user_agent`'),
-      score: z.number().min(0).max(1),
-      evidence: z.record(z.string(), z.unknown()).describe('what the signal saw, never the IP, user agent or e-mail'),
+      score: z.number().min(0).lt(1).describe("the pair's evidence combined (noisy-OR); never 1"),
+      evidence: z
+        .array(
+          z.object({
+            kind: z.enum(['email_variant', 'ip_user_agent']),
+            windows: z.number().int().describe('the 30-minute windows the two were seen together in (1 for e-mail)'),
+            firstSeenAt: z.iso.datetime(),
+            lastSeenAt: z.iso.datetime(),
+          }),
+        )
+        .describe('one entry per kind of signal, strongest first; never the IP, user agent or e-mail'),
       status: z.enum(['open', 'accepted', 'rejected']),
       createdAt: z.iso.datetime(),
+      decidedBy: z.string().nullable().describe('who accepted or rejected it; null while open'),
+      decidedAt: z.iso.datetime().nullable(),
     }),
   ),
   persons: z.record(z.uuid(), personSummarySchema).describe('the persons of the listed links, by id'),
@@ -63,10 +73,12 @@ export const softLinkReviewSchema = z.object({
   id: z.number().int(),
   status: z.enum(['accepted', 'rejected']),
   personId: z.uuid().optional().describe('the person both are now, when accepted'),
+  decidedBy: z.string().describe('the e-mail of the member who decided'),
+  decidedAt: z.iso.datetime(),
 });
 
 /**
- * A page of a site's soft links for review, best first, with the two persons of each as the visitors
+ * A page of a site's soft links for review, best first (one per pair), with the two persons of each as the visitors
  * list shows them (PII decrypted), so a reviewer sees who they are deciding on.
  *
  * @example

@@ -15,6 +15,7 @@ import * as erasedIdentifiers from './0029-erased-identifiers';
 import * as tenantPolicies from './0030-tenant-policies';
 import * as definerSearchPath from './0031-definer-search-path';
 import * as softSignalWindows from './0032-soft-signal-windows';
+import * as softLinkPairs from './0033-soft-link-pairs';
 import * as conversionIdentityKeys from './0036-conversion-identity-keys';
 
 /**
@@ -38,5 +39,6 @@ export const migrations: Record<string, Migration> = {
   '0030-tenant-policies': tenantPolicies,
   '0031-definer-search-path': definerSearchPath,
   '0032-soft-signal-windows': softSignalWindows,
+  '0033-soft-link-pairs': softLinkPairs,
   '0036-conversion-identity-keys': conversionIdentityKeys,
 };

@@ -137,12 +137,24 @@ export interface SoftLinksTable {
   site_id: string;
   person_a: string;
   person_b: string;
-  rule: string;
-  score: number;
-  evidence: Json<Record<string, unknown>>;
   status: ColumnType<'open' | 'accepted' | 'rejected', 'open' | 'accepted' | 'rejected' | undefined>;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
+  /** Who accepted or rejected the link (a member's e-mail, or the name given to the CLI); null while open. */
+  decided_by: ColumnType<string | null, string | null | undefined, string | null>;
+  decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** What proposed a soft link: one row per signal kind and, for IP and user agent, per window-long slot. */
+export interface SoftLinkEvidenceTable {
+  organization_id: string;
+  site_id: string;
+  link_id: number;
+  kind: 'ip_user_agent' | 'email_variant';
+  /** The slot the two were seen together in (the earlier one's); the epoch for e-mail variants. */
+  window_start: Timestamp;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
 }
 
 export interface SessionsTable {
@@ -230,6 +242,7 @@ export interface IdentityTables {
   person_companies: PersonCompaniesTable;
   soft_signals: SoftSignalsTable;
   soft_links: SoftLinksTable;
+  soft_link_evidence: SoftLinkEvidenceTable;
   sessions: SessionsTable;
   events: EventsTable;
   raw_events: RawEventsTable;
