@@ -102,6 +102,19 @@ describe('sites', () => {
     expect(answer.body.snippet).toContain(`data-site="${answer.body.site.siteKey}"`);
   });
 
+  it('answers a change with nothing in it with the site as it is', async () => {
+    // Prepare
+    const before = await api.call(`/api/sites/${api.siteId}`, { as: api.members.viewer });
+
+    // Act
+    const answer = await api.call(`/api/sites/${api.siteId}`, { method: 'PATCH', body: {}, as: api.members.admin });
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body.site.name).toBe(before.body.site.name);
+    expect(answer.body.site.allowedOrigins).toEqual(before.body.site.allowedOrigins);
+  });
+
   it('changes settings field by field, keeping the others, and puts the consent default into the snippet', async () => {
     // Act
     const first = await api.call(`/api/sites/${api.siteId}/settings`, {

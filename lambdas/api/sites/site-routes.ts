@@ -105,16 +105,21 @@ export function siteRoutes(deps: ApiDeps): ApiRoute[] {
       body: updateSiteBody,
       response: { description: 'The site as changed', schema: z.object({ site: siteSchema }) },
       async handle({ principal, params, body }) {
+        const changes = {
+          ...(body.name ? { name: body.name } : {}),
+          ...(body.allowedOrigins ? { allowed_origins: JSON.stringify(body.allowedOrigins) } : {}),
+        };
         const row = await withOrganization(deps.sql, principal.organizationId, async (trx) => {
-          const changed = await trx
-            .updateTable('sites')
-            .set({
-              ...(body.name ? { name: body.name } : {}),
-              ...(body.allowedOrigins ? { allowed_origins: JSON.stringify(body.allowedOrigins) } : {}),
-            })
-            .where('id', '=', params.siteId)
-            .returning(siteColumns)
-            .executeTakeFirst();
+          // Nothing to change (`{}`, as a merge patch may be): the site as it is, not an empty `set`.
+          const changed =
+            Object.keys(changes).length === 0
+              ? await trx.selectFrom('sites').select(siteColumns).where('id', '=', params.siteId).executeTakeFirst()
+              : await trx
+                  .updateTable('sites')
+                  .set(changes)
+                  .where('id', '=', params.siteId)
+                  .returning(siteColumns)
+                  .executeTakeFirst();
           if (!changed) throw new NotFoundError(`site ${params.siteId} not found`);
           return changed as SiteRow;
         });
