@@ -23,6 +23,10 @@ export interface ExpiredRows {
   readonly conversions: number;
   /** Sightings of IP and user agent (keyed digests) last seen before the cutoff. */
   readonly softSignals: number;
+  /** Soft-link evidence (when two persons shared a signal) last seen before the cutoff. */
+  readonly softLinkEvidence: number;
+  /** Open soft links withdrawn because none of their evidence is kept any more (decided ones stay). */
+  readonly softLinks: number;
   /** Persons erased (crypto-shredded, tombstoned) because nothing they did is kept any more. */
   readonly personsErased: number;
   /** Persons with no slim event left whom the lake still shows visiting: kept, and not asked about again until that visit expires. */
@@ -42,7 +46,8 @@ export interface PersonRetentionLimits {
 
 /**
  * Deletes what PostgreSQL holds on a site from before `cutoff`: slim events, sessions that ended
- * before it, raw events, postback conversions and soft-signal sightings; then erases every person with nothing left after
+ * before it, raw events, postback conversions, soft-signal sightings and the soft-link evidence
+ * drawn from them (an open link left with none is withdrawn; a decided one keeps its decision); then erases every person with nothing left after
  * it, exactly as `sightline persons erase` does — identifiers deleted, PII keys shredded, a
  * tombstone left. Nothing left means: first seen before the cutoff, no slim event kept under any of
  * their ids, and no visit in the lake since the cutoff under any of their anonymous or user ids.
@@ -53,7 +58,7 @@ export interface PersonRetentionLimits {
  *
  * @example
  * await deleteExpiredRows({ sql, keyring, analytics, analyticsDatabase }, { organizationId, siteId }, cutoff);
- * // { events: 120, sessions: 14, rawEvents: 120, conversions: 0, softSignals: 40, personsErased: 3, personsSeenInLake: 1, personsRemaining: false }
+ * // { events: 120, sessions: 14, rawEvents: 120, conversions: 0, softSignals: 40, softLinkEvidence: 2, softLinks: 1, personsErased: 3, personsSeenInLake: 1, personsRemaining: false }
  */
 export async function deleteExpiredRows(
   deps: DatabaseRetentionDeps,
@@ -89,12 +94,29 @@ export async function deleteExpiredRows(
       .where('site_id', '=', scope.siteId)
       .where('last_seen_at', '<', cutoff)
       .executeTakeFirst();
+    const softLinkEvidence = await trx
+      .deleteFrom('soft_link_evidence')
+      .where('site_id', '=', scope.siteId)
+      .where('last_seen_at', '<', cutoff)
+      .executeTakeFirst();
+    const softLinks = await trx
+      .deleteFrom('soft_links')
+      .where('site_id', '=', scope.siteId)
+      .where('status', '=', 'open')
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(selectFrom('soft_link_evidence as e').select('e.link_id').whereRef('e.link_id', '=', 'soft_links.id')),
+        ),
+      )
+      .executeTakeFirst();
     return {
       events: count(events),
       sessions: count(sessions),
       rawEvents: count(rawEvents),
       conversions: count(conversions),
       softSignals: count(softSignals),
+      softLinkEvidence: count(softLinkEvidence),
+      softLinks: count(softLinks),
     };
   });
   const cutoffDay = cutoff.toISOString().slice(0, 10);

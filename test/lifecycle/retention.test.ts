@@ -138,6 +138,8 @@ describe('retention (each site keeps events and persons for its retentionDays)',
       rawEvents: 0,
       conversions: 0,
       softSignals: 0,
+      softLinkEvidence: 0,
+      softLinks: 0,
       personsErased: 0,
       personsSeenInLake: 0,
       personsRemaining: false,
@@ -183,6 +185,96 @@ describe('retention (each site keeps events and persons for its retentionDays)',
     expect(before).toEqual([daysAgo(40), daysAgo(3)]);
     expect(reports.find((r) => r.siteId === site.siteId)?.database.softSignals).toBe(1);
     expect(await sightings()).toEqual([daysAgo(3)]);
+  });
+
+  it('withdraws open soft links whose evidence all dates from before the cutoff, keeping decided ones and recent evidence', async () => {
+    // Prepare: a site keeping 30 days; three pairs of visitors sharing an office's network and browser
+    const site = await createTenant(sql, 'soft-links');
+    await sql.db
+      .updateTable('sites')
+      .set({ settings: JSON.stringify({ retentionDays: 30 }) })
+      .where('id', '=', site.siteId)
+      .execute();
+    const resolver = createResolver({ sql, keyring: keys.keyring });
+    const together = async (pair: string, ages: readonly number[]) => {
+      for (const age of ages) {
+        for (const who of ['a', 'b']) {
+          await resolver.resolve(
+            observationOf(site, [{ type: 'anonymous_id', value: `${pair}-${who}` }], {
+              observedAt: daysAgo(age) + (who === 'b' ? 60_000 : 0),
+              ip: '203.0.113.9',
+              userAgent: `Mozilla/5.0 (${pair})`,
+              event: { type: 'page' },
+            }),
+          );
+        }
+      }
+    };
+    await together('stale', [40]);
+    await together('renewed', [40, 3]);
+    await together('rejected', [40]);
+    // All of them still visit, each from a network of their own: retention keeps the persons.
+    for (const visitor of ['stale-a', 'stale-b', 'rejected-a', 'rejected-b']) {
+      await resolver.resolve(
+        observationOf(site, [{ type: 'anonymous_id', value: visitor }], {
+          observedAt: daysAgo(3),
+          event: { type: 'page' },
+        }),
+      );
+    }
+    const links = () =>
+      sql.db
+        .selectFrom('soft_links as l')
+        .innerJoin('identifiers as i', (join) => join.onRef('i.person_id', '=', 'l.person_a'))
+        .select(['i.value', 'l.status'])
+        .select((eb) =>
+          eb
+            .selectFrom('soft_link_evidence as e')
+            .select((e) => e.fn.countAll<string>().as('n'))
+            .whereRef('e.link_id', '=', 'l.id')
+            .as('evidence'),
+        )
+        .where('l.site_id', '=', site.siteId)
+        .orderBy('i.value')
+        .execute()
+        .then((rows) => rows.map((r) => `${r.value.replace(/-[ab]$/, '')} ${r.status} ${r.evidence}`));
+    const before = await links();
+    await sql.db
+      .updateTable('soft_links')
+      .set({ status: 'rejected', decided_at: new Date() })
+      .where('site_id', '=', site.siteId)
+      .where('person_a', 'in', (eb) =>
+        eb.selectFrom('identifiers').select('person_id').where('value', 'like', 'rejected-%'),
+      )
+      .execute();
+
+    // Act
+    const reports = await enforceRetention(
+      { sql, keyring: keys.keyring, lake, analytics, analyticsDatabase: LOCAL_DATABASE },
+      NOW,
+    );
+
+    // Assess
+    expect(before).toEqual(['rejected open 1', 'renewed open 2', 'stale open 1']);
+    expect(reports.find((r) => r.siteId === site.siteId)?.database).toMatchObject({
+      softLinkEvidence: 3,
+      softLinks: 1,
+    });
+    expect(await links()).toEqual(['rejected rejected 0', 'renewed open 1']);
+    const persons = await sql.db
+      .selectFrom('identifiers')
+      .select('value')
+      .where('site_id', '=', site.siteId)
+      .orderBy('value')
+      .execute();
+    expect(persons.map((p) => p.value)).toEqual([
+      'rejected-a',
+      'rejected-b',
+      'renewed-a',
+      'renewed-b',
+      'stale-a',
+      'stale-b',
+    ]);
   });
 
   it('crypto-shreds an expired person as erasure does: the e-mail no longer finds anyone', async () => {
