@@ -77,7 +77,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       'JSON file: the channel rules, e.g. [{"channel":"Partners","when":{"source":"partner-a"}}]',
     )
     .option('--affiliate-patterns <file>', 'text file: affiliate link patterns, one a line (e.g. amzn.to/*)')
-    .action(async (siteId: string, opts: { channelRules?: string; affiliatePatterns?: string }) => {
+    .option(
+      '--phone-region <region>',
+      'default region of phones typed without a country code (ISO 3166-1 alpha-2, e.g. FR); "none" to remove it',
+    )
+    .action(async (siteId: string, opts: SiteSettingsOptions) => {
       const change: Record<string, unknown> = {};
       if (opts.channelRules) change.channelRules = JSON.parse(readFileSync(opts.channelRules, 'utf8'));
       if (opts.affiliatePatterns) {
@@ -85,6 +89,10 @@ export async function main(argv: readonly string[]): Promise<number> {
           .split('\n')
           .map((line) => line.trim())
           .filter((line) => line !== '');
+      }
+      if (opts.phoneRegion !== undefined) {
+        // Validated by the command (the API's schema); only the case is forgiven here.
+        change.phoneRegion = opts.phoneRegion.toLowerCase() === 'none' ? null : opts.phoneRegion.toUpperCase();
       }
       const settings = await runDatabaseCommand(dataDirFromEnv(), { command: 'sites.settings', siteId, change });
       console.log(JSON.stringify(settings, null, 2));
@@ -242,6 +250,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (isCommanderExit(error)) return error.exitCode;
     throw error;
   }
+}
+
+/** `sites settings`: files of channel rules and affiliate patterns, a phone region (`none` removes it). */
+interface SiteSettingsOptions {
+  channelRules?: string;
+  affiliatePatterns?: string;
+  phoneRegion?: string;
 }
 
 interface QueryOptions {

@@ -4,6 +4,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 import type { CollectedEventEnvelope, FailedEventEnvelope } from '../collection/collected-event';
 import type { SiteRecord, SiteRegistry } from '../collection/site-registry';
 import { ValidationError } from '../core/errors';
+import type { SiteSettings } from '../db/schema/core';
 import type { Enricher } from '../enrichment/enrich-event';
 import { storedFailurePayload } from '../enrichment/failure-payload';
 import { eventsTable, failedEventsTable } from '../lake/tables';
@@ -18,8 +19,11 @@ import { lazyHandler } from './lazy-handler';
 /** Turns a batch of collected events into lake rows (GeoIP, user agent, bots, channels, ...). */
 export type BatchEnricher = Pick<Enricher, 'enrichBatch'>;
 
-/** Builds the identity queue message for an event, when it carries identity signal. */
-export type IdentityObservationBuilder = (envelope: CollectedEventEnvelope) => unknown | undefined;
+/** Builds the identity queue message for an event, when it carries identity signal, with its site's settings. */
+export type IdentityObservationBuilder = (
+  envelope: CollectedEventEnvelope,
+  settings: SiteSettings | undefined,
+) => unknown | undefined;
 
 export interface EnrichHandlerDeps {
   readonly lakeSink: LakeSink;
@@ -70,7 +74,7 @@ export function makeEnrichHandler(deps: EnrichHandlerDeps) {
       },
     );
     // Built before the failures are written: an observation identity would refuse is filed as one.
-    const messages = identityMessages(deps, fresh, (envelope, error) => {
+    const messages = identityMessages(deps, fresh, sites, (envelope, error) => {
       const settings = sites.get(envelope.siteId)?.settings;
       failures.push({
         ...enrichmentFailure(envelope, settings, 'identity_refused', error.message),
@@ -99,13 +103,14 @@ export function makeEnrichHandler(deps: EnrichHandlerDeps) {
 function identityMessages(
   deps: EnrichHandlerDeps,
   events: readonly CollectedEventEnvelope[],
+  sites: ReadonlyMap<string, SiteRecord>,
   refused: (envelope: CollectedEventEnvelope, error: ValidationError) => void,
 ): { body: string }[] {
   const { identityQueue, observe } = deps;
   if (!identityQueue || !observe) return [];
   return events.flatMap((e) => {
     try {
-      const observation = observe(e);
+      const observation = observe(e, sites.get(e.siteId)?.settings);
       return observation ? [{ body: JSON.stringify(observation) }] : [];
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;

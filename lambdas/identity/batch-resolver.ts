@@ -88,7 +88,7 @@ async function resolveOrganization(
       observation.identifiers,
       keys.indexKey,
       context.rules,
-      memo,
+      { memo, phoneRegion: observation.phoneRegion },
     );
     refusedOf.set(index, refused);
     return {

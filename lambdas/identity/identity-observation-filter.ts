@@ -1,6 +1,6 @@
 import type { CollectedEventEnvelope } from '../collection/collected-event';
 import { type IdentityObservation, parseIdentityObservation } from './observation';
-import { linksIdentities, observationFromEnvelope } from './observation-from-envelope';
+import { type IdentitySiteSettings, linksIdentities, observationFromEnvelope } from './observation-from-envelope';
 
 /**
  * What enrichment sends to identity resolution: only events that link identifiers (a login, an
@@ -9,12 +9,15 @@ import { linksIdentities, observationFromEnvelope } from './observation-from-env
  * grow with traffic rather than with identity. An observation the resolver would refuse (a NUL or a
  * lone surrogate PostgreSQL cannot store, a time past the year 9999) throws its `ValidationError`
  * here, naming the field, so enrichment files it as a failed event instead of the queue retrying it
- * into its dead-letter queue.
+ * into its dead-letter queue. `settings` are the site's (its default phone region travels with the observation).
  *
  * @example
  * makeEnrichHandler({ ..., identityQueue, observe: identityObservation });
  */
-export function identityObservation(envelope: CollectedEventEnvelope): IdentityObservation | undefined {
-  const observation = observationFromEnvelope(envelope);
+export function identityObservation(
+  envelope: CollectedEventEnvelope,
+  settings?: IdentitySiteSettings,
+): IdentityObservation | undefined {
+  const observation = observationFromEnvelope(envelope, settings);
   return observation && linksIdentities(observation) ? parseIdentityObservation(observation) : undefined;
 }

@@ -5,6 +5,7 @@ import { isIdentifierType } from './identifier-types';
 import type { IdentityAccess } from './identity-access';
 import { DEFAULT_IDENTITY_RULES } from './identity-rules';
 import { loadPersonProfile, type PersonProfile } from './person-profile';
+import { isPhoneRegion } from './phone-numbers';
 import { prepareIdentifiers } from './prepared-identifiers';
 
 export interface LookupQuery {
@@ -19,6 +20,7 @@ export interface LookupQuery {
 /**
  * The person (one per site) an identifier currently belongs to, with identifiers, traits, companies,
  * merge history and conflicts, PII decrypted: what `sightline persons lookup --type T --value V` prints.
+ * The value is normalized as the resolver does on each site (a phone in the site's default region).
  *
  * @example
  * const { persons } = await lookupPerson({ sql, keyring }, { organizationId, type: 'email', value: 'ada@example.com' });
@@ -29,16 +31,18 @@ export async function lookupPerson(access: IdentityAccess, query: LookupQuery): 
   if (!isIdentifierType(type)) throw new ValidationError(`unknown identifier type ${type}`, 'type');
   const keys = await access.keyring.keysFor(query.organizationId);
   return withOrganization(access.sql, query.organizationId, async (trx) => {
-    const sites = query.siteId
-      ? [query.siteId]
-      : (await trx.selectFrom('sites').select('id').execute()).map((s) => s.id);
+    // Each site's phone region, as the resolver read its phones (a site of another organization is not found).
+    let sites = trx.selectFrom('sites').select(['id', 'settings']);
+    if (query.siteId) sites = sites.where('id', '=', query.siteId);
     const persons: PersonProfile[] = [];
-    for (const siteId of sites) {
+    for (const { id: siteId, settings } of await sites.execute()) {
+      const phoneRegion = isPhoneRegion(settings.phoneRegion) ? settings.phoneRegion : undefined;
       const { accepted, refused } = prepareIdentifiers(
         siteId,
         [{ type, value: query.value }],
         keys.indexKey,
         DEFAULT_IDENTITY_RULES,
+        { phoneRegion },
       );
       const identifier = accepted[0];
       if (!identifier) throw new ValidationError(`not a usable identifier (${refused[0]?.reason})`, 'value');

@@ -1,6 +1,13 @@
 import type { CollectedEventEnvelope } from '../collection/collected-event';
 import { CLICK_ID_TYPES, type IdentifierInput, type IdentifierType } from './identifier-types';
 import type { IdentityObservation, TraitValue } from './observation';
+import { isPhoneRegion } from './phone-numbers';
+
+/** What identity needs of the site's settings (`SiteSettings`): how to read its visitors' phones. */
+export interface IdentitySiteSettings {
+  /** The default region of phones typed without a country code; anything but a known region is ignored. */
+  readonly phoneRegion?: string | null | undefined;
+}
 
 /** Trait keys that carry an identifier, and the identifier type they carry. */
 const IDENTIFIER_TRAITS: Readonly<Record<string, IdentifierType>> = {
@@ -20,12 +27,17 @@ const IDENTIFIER_TRAITS: Readonly<Record<string, IdentifierType>> = {
  * (a cookieless hit without a user id). Identifiers: `anonymousId`, `userId`, an alias's
  * `previousId`, click ids, and identifier-like traits (`email`, `phone`, `externalId`, device ids);
  * traits go to `$set`, first-touch campaign values to `$set_once`; a group call names the company.
+ * An observation with a phone carries the site's default phone region, read with the site's other
+ * settings as the event is enriched, so the resolver needs no query to read the phone.
  *
  * @example
- * const observation = observationFromEnvelope(envelope);
+ * const observation = observationFromEnvelope(envelope, site.settings);
  * if (observation) await identityQueue.send([{ body: JSON.stringify(observation) }]);
  */
-export function observationFromEnvelope(envelope: CollectedEventEnvelope): IdentityObservation | undefined {
+export function observationFromEnvelope(
+  envelope: CollectedEventEnvelope,
+  settings: IdentitySiteSettings = {},
+): IdentityObservation | undefined {
   const { event, server } = envelope;
   const identifiers: IdentifierInput[] = [];
   const add = (type: IdentifierType, value: unknown) => {
@@ -52,6 +64,10 @@ export function observationFromEnvelope(envelope: CollectedEventEnvelope): Ident
   const ip = event.clientIp ?? server.ip;
   const userAgent = event.clientUserAgent ?? server.userAgent;
   const company = event.type === 'group' ? companyOf(event.groupId, event.traits) : undefined;
+  const phoneRegion =
+    isPhoneRegion(settings.phoneRegion) && identifiers.some((i) => i.type === 'phone')
+      ? settings.phoneRegion
+      : undefined;
 
   return {
     v: 1,
@@ -61,6 +77,7 @@ export function observationFromEnvelope(envelope: CollectedEventEnvelope): Ident
     observedAt,
     receivedAt: server.receivedAt,
     identifiers: dedupe(identifiers),
+    ...(phoneRegion ? { phoneRegion } : {}),
     ...(Object.keys(personTraits).length > 0 || Object.keys($set_once).length > 0
       ? {
           traits: {

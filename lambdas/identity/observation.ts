@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/errors';
 import { IDENTIFIER_TYPES, type IdentifierInput } from './identifier-types';
+import { type PhoneRegion, phoneRegionSchema } from './phone-numbers';
 import { MANUAL_REVIEW_EVENT_PREFIX } from './stitching';
 
 /** A trait value as Segment and the tracker send them: any JSON. */
@@ -36,6 +37,11 @@ export interface IdentityObservation {
   readonly receivedAt?: number;
   /** Plaintext, even for e-mails and phones: the resolver encrypts them. Highest priority first is not required. */
   readonly identifiers: readonly IdentifierInput[];
+  /**
+   * The site's default phone region when the event was enriched (its `phoneRegion` setting), sent
+   * with observations that carry a phone: a phone typed without its country code is read in it.
+   */
+  readonly phoneRegion?: PhoneRegion;
   readonly traits?: { readonly $set?: Traits; readonly $set_once?: Traits };
   /** Only used, keyed-hashed, for soft links; never stored. */
   readonly ip?: string;
@@ -93,6 +99,7 @@ export const identityObservationSchema = z
     observedAt: epochMs,
     receivedAt: epochMs.optional(),
     identifiers: z.array(z.object({ type: z.enum(IDENTIFIER_TYPES), value: z.string().max(2_048) })).max(20),
+    phoneRegion: phoneRegionSchema.optional(),
     traits: z.object({ $set: traits.optional(), $set_once: traits.optional() }).optional(),
     ip: z.string().max(64).optional(),
     userAgent: z.string().max(1_024).optional(),

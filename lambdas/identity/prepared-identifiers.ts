@@ -3,6 +3,7 @@ import { normalizeIdentifier } from './identifier-normalization';
 import { type IdentifierInput, type IdentifierType, isPiiIdentifierType } from './identifier-types';
 import { type IdentityRules, priorityOf } from './identity-rules';
 import { identifierLockKey } from './person-id';
+import type { PhoneRegion } from './phone-numbers';
 
 /** An identifier ready for the database: what is stored, what locks it, and (PII only) what to encrypt. */
 export interface PreparedIdentifier {
@@ -26,27 +27,38 @@ export interface RefusedIdentifier {
  */
 export type PreparedIdentifierMemo = Map<string, PreparedIdentifier | RefusedIdentifier>;
 
+export interface PrepareOptions {
+  /** The site's default phone region, as the observation carries it (`normalizeIdentifier`). */
+  readonly phoneRegion?: PhoneRegion | undefined;
+  readonly memo?: PreparedIdentifierMemo;
+}
+
 /**
  * Normalizes, screens and keys an observation's identifiers, highest priority first, without
  * duplicates. PII leaves here only as a blind index (plus the plaintext kept for sealing).
  *
  * @example
- * const { accepted } = prepareIdentifiers(siteId, observation.identifiers, keys.indexKey, rules);
+ * const { accepted } = prepareIdentifiers(siteId, observation.identifiers, keys.indexKey, rules, {
+ *   phoneRegion: observation.phoneRegion,
+ * });
  */
 export function prepareIdentifiers(
   siteId: string,
   inputs: readonly IdentifierInput[],
   indexKey: Uint8Array,
   rules: IdentityRules,
-  memo?: PreparedIdentifierMemo,
+  options: PrepareOptions = {},
 ): { accepted: PreparedIdentifier[]; refused: RefusedIdentifier[] } {
+  const { memo, phoneRegion } = options;
   const accepted = new Map<string, PreparedIdentifier>();
   const refused: RefusedIdentifier[] = [];
   for (const input of inputs) {
-    const key = `${siteId}\u0001${input.type}\u0000${input.value}`;
+    // Only a phone depends on the region: other identifiers stay shared between observations with and without one.
+    const region = input.type === 'phone' ? (phoneRegion ?? '') : '';
+    const key = `${siteId}\u0001${region}\u0001${input.type}\u0000${input.value}`;
     let prepared = memo?.get(key);
     if (!prepared) {
-      prepared = prepareOne(siteId, input, indexKey);
+      prepared = prepareOne(siteId, input, indexKey, phoneRegion);
       memo?.set(key, prepared);
     }
     if ('reason' in prepared) refused.push(prepared);
@@ -63,8 +75,9 @@ function prepareOne(
   siteId: string,
   input: IdentifierInput,
   indexKey: Uint8Array,
+  phoneRegion: PhoneRegion | undefined,
 ): PreparedIdentifier | RefusedIdentifier {
-  const normalized = normalizeIdentifier(input);
+  const normalized = normalizeIdentifier(input, { phoneRegion });
   if (!normalized.ok) return { type: normalized.type, reason: normalized.reason };
   const { type } = normalized;
   const pii = isPiiIdentifierType(type);

@@ -119,6 +119,7 @@ export function createResolver(deps: ResolverDependencies): Resolver {
         observation.identifiers,
         keys.indexKey,
         rules,
+        { phoneRegion: observation.phoneRegion },
       );
 
       let hint: readonly string[] = [];

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hashWriteKey } from '../collection/site-registry';
 import { ValidationError } from '../core/errors';
 import type { SiteSettings } from '../db/schema/core';
+import { isPhoneRegion } from '../identity/phone-numbers';
 import type { Sql } from '../ports/sql';
 
 export interface CreatedSite {
@@ -42,6 +43,12 @@ export async function createSite(
   const domain = normalizeDomain(input.domain);
   const name = (input.name ?? domain).trim();
   if (name.length < 1 || name.length > 200) throw new ValidationError('name must be 1–200 characters', 'name');
+  const phoneRegion = input.settings?.phoneRegion;
+  if (phoneRegion !== undefined && phoneRegion !== null && !isPhoneRegion(phoneRegion))
+    throw new ValidationError(
+      `phoneRegion: "${phoneRegion}" is not a region with a numbering plan (e.g. FR)`,
+      'phoneRegion',
+    );
   const siteKey = `pk_${randomBytes(12).toString('base64url')}`;
   const writeKey = `sk_${randomBytes(24).toString('base64url')}`;
   const row = await sql.db

@@ -139,6 +139,7 @@ describe('sites', () => {
       consentDefault: 'withheld',
       channelRules: [],
       affiliatePatterns: [],
+      phoneRegion: null,
     });
     expect(second.body).toEqual({
       retentionDays: 395,
@@ -149,6 +150,7 @@ describe('sites', () => {
       consentDefault: 'granted',
       channelRules: [],
       affiliatePatterns: [],
+      phoneRegion: null,
     });
     expect(snippet.body.snippet).toContain('data-consent="granted"');
   });

@@ -79,6 +79,29 @@ describe('sightline CLI', () => {
       expect(result.stderr).toContain('channelRules.0.when.medium');
     }, 60_000);
 
+    it("sets a site's default phone region, in any case, and refuses an unknown one naming phoneRegion", async () => {
+      // Prepare
+      const site = JSON.parse(
+        (await runCli(['sites', 'create', '--domain', 'phones.example.com'], { SIGHTLINE_DATA_DIR: dir })).stdout,
+      ) as { id: string };
+
+      // Act
+      const set = await runCli(['sites', 'settings', site.id, '--phone-region', 'fr'], { SIGHTLINE_DATA_DIR: dir });
+      const unknown = await runCli(['sites', 'settings', site.id, '--phone-region', 'XX'], {
+        SIGHTLINE_DATA_DIR: dir,
+      });
+      const removed = await runCli(['sites', 'settings', site.id, '--phone-region', 'none'], {
+        SIGHTLINE_DATA_DIR: dir,
+      });
+
+      // Assess
+      expect(set.code).toBe(0);
+      expect(JSON.parse(set.stdout)).toMatchObject({ phoneRegion: 'FR' });
+      expect(unknown.code).not.toBe(0);
+      expect(unknown.stderr).toContain('phoneRegion');
+      expect(JSON.parse(removed.stdout)).toMatchObject({ phoneRegion: null });
+    }, 60_000);
+
     it('prints PostgreSQL rows as one JSON array', async () => {
       const result = await runCli(
         ['query', '--engine', 'postgres', '--format', 'json', "select domain from sites where domain = 'localhost'"],

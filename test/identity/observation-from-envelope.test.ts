@@ -259,3 +259,38 @@ describe('observationFromEnvelope', () => {
     expect(observation?.identifiers).toEqual([{ type: 'anonymous_id', value: 'a' }]);
   });
 });
+
+describe("observationFromEnvelope and the site's default phone region", () => {
+  it('sends the region with an observation that carries a phone', () => {
+    // Act
+    const observation = observationFromEnvelope(
+      envelope({ type: 'identify', anonymousId: 'anon-1', traits: { phone: '06 12 34 56 78' } }),
+      { phoneRegion: 'FR' },
+    );
+
+    // Assess
+    expect(observation?.phoneRegion).toBe('FR');
+    expect(parseIdentityObservation(observation)).toEqual(observation);
+  });
+
+  it.each([
+    ['an observation without a phone', { type: 'identify', anonymousId: 'anon-1', userId: 'u-1' }, 'FR'],
+    ['a site without a region', { type: 'identify', anonymousId: 'anon-1', traits: { phone: '0612345678' } }, null],
+    ['a region no numbering plan knows', { type: 'identify', anonymousId: 'a', traits: { phone: '0612345678' } }, 'XX'],
+  ] as const)('sends no region with %s', (_, event, phoneRegion) => {
+    // Act
+    const observation = observationFromEnvelope(envelope(event), { phoneRegion });
+
+    // Assess
+    expect(observation).toBeDefined();
+    expect(observation).not.toHaveProperty('phoneRegion');
+  });
+
+  it('refuses a queue message whose region is not one, naming the field', () => {
+    // Prepare
+    const observation = observationFromEnvelope(envelope({ type: 'identify', traits: { phone: '0612345678' } }));
+
+    // Act / Assess
+    expect(() => parseIdentityObservation({ ...observation, phoneRegion: 'fr' })).toThrow(/phoneRegion/);
+  });
+});

@@ -83,4 +83,38 @@ describe('enrichment and the identity queue', () => {
       }),
     ]);
   });
+
+  it("sends the site's default phone region with an observation that carries a phone", async () => {
+    // Prepare
+    const sent: string[] = [];
+    const enrich = makeEnrichHandler({
+      lakeSink: { write: async () => undefined },
+      keyValue,
+      sql,
+      sites: {
+        byId: async (id: string) => ({ id, settings: { phoneRegion: 'FR' } }) as unknown as SiteRecord,
+      } as never,
+      enricher: {
+        enrichBatch: (events) => events.map((e) => ({ event_id: e.event.eventId, site_id: e.siteId }) as EventRow),
+      },
+      identityQueue: {
+        send: async (messages: { body: string }[]) => void sent.push(...messages.map((m) => m.body)),
+      } as unknown as Queue,
+      observe: identityObservation,
+    });
+    const withPhone = signIn('with-phone', 'carol');
+    const event = { ...withPhone.event, traits: { phone: '06 12 34 56 78' } } as CollectedEventEnvelope['event'];
+    const records = envelopeRecords([{ ...withPhone, event } as CollectedEventEnvelope, signIn('no-phone', 'dan')]).map(
+      (r, i) => kinesisRecord(r.data as Uint8Array, String(i + 1), r.partitionKey),
+    );
+
+    // Act
+    await enrich({ Records: records }, {} as never);
+
+    // Assess
+    expect(sent.map((body) => JSON.parse(body)).map((o) => [o.eventId, o.phoneRegion])).toEqual([
+      ['with-phone', 'FR'],
+      ['no-phone', undefined],
+    ]);
+  });
 });

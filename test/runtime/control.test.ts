@@ -134,6 +134,29 @@ describe('control commands', () => {
     },
   );
 
+  it("sets a site's default phone region, and answers 400 naming phoneRegion for an unknown one", async () => {
+    // Prepare
+    const handler = makeControlHandler({ ...deps, token: TOKEN });
+    const site = (await runControlCommand(deps, { command: 'sites.create', domain: 'phones.example.com' })) as {
+      id: string;
+    };
+
+    // Act
+    const set = await runControlCommand(deps, {
+      command: 'sites.settings',
+      siteId: site.id,
+      change: { phoneRegion: 'FR' },
+    });
+    const unknown = await handler(post({ command: 'sites.settings', siteId: site.id, change: { phoneRegion: 'XX' } }));
+
+    // Assess
+    expect(set).toMatchObject({ phoneRegion: 'FR' });
+    expect(unknown.statusCode).toBe(400);
+    expect(JSON.parse(unknown.body ?? '').error).toMatchObject({ code: 'validation_error', field: 'phoneRegion' });
+    const stored = await sql.db.selectFrom('sites').select('settings').where('id', '=', site.id).executeTakeFirst();
+    expect(stored?.settings.phoneRegion).toBe('FR');
+  });
+
   it('lists soft links a page at a time, past the first hundred too', async () => {
     // Prepare: three pairs of spellings of one inbox
     const site = await sql.db

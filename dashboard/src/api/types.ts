@@ -277,6 +277,8 @@ export interface SiteSettings {
   readonly consentDefault: 'granted' | 'withheld';
   readonly channelRules: readonly ChannelRule[];
   readonly affiliatePatterns: readonly string[];
+  /** ISO 3166-1 alpha-2 region of phones typed without a country code; `null`: kept as typed. */
+  readonly phoneRegion: string | null;
 }
 
 /** What a channel rule can test: each an exact value (any case) or a `/regex/flags`. */

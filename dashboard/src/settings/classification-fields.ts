@@ -71,5 +71,6 @@ export function fieldLabel(field: string): string {
   if (pattern) return `Affiliate pattern ${Number(pattern[1]) + 1}`;
   if (field === 'channelRules') return 'Channel rules';
   if (field === 'affiliatePatterns') return 'Affiliate patterns';
+  if (field === 'phoneRegion') return 'Phone region';
   return field;
 }

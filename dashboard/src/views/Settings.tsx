@@ -126,6 +126,22 @@ function SettingsForm({ site, initial }: { site: Site; initial: SiteSettings }) 
             <textarea rows={5} value={patterns} spellCheck={false} onChange={(e) => setPatterns(e.target.value)} />
           </label>
         </Card>
+        <Card title="Phone numbers">
+          <label className="field">
+            <span>Default phone region</span>
+            <input
+              type="text"
+              maxLength={2}
+              value={form.phoneRegion ?? ''}
+              onChange={(e) => set('phoneRegion', e.target.value.trim().toUpperCase() || null)}
+            />
+          </label>
+          <p className="muted">
+            The two-letter code (e.g. <code>FR</code>, <code>US</code>) of the country whose numbers visitors type
+            without a country code, so that <code>06 12 34 56 78</code> and <code>+33 6 12 34 56 78</code> identify one
+            person. Empty: phones are kept as typed.
+          </p>
+        </Card>
         {admin ? (
           <button type="submit" className="button primary">
             Save settings
@@ -154,7 +170,9 @@ function SettingsOf({ site }: { site: Site }) {
 export function Settings() {
   return (
     <>
-      <PageTitle title="Settings">Privacy, retention and traffic classification of the chosen site.</PageTitle>
+      <PageTitle title="Settings">
+        Privacy, retention, traffic classification and phone numbers of the chosen site.
+      </PageTitle>
       <RequireSite>{(site) => <SettingsOf site={site} />}</RequireSite>
     </>
   );

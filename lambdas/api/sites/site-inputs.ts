@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { affiliatePatternsSchema } from '../../enrichment/affiliate';
 import { channelRulesSchema } from '../../enrichment/channel-rules';
+import { phoneRegionSchema } from '../../identity/phone-numbers';
 
 const ORIGIN = /^(\*|\*\.[a-z0-9.-]{1,253}|https?:\/\/[a-z0-9.-]{1,253}(:\d{1,5})?|[a-z0-9.-]{1,253})$/i;
 
@@ -29,7 +30,7 @@ export const rotateKeyBody = z
   })
   .strict();
 
-/** Privacy, retention and classification settings of a site; omitted fields keep their value. */
+/** Privacy, retention, classification and identity settings of a site; omitted fields keep their value. */
 export const siteSettingsBody = z
   .object({
     retentionDays: z.number().int().min(30).max(3650).describe('days events and persons are kept'),
@@ -40,6 +41,8 @@ export const siteSettingsBody = z
     consentDefault: z.enum(['granted', 'withheld']).describe('whether the snippet starts with consent granted'),
     channelRules: channelRulesSchema,
     affiliatePatterns: affiliatePatternsSchema,
+    // `null` takes the region away: phones typed without a country code are then kept as typed.
+    phoneRegion: phoneRegionSchema.nullable(),
   })
   .partial()
   .strict();
@@ -63,4 +66,5 @@ export const siteSettingsSchema = z.object({
     }),
   ),
   affiliatePatterns: z.array(z.string()),
+  phoneRegion: z.string().nullable(),
 });

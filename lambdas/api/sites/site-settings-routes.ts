@@ -22,14 +22,15 @@ export function settingsView(settings: DashboardSiteSettings): SettingsView {
     consentDefault: settings.consentDefault ?? 'withheld',
     channelRules: settings.channelRules ?? [],
     affiliatePatterns: settings.affiliatePatterns ?? [],
+    phoneRegion: settings.phoneRegion ?? null,
   };
 }
 
 /**
- * A site's settings: retention, consent default, IP truncation, DNT / GPC, channel rules and
- * affiliate link patterns. The collector and the enricher read them through the site registry,
- * which caches a site for a minute in AWS (5 s in `npm start`): a change applies to events
- * enriched after that.
+ * A site's settings: retention, consent default, IP truncation, DNT / GPC, channel rules,
+ * affiliate link patterns and the default phone region. The collector and the enricher read them
+ * through the site registry, which caches a site for a minute in AWS (5 s in `npm start`): a change
+ * applies to events enriched after that (the phone region travels with their identity observations).
  */
 export function siteSettingsRoutes(deps: ApiDeps): ApiRoute[] {
   return [
@@ -38,7 +39,7 @@ export function siteSettingsRoutes(deps: ApiDeps): ApiRoute[] {
       path: '/api/sites/{siteId}/settings',
       access: 'viewer',
       tag: 'Settings',
-      summary: "A site's retention, consent default, IP truncation, channel rules and affiliate patterns",
+      summary: "A site's retention, consent default, IP truncation, channel rules, affiliate patterns and phone region",
       params: siteParams,
       response: { description: 'The settings in effect', schema: siteSettingsSchema },
       async handle({ principal, params }) {

@@ -33,6 +33,11 @@ export interface SiteSettings {
   affiliatePatterns?: string[];
   /** Site rules evaluated before the default channel grouping, in order. */
   channelRules?: ChannelRule[];
+  /**
+   * ISO 3166-1 alpha-2 region (`FR`, `US`) of phone numbers typed without a country code: with it,
+   * identity resolution keys phones in E.164; without it (`null` or absent), as `+` and digits as typed.
+   */
+  phoneRegion?: string | null;
 }
 
 export interface SitesTable {
