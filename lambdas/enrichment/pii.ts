@@ -4,8 +4,8 @@ import { EMAIL_VALUE, isPiiKey } from '../core/pii-keys';
 const MAX_DEPTH = 8;
 
 /**
- * Removes personal data from identify/group traits: known PII keys at the top level, and any
- * value that is an email address at any depth (`company: { billing: 'ada@example.com' }`).
+ * Removes personal data from identify/group traits: known PII keys and any value that is an email
+ * address, at any depth (`billing: { phone: '…' }`, `company: { billing: 'ada@example.com' }`).
  * Returns null when nothing is left.
  *
  * @example
@@ -22,7 +22,7 @@ export function stripPii(traits: Readonly<Record<string, unknown>> | undefined):
   return Object.keys(kept).length > 0 ? kept : null;
 }
 
-/** The value with email-address strings dropped (undefined when it is one); deeper nesting is dropped whole. */
+/** The value with PII keys and email-address strings dropped (undefined when it is one); deeper nesting is dropped whole. */
 function withoutEmails(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return EMAIL_VALUE.test(value.trim()) ? undefined : value;
   if (typeof value !== 'object' || value === null) return value;
@@ -30,6 +30,8 @@ function withoutEmails(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) return value.map((item) => withoutEmails(item, depth + 1)).filter((v) => v !== undefined);
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
+    // A key that names personal data at any depth (`billing: { phone }`), as at the top.
+    if (isPiiKey(key)) continue;
     const clean = withoutEmails(item, depth + 1);
     if (clean !== undefined) out[key] = clean;
   }

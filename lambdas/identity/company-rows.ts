@@ -45,8 +45,9 @@ export async function linkCompany(
   let companyId = byGroup ?? byDomain;
   if (companyId === undefined) {
     await raw`
-      insert into companies (organization_id, domain, group_id, name)
-      values (${organizationId}::uuid, ${domain ?? null}::text, ${groupId ?? null}::text, ${name}::text)
+      insert into companies (organization_id, domain, group_id, name, name_seen_at)
+      values (${organizationId}::uuid, ${domain ?? null}::text, ${groupId ?? null}::text, ${name}::text,
+        ${name === null ? null : observedAt}::timestamptz)
       on conflict do nothing`.execute(db);
     companyId =
       (groupId ? await companyBy(db, organizationId, 'group_id', groupId) : undefined) ??
@@ -60,9 +61,10 @@ export async function linkCompany(
   }
   if (companyId === undefined) return undefined;
   if (name) {
-    await raw`update companies set name = ${name}::text where id = ${companyId}::uuid and name is distinct from ${name}::text`.execute(
-      db,
-    );
+    // The latest name given (ties by name), whatever order the sightings arrive in.
+    await raw`update companies set name = ${name}::text, name_seen_at = ${observedAt}::timestamptz
+      where id = ${companyId}::uuid
+        and (name_seen_at is null or (${observedAt}::timestamptz, ${name}::text) > (name_seen_at, name))`.execute(db);
   }
   await raw`
     insert into person_companies (person_id, source_identifier_id, company_id, organization_id, source, first_seen_at)

@@ -4,6 +4,7 @@ import type { Database } from '../db/schema';
 import { withOrganization } from '../db/tenant';
 import { shredPersonKeys } from './crypto/person-keys';
 import { rememberErasure } from './erased-identifiers';
+import { DEVICE_ID_TYPES } from './identifier-types';
 import type { IdentityAccess } from './identity-access';
 import { pseudonymizeConversions } from './person-conversions';
 import { identifierLockKey } from './person-id';
@@ -24,7 +25,7 @@ export interface ErasureReport {
   /** Conversions (postbacks) that named them: their ids and the network's payload cleared, the sale kept. */
   readonly conversionsPseudonymized: number;
   /**
-   * Whether the lake still holds events under the person's anonymous or user ids: the daily
+   * Whether the lake still holds events under the person's anonymous, user or device ids: the daily
    * maintenance rewrites the site's lake files without them (`lifecycle/lake-erasure.ts`).
    */
   readonly lakeErasurePending: boolean;
@@ -116,15 +117,21 @@ export async function erasePerson(
       .where('person_id', '=', personId)
       .execute();
     const identifierIds = mine.map((i) => i.id);
-    // The lake keys events by anonymous and user id: those are what its erasure looks for.
-    const lakeIds = (type: string) => [...new Set(mine.filter((i) => i.type === type).map((i) => i.value))].sort();
-    const [anonymousIds, userIds] = [lakeIds('anonymous_id'), lakeIds('user_id')];
-    const lakeErasurePending = !request.lakeHoldsNothing && anonymousIds.length + userIds.length > 0;
+    // The lake keys events by anonymous and user id, and a postback's conversion by its device ids:
+    // those are what its erasure looks for.
+    const lakeIds = (...types: readonly string[]) =>
+      [...new Set(mine.filter((i) => types.includes(i.type)).map((i) => i.value))].sort();
+    const [anonymousIds, userIds, deviceIds] = [
+      lakeIds('anonymous_id'),
+      lakeIds('user_id'),
+      lakeIds(...DEVICE_ID_TYPES),
+    ];
+    const lakeErasurePending = !request.lakeHoldsNothing && anonymousIds.length + userIds.length + deviceIds.length > 0;
     if (lakeErasurePending) {
       // Arrays as JSON: the Data API takes no array parameters.
-      await raw`insert into lake_erasures (organization_id, site_id, person_id, anonymous_ids, user_ids)
+      await raw`insert into lake_erasures (organization_id, site_id, person_id, anonymous_ids, user_ids, device_ids)
         values (${request.organizationId}::uuid, ${siteId}::uuid, ${personId}::uuid, ${textArray(anonymousIds)},
-          ${textArray(userIds)})`.execute(trx);
+          ${textArray(userIds)}, ${textArray(deviceIds)})`.execute(trx);
     }
     // So that an event from before now, resolved later, does not bring them back.
     await rememberErasure(trx, indexKey, { organizationId: request.organizationId, siteId }, mine);

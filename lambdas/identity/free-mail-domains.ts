@@ -82,8 +82,16 @@ const FREE_MAIL_DOMAINS: ReadonlySet<string> = new Set([
  * isFreeMailDomain('acme.io');   // false
  */
 export function isFreeMailDomain(domain: string): boolean {
-  return FREE_MAIL_DOMAINS.has(domain.toLowerCase());
+  const host = domain.toLowerCase();
+  return FREE_MAIL_DOMAINS.has(host) || FREE_MAIL_COUNTRY_DOMAIN.test(host);
 }
+
+/**
+ * Providers that serve the same mailboxes under many country domains (`hotmail.es`, `yahoo.com.br`,
+ * `outlook.de`, `gmx.ch`): any of their country or `co.`/`com.` country domains is a free mailbox too.
+ */
+const FREE_MAIL_COUNTRY_DOMAIN =
+  /^(?:gmail|googlemail|hotmail|outlook|live|msn|yahoo|ymail|aol|gmx|yandex|icloud|protonmail|libero)\.(?:[a-z]{2}|(?:co|com)\.[a-z]{2})$/;
 
 /** The domain of a company as stored: lower-case host without `www.`; `undefined` when not a host name. */
 export function companyDomain(value: string): string | undefined {

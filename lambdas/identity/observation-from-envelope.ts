@@ -1,4 +1,5 @@
 import type { CollectedEventEnvelope } from '../collection/collected-event';
+import { eventTimeOf } from '../enrichment/event-time';
 import { CLICK_ID_TYPES, type IdentifierInput, type IdentifierType } from './identifier-types';
 import type { IdentityObservation, TraitValue } from './observation';
 import { isPhoneRegion } from './phone-numbers';
@@ -60,7 +61,9 @@ export function observationFromEnvelope(
   const $set_once = Object.fromEntries(
     Object.entries(event.campaign ?? {}).map(([key, value]): [string, TraitValue] => [`initial_${key}`, value]),
   );
-  const observedAt = Math.min(event.timestamp ?? server.receivedAt, server.receivedAt);
+  // As the lake dates the event (skew corrected, clamped to the week before receipt): a device clock
+  // reset to 1970, or a forged time, must not place a link before everything else.
+  const observedAt = eventTimeOf(event, server.receivedAt);
   const ip = event.clientIp ?? server.ip;
   const userAgent = event.clientUserAgent ?? server.userAgent;
   const company = event.type === 'group' ? companyOf(event.groupId, event.traits) : undefined;

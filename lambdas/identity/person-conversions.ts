@@ -13,7 +13,7 @@ interface HeldIdentifier {
  * Conversions (affiliate and mobile-attribution postbacks, `postbacks/conversion-store.ts`) name a
  * visitor by the ids the network sent back: anonymous id, user id, device ids. They are not
  * resolved into persons; a conversion is the person's when one of those ids is one of the
- * person's identifiers, compared as identity normalizes them (trimmed, device ids lower-cased) through
+ * person's identifiers, compared as identity normalizes them (zero-width characters removed, trimmed, device ids lower-cased) through
  * the generated, indexed `*_key` columns (migration `0036-conversion-identity-keys`): plain column
  * equalities, which row-level security lets PostgreSQL answer from an index.
  */

@@ -26,7 +26,7 @@ export const lakeIdentifierKey = (identifier: LakeIdentifier): string => `${iden
 /**
  * When each identifier was last seen in the site's lake events on or after `sinceDay` (every event,
  * bots included: what is asked is whether the visitor is still around, not who they are). Values are
- * compared trimmed, as identity resolution stores them. Identifiers not seen are absent.
+ * compared as identity resolution stores them (zero-width characters removed, trimmed). Identifiers not seen are absent.
  *
  * @example
  * await lastSeenInLake(deps, siteId, '2026-10-23', [{ type: 'anonymous_id', value: 'a-1' }]);
@@ -56,12 +56,21 @@ export async function lastSeenInLake(
   return seen;
 }
 
+/** Zero-width space, (non-)joiner, word joiner, BOM: identity removes them (`identifier-normalization.ts`). */
+const ZERO_WIDTH_CODE_POINTS = [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff];
+
+/** The column as identity stores it: zero-width characters removed (`chr` is both Trino's and DuckDB's), trimmed. */
+function storedForm(column: LakeIdentifierType): string {
+  const stripped = ZERO_WIDTH_CODE_POINTS.reduce<string>((expr, code) => `replace(${expr}, chr(${code}), '')`, column);
+  return `trim(${stripped})`;
+}
+
 function lastSeenSql(column: LakeIdentifierType, count: number): string {
   const values = Array.from({ length: count }, () => '?').join(', ');
-  return `SELECT trim(${column}) AS value, max(event_time) AS last_seen
+  return `SELECT ${storedForm(column)} AS value, max(event_time) AS last_seen
   FROM {{database}}.events
   WHERE site_id = ?
     AND dt >= ?
-    AND trim(${column}) IN (${values})
+    AND ${storedForm(column)} IN (${values})
   GROUP BY 1`;
 }

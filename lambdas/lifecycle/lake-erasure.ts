@@ -1,5 +1,7 @@
 import { parquetReadObjects } from 'hyparquet';
 import { sql } from 'kysely';
+import { normalizeIdentifier } from '../identity/identifier-normalization';
+import type { IdentifierType } from '../identity/identifier-types';
 import { erasableLakeTables } from '../lake/tables';
 import { rowsToParquet } from '../lake/write-parquet';
 import type { ObjectStore } from '../ports/object-store';
@@ -37,27 +39,66 @@ type Row = Record<string, unknown>;
 interface ErasedIds {
   readonly anonymous: Map<string, number>;
   readonly users: Map<string, number>;
+  /** IDFA, GAID, IDFV and device ids, lower case as identity stores them. */
+  readonly devices: Map<string, number>;
+}
+
+/** Device id keys of a postback's conversion properties (`postbacks/conversion-envelope.ts`). */
+const DEVICE_PROPERTIES = ['idfa', 'gaid', 'idfv', 'device_id'] as const;
+
+/**
+ * An id as the lake holds it (as the client sent it) in the form identity stored the erased one in
+ * (zero-width characters removed, trimmed, device ids lower case); `undefined` when it is none.
+ */
+function storedForm(type: IdentifierType, id: unknown): string | undefined {
+  if (typeof id !== 'string') return undefined;
+  const normalized = normalizeIdentifier({ type, value: id });
+  return normalized.ok ? normalized.value : undefined;
+}
+
+/** When the device ids a row's properties name were erased (-1 for none). */
+function deviceErasedAt(properties: unknown, devices: Map<string, number>): number {
+  if (devices.size === 0 || typeof properties !== 'string') return -1;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(properties);
+  } catch {
+    return -1;
+  }
+  if (parsed === null || typeof parsed !== 'object') return -1;
+  const named = DEVICE_PROPERTIES.map((key) => storedForm(key, (parsed as Record<string, unknown>)[key]));
+  return Math.max(-1, ...named.map((id) => (id === undefined ? -1 : (devices.get(id) ?? -1))));
 }
 
 /**
  * The lake tables that hold a visitor's ids, and which of their rows are an erased person's: events
- * under their anonymous or user id received before the erasure, the daily rollups' rows of their
+ * under their anonymous or user id, or whose properties name one of their device ids (a postback's
+ * conversion), received before the erasure (ids compared as identity stores them), the daily rollups' rows of their
  * anonymous id (as `visitor`) of days up to it, and failures received before it whose stored payload
  * names one of their ids. `page_days` holds no ids.
  */
 const ERASED_ROWS: Readonly<Record<string, (row: Row, ids: ErasedIds, day: string) => boolean>> = {
   events: (row, ids) => {
     const received = receivedAt(row);
-    const by = (map: Map<string, number>, id: unknown) => typeof id === 'string' && (map.get(id) ?? -1) >= received;
-    return by(ids.anonymous, row.anonymous_id) || by(ids.users, row.user_id);
+    const by = (map: Map<string, number>, type: IdentifierType, id: unknown) => {
+      const stored = storedForm(type, id);
+      return stored !== undefined && (map.get(stored) ?? -1) >= received;
+    };
+    return (
+      by(ids.anonymous, 'anonymous_id', row.anonymous_id) ||
+      by(ids.users, 'user_id', row.user_id) ||
+      deviceErasedAt(row.properties, ids.devices) >= received
+    );
   },
   session_days: (row, ids, day) => erasedVisitor(row, ids, day),
   visitor_days: (row, ids, day) => erasedVisitor(row, ids, day),
   failed_events: (row, ids) =>
     typeof row.payload === 'string' &&
-    payloadIds(row.payload).some(
-      (id) => Math.max(ids.anonymous.get(id) ?? -1, ids.users.get(id) ?? -1) >= receivedAt(row),
-    ),
+    payloadIds(row.payload).some((id) => {
+      const [anonymous, user] = [storedForm('anonymous_id', id), storedForm('user_id', id)];
+      const at = Math.max(ids.anonymous.get(anonymous ?? '') ?? -1, ids.users.get(user ?? '') ?? -1);
+      return at >= receivedAt(row);
+    }),
 };
 
 function receivedAt(row: Row): number {
@@ -90,7 +131,8 @@ export function payloadIds(payload: string): string[] {
 }
 
 function erasedVisitor(row: Row, ids: ErasedIds, day: string): boolean {
-  return typeof row.visitor === 'string' && (ids.anonymous.get(row.visitor) ?? -1) >= Date.parse(`${day}T00:00:00Z`);
+  const visitor = storedForm('anonymous_id', row.visitor);
+  return visitor !== undefined && (ids.anonymous.get(visitor) ?? -1) >= Date.parse(`${day}T00:00:00Z`);
 }
 
 /**
@@ -107,7 +149,7 @@ function erasedVisitor(row: Row, ids: ErasedIds, day: string): boolean {
 export async function eraseFromLake(deps: LakeErasureDeps, now: Date): Promise<SiteLakeErasure[]> {
   const due = await deps.sql.db
     .selectFrom('lake_erasures')
-    .select(['id', 'site_id', 'anonymous_ids', 'user_ids', 'requested_at'])
+    .select(['id', 'site_id', 'anonymous_ids', 'user_ids', 'device_ids', 'requested_at'])
     .where('completed_at', 'is', null)
     .where('requested_at', '<=', new Date(now.getTime() - LAKE_ERASURE_DELAY_MS))
     .orderBy('site_id')
@@ -118,11 +160,12 @@ export async function eraseFromLake(deps: LakeErasureDeps, now: Date): Promise<S
 
   const reports: SiteLakeErasure[] = [];
   for (const [siteId, requests] of bySite) {
-    const ids: ErasedIds = { anonymous: new Map(), users: new Map() };
+    const ids: ErasedIds = { anonymous: new Map(), users: new Map(), devices: new Map() };
     for (const r of requests) {
       const at = new Date(r.requested_at).getTime();
       for (const id of r.anonymous_ids) ids.anonymous.set(id, Math.max(at, ids.anonymous.get(id) ?? at));
       for (const id of r.user_ids) ids.users.set(id, Math.max(at, ids.users.get(id) ?? at));
+      for (const id of r.device_ids) ids.devices.set(id, Math.max(at, ids.devices.get(id) ?? at));
     }
     const report = {
       siteId,
@@ -159,7 +202,13 @@ export async function eraseFromLake(deps: LakeErasureDeps, now: Date): Promise<S
     // Done: the ids are no longer needed anywhere; the rows remain as the record of the erasure.
     await deps.sql.db
       .updateTable('lake_erasures')
-      .set({ completed_at: now, rows_removed: report.rowsRemoved, anonymous_ids: sql`'{}'`, user_ids: sql`'{}'` })
+      .set({
+        completed_at: now,
+        rows_removed: report.rowsRemoved,
+        anonymous_ids: sql`'{}'`,
+        user_ids: sql`'{}'`,
+        device_ids: sql`'{}'`,
+      })
       .where(
         'id',
         'in',

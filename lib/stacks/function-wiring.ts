@@ -174,6 +174,7 @@ export const functionSpecs: { readonly [K in LambdaName]: FunctionSpec } = {
       r.analytics.bindQuerier(fn); // reads events to roll finished days' sessions and visitors up
       // Writes the rollups, and rewrites files without an erased person's rows (lifecycle/lake-erasure.ts).
       r.lake.bindTableWriter(fn, [...new Set([...rollupLakeTables, ...erasableLakeTables].map((t) => t.prefix))]);
+      r.key.bindDataKeyWrapper(fn); // retention erases persons: the erased identifiers' digests take the index key
       invokeDaily(fn, { task: 'daily' });
     },
   },

@@ -173,4 +173,15 @@ describe('least privilege', () => {
     expect(maintain.allows('s3:GetObject', stack.lake.bucket)).toBe(true);
     expect(maintain.allows('s3:PutObject', stack.analytics.resultsBucket)).toBe(true);
   });
+
+  it("lets maintain unwrap the organizations' data keys, which retention's erasures take", () => {
+    const { stack, template } = deploy();
+    const maintain = permissionsOf(template, stack.functions.maintain.function);
+    const env = template.toJSON().Resources[logicalId(stack.functions.maintain.function)].Properties.Environment
+      .Variables as Record<string, unknown>;
+
+    expect(maintain.allows('kms:Decrypt', stack.key.key)).toBe(true);
+    expect(maintain.allows('kms:GenerateDataKey', stack.key.key)).toBe(true);
+    expect(env).toHaveProperty('SIGHTLINE_KMS_KEY_ID');
+  });
 });

@@ -209,6 +209,21 @@ describe('createEnricher().enrich', () => {
     expect(row.user_id).toBe('u-1');
   });
 
+  it('removes personal data held under a key of its own inside a trait object', () => {
+    // Prepare
+    const input = envelope({
+      type: 'identify',
+      userId: 'u-2',
+      traits: { billing: { phone: '+44 20 7946 0111', full_name: 'Ada King', plan: 'annual' }, seats: 5 },
+    });
+
+    // Act
+    const row = enricher.enrich(input, site);
+
+    // Assess
+    expect(JSON.parse(row.traits ?? 'null')).toEqual({ billing: { plan: 'annual' }, seats: 5 });
+  });
+
   it.each([
     ['keeps a client time shortly before receipt', RECEIVED_AT - 60_000, RECEIVED_AT - 60_000],
     ['clamps a client time in the future to the received time', RECEIVED_AT + 60_000, RECEIVED_AT],

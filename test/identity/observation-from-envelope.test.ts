@@ -154,6 +154,23 @@ describe('observationFromEnvelope', () => {
     expect(observation?.observedAt).toBe(1_800_000_000_000);
   });
 
+  it('dates an observation as the lake dates its event: a device clock years behind gives the received time', () => {
+    // Prepare: a device whose clock was reset to 1970, and one whose clock runs 10 minutes fast, said when it sent.
+    const reset = envelope({ anonymousId: 'a', timestamp: 86_400_000 });
+    const fast = envelope({
+      anonymousId: 'b',
+      timestamp: 1_800_000_000_000 - 60_000,
+      sentAt: 1_800_000_000_000 + 600_000,
+    });
+
+    // Act
+    const [fromReset, fromFast] = [observationFromEnvelope(reset), observationFromEnvelope(fast)];
+
+    // Assess
+    expect(fromReset?.observedAt).toBe(1_800_000_000_000);
+    expect(fromFast?.observedAt).toBe(1_800_000_000_000 - 660_000);
+  });
+
   it('makes no observation of a cookieless hit without a user id', () => {
     // Act
     const observation = observationFromEnvelope(envelope({ anonymousId: 'daily-hash', cookieless: true }));

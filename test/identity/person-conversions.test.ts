@@ -165,4 +165,44 @@ describe.each(ENGINES)('a person’s conversions (postbacks) on %s', (engine: En
       raw_payload: { email: 'someone@example.com' },
     });
   });
+
+  it('exports and erases a conversion naming the person by their user id as the network sent it (a zero-width character)', async () => {
+    // Prepare: identity stores the user id without the zero-width space the network passes on.
+    const tenant = await createTenant(sql);
+    const access = { sql, keyring: keys.keyring };
+    const dana = await createResolver(access).resolve(
+      observationOf(tenant, [{ type: 'user_id', value: 'dana-7\u200b' }], { event: { type: 'identify' } }),
+    );
+    await recordConversion(
+      sql,
+      {
+        siteId: tenant.siteId,
+        organizationId: tenant.organizationId,
+        conversion: {
+          network: 'appsflyer',
+          transactionId: 'by-spelled-user-id',
+          status: 'approved',
+          eventName: 'purchase',
+          subIds: {},
+          userId: 'dana-7\u200b',
+        },
+        rawPayload: { email: 'dana@example.com' },
+        receivedAt: Date.UTC(2026, 10, 2),
+      },
+      async () => {},
+    );
+    const personId = dana.personId as string;
+
+    // Act
+    const exported = await exportPerson(access, { organizationId: tenant.organizationId, personId });
+    const report = await erasePerson(access, { organizationId: tenant.organizationId, personId });
+
+    // Assess
+    if (exported.erased) throw new Error('not erased');
+    expect(exported.conversions.map((c) => c.transactionId)).toEqual(['by-spelled-user-id']);
+    expect(report.conversionsPseudonymized).toBe(1);
+    expect(await conversionRows(tenant.siteId)).toEqual([
+      expect.objectContaining({ user_id: null, raw_payload: { erased: true } }),
+    ]);
+  });
 });

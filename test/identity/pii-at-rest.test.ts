@@ -127,4 +127,20 @@ describe.each<ResolvePath>(['one by one', 'in a batch'])('personal data at rest,
     const found = FORBIDDEN.filter((text) => rows.some((row) => row.includes(text)));
     expect(found).toEqual([]);
   });
+
+  it('stores a trait object that holds a phone or a name under a key of its own as ciphertext', async () => {
+    // Prepare
+    const tenant = await createTenant(sql);
+    const observation = observationOf(tenant, [{ type: 'user_id', value: 'u-1816' }], {
+      traits: { $set: { billing: { phone: '+44 20 7946 0111', full_name: 'Ada King', plan: 'annual' } } },
+    });
+
+    // Act
+    await resolveEach(resolver, mode, [observation]);
+
+    // Assess
+    const rows = await dump(tenant);
+    expect(rows.some((row) => row.includes('u-1816'))).toBe(true);
+    expect(['7946 0111', 'ada king'].filter((text) => rows.some((row) => row.includes(text)))).toEqual([]);
+  });
 });

@@ -374,6 +374,31 @@ describe.each(ENGINES)('identity resolution on %s', (engine) => {
     expect(companies).toEqual([{ domain: 'globex.co.uk' }]);
   });
 
+  it("keeps a company's latest name, whatever order its group calls arrive in", async () => {
+    // Prepare: the account was renamed; its older group call is delivered last.
+    const tenant = await createTenant(sql);
+    const renamed = observationOf(tenant, [{ type: 'user_id', value: 'admin-1' }], {
+      company: { groupId: 'acct-7', name: 'Hooli XYZ' },
+      observedAt: Date.UTC(2026, 10, 5),
+    });
+    const original = observationOf(tenant, [{ type: 'user_id', value: 'admin-2' }], {
+      company: { groupId: 'acct-7', name: 'Hooli' },
+      observedAt: Date.UTC(2026, 10, 1),
+    });
+
+    // Act
+    await resolver.resolve(renamed);
+    await resolver.resolve(original);
+
+    // Assess
+    const companies = await sql.db
+      .selectFrom('companies')
+      .select(['group_id', 'name'])
+      .where('organization_id', '=', tenant.organizationId)
+      .execute();
+    expect(companies).toEqual([{ group_id: 'acct-7', name: 'Hooli XYZ' }]);
+  });
+
   it('records each event once with its session, however often it is delivered', async () => {
     // Prepare
     const tenant = await createTenant(sql);

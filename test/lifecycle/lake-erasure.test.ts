@@ -247,6 +247,54 @@ describe('erasing a person from the lake', () => {
     expect(pass?.rowsRemoved).toBe(4 + 4);
   });
 
+  it("takes out the erased person's events under their ids as the client spelled them (spaces, zero-width characters)", async () => {
+    // Prepare: identity stores the ids trimmed and without zero-width characters; the lake keeps them as sent.
+    const before = ERASED_AT.getTime() - 3 * HOUR;
+    await createParquetLakeSink(lake).write(
+      eventsTable,
+      [event('e6-spaced', ' ada-laptop ', null, before), event('e7-zero-width', 'tablet', 'ada\u200b', before)],
+      'spelled',
+    );
+    await erase();
+
+    // Act
+    await eraseFromLake({ sql, lake }, new Date(ERASED_AT.getTime() + LAKE_ERASURE_DELAY_MS));
+
+    // Assess
+    expect(await lakeEvents()).toEqual(['e2-bob']);
+  });
+
+  it('takes out the conversions that name the erased person only by a device id', async () => {
+    // Prepare: Ada signed in on her iPhone; an MMP's install postback names the phone by its IDFA only.
+    const idfa = '6D92078A-8246-4BA4-AE5B-76104861E7DC';
+    await createResolver({ sql, keyring: keys.keyring, softLinks: false }).resolve(
+      observationOf(tenant, [
+        { type: 'user_id', value: 'ada' },
+        { type: 'idfa', value: idfa },
+      ]),
+    );
+    const conversion = (id: string, properties: Record<string, unknown>) => ({
+      ...event(id, 'unused', null, ERASED_AT.getTime() - 2 * HOUR),
+      anonymous_id: null,
+      event_type: 'conversion',
+      event_name: 'install',
+      properties: JSON.stringify({ network: 'appsflyer', transaction_id: id, ...properties }),
+    });
+    await createParquetLakeSink(lake).write(
+      eventsTable,
+      [conversion('c1-ada-install', { idfa }), conversion('c2-other-install', { idfa: 'AAAA-OTHER' })],
+      'postbacks',
+    );
+    const report = await erase();
+
+    // Act
+    await eraseFromLake({ sql, lake }, new Date(ERASED_AT.getTime() + LAKE_ERASURE_DELAY_MS));
+
+    // Assess
+    expect(report.lakeErasurePending).toBe(true);
+    expect(await lakeEvents()).toEqual(['c2-other-install', 'e2-bob']);
+  });
+
   it('reads the ids a failure payload names however it is spelled or escaped', () => {
     expect(
       payloadIds('{"anonymous_id":"a\\"b","user_id": "u-1","context":{"userId":"nested"},"anonymousId":"cut'),

@@ -196,4 +196,22 @@ describe('retention keeps persons the lake still shows visiting (only identity-l
     expect(await personOf(paged, 'active-1')).not.toBeNull();
     expect(await personOf(paged, 'active-2')).not.toBeNull();
   });
+
+  it('keeps a person the lake shows visiting under their user id as the client spelled it (a zero-width character)', async () => {
+    // Prepare: identity stores the user id without the zero-width space the client sent; the lake keeps it.
+    const spelled = await createTenant(sql, 'spelled');
+    await retain(spelled, 30);
+    await identifiedIn(spelled, 40, [
+      { type: 'anonymous_id', value: 'cookie-spelled' },
+      { type: 'user_id', value: 'user-9\u200b' },
+    ]);
+    await visitIn(spelled, 2, { anonymous_id: null, user_id: 'user-9\u200b' }, 'spelled-2');
+
+    // Act
+    const report = await deleteExpiredRows(deps(), spelled, retentionCutoff(NOW, 30));
+
+    // Assess
+    expect(report).toMatchObject({ personsErased: 0, personsSeenInLake: 1 });
+    expect(await personOf(spelled, 'cookie-spelled')).not.toBeNull();
+  });
 });

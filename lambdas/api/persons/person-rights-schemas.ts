@@ -15,7 +15,9 @@ export const erasureReportSchema = z.object({
     .describe("conversions (postbacks) that named them: their ids and the network's payload cleared, the sale kept"),
   lakeErasurePending: z
     .boolean()
-    .describe("the lake still holds events under the person's anonymous or user ids until the daily maintenance"),
+    .describe(
+      "the lake still holds events under the person's anonymous, user or device ids until the daily maintenance",
+    ),
   erasedAt: z.iso.datetime(),
   alreadyErased: z.boolean().describe('true when the person had been erased before: nothing more was done'),
 });

@@ -1,20 +1,24 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * The ids a conversion names its visitor by, as identity stores them (trimmed; device ids
- * lower-cased; Apple's IDFA arrives upper-cased), kept as generated columns with an index each.
+ * The ids a conversion names its visitor by, as identity stores them (zero-width characters removed,
+ * trimmed; device ids lower-cased; Apple's IDFA arrives upper-cased), kept as generated columns with an index each.
  * Finding a person's conversions at an export or an erasure compared `btrim(...)` expressions:
  * `btrim` is not leakproof, so under row-level security PostgreSQL evaluated it only after the
  * policy, row by row, and read every conversion of the site. An equality on a column is leakproof
  * and uses the index.
  */
+/** As `identifier-normalization.ts` stores a value: zero-width characters removed, then trimmed. */
+const stored = (column: string) =>
+  `btrim(translate(${column}, chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), ''))`;
+
 const KEYS = [
-  ['anonymous_id', 'btrim(anonymous_id)'],
-  ['user_id', 'btrim(user_id)'],
-  ['idfa', 'lower(btrim(idfa))'],
-  ['gaid', 'lower(btrim(gaid))'],
-  ['idfv', 'lower(btrim(idfv))'],
-  ['device_id', 'lower(btrim(device_id))'],
+  ['anonymous_id', stored('anonymous_id')],
+  ['user_id', stored('user_id')],
+  ['idfa', `lower(${stored('idfa')})`],
+  ['gaid', `lower(${stored('gaid')})`],
+  ['idfv', `lower(${stored('idfv')})`],
+  ['device_id', `lower(${stored('device_id')})`],
 ] as const;
 
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -16,7 +16,9 @@ import * as tenantPolicies from './0030-tenant-policies';
 import * as definerSearchPath from './0031-definer-search-path';
 import * as softSignalWindows from './0032-soft-signal-windows';
 import * as softLinkPairs from './0033-soft-link-pairs';
+import * as lakeErasureDeviceIds from './0035-lake-erasure-device-ids';
 import * as conversionIdentityKeys from './0036-conversion-identity-keys';
+import * as companyNameTimes from './0037-company-name-times';
 
 /**
  * Every migration in order. A static list (not a folder scan) so bundled Lambdas carry them.
@@ -40,5 +42,7 @@ export const migrations: Record<string, Migration> = {
   '0031-definer-search-path': definerSearchPath,
   '0032-soft-signal-windows': softSignalWindows,
   '0033-soft-link-pairs': softLinkPairs,
+  '0035-lake-erasure-device-ids': lakeErasureDeviceIds,
   '0036-conversion-identity-keys': conversionIdentityKeys,
+  '0037-company-name-times': companyNameTimes,
 };

@@ -105,6 +105,8 @@ export interface CompaniesTable {
   domain: string | null;
   group_id: string | null;
   name: string | null;
+  /** When `name` was given: the latest is kept (migration `0037-company-name-times`). */
+  name_seen_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: DefaultedTimestamp;
 }
 
@@ -203,6 +205,8 @@ export interface LakeErasuresTable {
   person_id: string;
   anonymous_ids: string[];
   user_ids: string[];
+  /** IDFA, GAID, IDFV and device ids, as identity stores them (lower case); migration 0035. */
+  device_ids: ColumnType<string[], string[] | undefined, string[]>;
   requested_at: DefaultedTimestamp;
   completed_at: Date | null;
   rows_removed: number | null;
