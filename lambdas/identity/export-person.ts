@@ -2,10 +2,12 @@ import { type Kysely, sql as raw } from 'kysely';
 import { NotFoundError } from '../core/errors';
 import type { Database } from '../db/schema';
 import { withOrganization } from '../db/tenant';
+import type { LakeActivityDeps, LakeIdentifier } from '../lifecycle/lake-activity';
 import { personKeys } from './crypto/person-keys';
 import { openText } from './crypto/pii-cipher';
 import type { IdentityAccess } from './identity-access';
 import { conversionsOfPerson } from './person-conversions';
+import { type LakeEventPage, lakeEventsOfPerson } from './person-lake-events';
 import { iso, loadPersonProfile, type PersonProfile } from './person-profile';
 import { rawEventAad } from './raw-events';
 import { openSealedValues } from './sealed-values';
@@ -33,6 +35,12 @@ export type PersonExport =
       readonly softSignals: readonly Record<string, unknown>[];
       /** Conversions (postbacks) that name them by an anonymous, user or device id, with the network's payload. */
       readonly conversions: readonly Record<string, unknown>[];
+      /**
+       * The events the lake holds under their anonymous and user ids, whole (`lakeEventsOfPerson`):
+       * every page when asked for all, else the first with the `next` to ask for more. Absent when the
+       * export was made without the lake.
+       */
+      readonly lakeEvents?: LakeEventPage & { readonly idsLeftOut: number };
     }
   | { readonly personId: string; readonly erased: true; readonly erasedAt: string };
 
@@ -47,13 +55,59 @@ export interface HeldTraitValue {
 
 /**
  * Everything held on one person (GDPR access): profile, every trait value, sessions, events and raw events (decrypted),
- * soft links and the signals they come from, and the conversions that name them. A merged person's id leads to the person it was merged into; an erased one yields only
+ * soft links and the signals they come from, the conversions that name them, and (given the lake) the
+ * lake's events under their anonymous and user ids. A merged person's id leads to the person it was merged into; an erased one yields only
  * its tombstone. What `sightline persons export <id>` prints.
  *
  * @example
  * const data = await exportPerson({ sql, keyring }, { organizationId, personId });
  */
 export async function exportPerson(
+  access: IdentityAccess,
+  request: { readonly organizationId: string; readonly personId: string; readonly now?: Date },
+  /** The lake, to add the events it holds on them; `allPages` reads every page (the CLI), else the first (the API). */
+  lake?: LakeActivityDeps & { readonly allPages?: boolean },
+): Promise<PersonExport> {
+  const held = await exportHeld(access, request);
+  if (held.erased || !lake) return held;
+  const ids = lakeIdentifiersOf(held.person);
+  let page = await lakeEventsOfPerson(lake, held.person.siteId, ids);
+  if (lake.allPages) {
+    const events = [...page.events];
+    while (page.next) {
+      page = await lakeEventsOfPerson(lake, held.person.siteId, ids, { after: page.next });
+      events.push(...page.events);
+    }
+    page = { ...page, events };
+  }
+  return { ...held, lakeEvents: page };
+}
+
+/**
+ * A page of the lake events held on a person after the first (`next` of the export's
+ * `lakeEvents`): what `GET /api/persons/{personId}/lake-events` answers.
+ */
+export async function exportLakeEvents(
+  access: IdentityAccess,
+  lake: LakeActivityDeps,
+  request: { readonly organizationId: string; readonly personId: string; readonly after?: string },
+): Promise<LakeEventPage & { readonly idsLeftOut: number }> {
+  const held = await exportHeld(access, request);
+  if (held.erased) return { events: [], next: null, idsLeftOut: 0 };
+  return lakeEventsOfPerson(lake, held.person.siteId, lakeIdentifiersOf(held.person), {
+    ...(request.after !== undefined ? { after: request.after } : {}),
+  });
+}
+
+/** The ids the lake's events carry in columns of their own: anonymous and user ids (plaintext in the profile). */
+function lakeIdentifiersOf(person: PersonProfile): LakeIdentifier[] {
+  return person.identifiers.flatMap((i) =>
+    (i.type === 'anonymous_id' || i.type === 'user_id') && i.value !== null ? [{ type: i.type, value: i.value }] : [],
+  );
+}
+
+/** Everything PostgreSQL holds on the person. */
+async function exportHeld(
   access: IdentityAccess,
   request: { readonly organizationId: string; readonly personId: string; readonly now?: Date },
 ): Promise<PersonExport> {

@@ -60,17 +60,17 @@ export async function lastSeenInLake(
 const ZERO_WIDTH_CODE_POINTS = [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff];
 
 /** The column as identity stores it: zero-width characters removed (`chr` is both Trino's and DuckDB's), trimmed. */
-function storedForm(column: LakeIdentifierType): string {
+export function lakeStoredForm(column: LakeIdentifierType): string {
   const stripped = ZERO_WIDTH_CODE_POINTS.reduce<string>((expr, code) => `replace(${expr}, chr(${code}), '')`, column);
   return `trim(${stripped})`;
 }
 
 function lastSeenSql(column: LakeIdentifierType, count: number): string {
   const values = Array.from({ length: count }, () => '?').join(', ');
-  return `SELECT ${storedForm(column)} AS value, max(event_time) AS last_seen
+  return `SELECT ${lakeStoredForm(column)} AS value, max(event_time) AS last_seen
   FROM {{database}}.events
   WHERE site_id = ?
     AND dt >= ?
-    AND ${storedForm(column)} IN (${values})
+    AND ${lakeStoredForm(column)} IN (${values})
   GROUP BY 1`;
 }

@@ -153,7 +153,11 @@ export async function runControlCommand(deps: ControlDeps, given: unknown) {
         return lookupPerson(access, { organizationId, type, value, ...(siteId ? { siteId } : {}) } as LookupQuery);
       }
       if (command.command === 'persons.export')
-        return exportPerson(access, { organizationId, personId: command.personId });
+        return exportPerson(
+          access,
+          { organizationId, personId: command.personId },
+          { analytics: deps.analytics, analyticsDatabase: LOCAL_DATABASE, allPages: true },
+        );
       return erasePerson(access, { organizationId, personId: command.personId });
     }
     case 'persons.softLinks':

@@ -80,6 +80,27 @@ describe('person erasure and export', () => {
       expect.arrayContaining([expect.objectContaining({ type: 'email', value: 'grace@example.com' })]),
     );
     expect(answer.body.events).toEqual([expect.objectContaining({ personId: grace, type: 'page' })]);
+    expect(answer.body.lakeEvents).toEqual({ events: [], next: null, idsLeftOut: 0 });
+  });
+
+  it('pages the lake events of a person after the export’s first, refusing a cursor it did not make, naming it', async () => {
+    // Prepare
+    const ada = await person('ada-lovelace');
+
+    // Act
+    const page = await api.call(`/api/persons/${ada}/lake-events`, { as: api.members.admin });
+    const forged = await api.call(`/api/persons/${ada}/lake-events`, {
+      query: { after: 'not-a-cursor' },
+      as: api.members.admin,
+    });
+    const byAnalyst = await api.call(`/api/persons/${ada}/lake-events`, { as: api.members.analyst });
+
+    // Assess
+    expect(page.status).toBe(200);
+    expect(page.body).toEqual({ events: [], next: null, idsLeftOut: 0 });
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.field).toBe('after');
+    expect(byAnalyst.status).toBe(403);
   });
 
   it('erases a person for an admin: not found, not listed, and exported as a tombstone afterwards', async () => {

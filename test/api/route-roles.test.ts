@@ -43,6 +43,7 @@ const EXPECTED: Readonly<Record<string, Access>> = {
   'GET /api/persons/{personId}': 'analyst',
   'DELETE /api/persons/{personId}': 'admin',
   'GET /api/persons/{personId}/export': 'admin',
+  'GET /api/persons/{personId}/lake-events': 'admin',
   'GET /api/sites/{siteId}/companies': 'analyst',
   'GET /api/sites/{siteId}/companies/{companyId}': 'analyst',
   'GET /api/sites/{siteId}/soft-links': 'analyst',

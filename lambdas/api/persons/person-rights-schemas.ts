@@ -71,6 +71,18 @@ const personProfileSchema = z.object({
 const rows = (fields: string) => z.array(z.record(z.string(), z.unknown())).describe(fields);
 
 /** The answer of `GET /api/persons/{personId}/export` (identity's `PersonExport`): everything, or the tombstone. */
+/** A page of a person's events in the lake (`lakeEventsOfPerson`). */
+export const lakeEventPageSchema = z.object({
+  events: z
+    .array(z.record(z.string(), z.unknown()))
+    .describe("every column of the lake's events table; oldest first, then by event id"),
+  next: z.string().nullable().describe('pass as `after` for the next page; null on the last'),
+  idsLeftOut: z
+    .number()
+    .int()
+    .describe('anonymous or user ids of the person not asked about (more than 20 of a kind); 0 normally'),
+});
+
 export const personExportSchema = z.discriminatedUnion('erased', [
   z.object({
     personId: z.uuid().describe('the person as they are now (a merged id leads to the person it was merged into)'),
@@ -119,6 +131,12 @@ export const personExportSchema = z.discriminatedUnion('erased', [
         'offerId, campaign, mediaSource, platform, subIds, anonymousId, userId, idfa, gaid, idfv, deviceId, rawPayload: ' +
         'the conversions (postbacks) that name them by an anonymous, user or device id; oldest first',
     ),
+    lakeEvents: lakeEventPageSchema
+      .optional()
+      .describe(
+        'the first page of the events the lake holds under their anonymous and user ids, whole; ' +
+          'the rest from `GET /api/persons/{personId}/lake-events?after=<next>`',
+      ),
   }),
   z.object({
     personId: z.uuid(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { erasePerson } from '../../identity/erase-person';
-import { exportPerson } from '../../identity/export-person';
+import { exportLakeEvents, exportPerson } from '../../identity/export-person';
 import { reviewSoftLink } from '../../identity/soft-link-review';
 import type { ApiDeps } from '../api-deps';
 import { type ApiRoute, defineRoute } from '../http/api-route';
@@ -10,10 +10,12 @@ import { listCompanies, loadCompany } from './company-list';
 import { personDetail } from './person-detail';
 import { companyListQuery, personListQuery, softLinkDecisionBody, softLinkListQuery } from './person-inputs';
 import { listPersons } from './person-list';
-import { erasureReportSchema, personExportSchema } from './person-rights-schemas';
+import { erasureReportSchema, lakeEventPageSchema, personExportSchema } from './person-rights-schemas';
 import { softLinkPage, softLinkPageSchema, softLinkReviewSchema } from './soft-link-list';
 
 /** `{personId}` in a path. */
+const lakeEventsQuery = z.object({ after: z.string().min(1).max(1_024).optional() }).strict();
+
 const personParams = z.object({
   personId: z.uuid().describe('the person (a merged id leads to the person it was merged into)'),
 });
@@ -96,11 +98,41 @@ export function personRoutes(deps: ApiDeps): ApiRoute[] {
       response: { description: 'The export, or the tombstone', schema: personExportSchema },
       async handle({ principal, params }) {
         return {
-          body: await exportPerson(deps, {
-            organizationId: principal.organizationId,
-            personId: params.personId,
-            ...(deps.now ? { now: new Date(deps.now()) } : {}),
-          }),
+          body: await exportPerson(
+            deps,
+            {
+              organizationId: principal.organizationId,
+              personId: params.personId,
+              ...(deps.now ? { now: new Date(deps.now()) } : {}),
+            },
+            { analytics: deps.analytics, analyticsDatabase: deps.analyticsDatabase },
+          ),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/persons/{personId}/lake-events',
+      access: 'admin',
+      tag: 'Visitors',
+      summary: "The next page of the lake's events held on a person (right of access)",
+      description:
+        'Pages after the first, which the export carries: pass the previous page’s `next` as `after`. ' +
+        'An erased person has none.',
+      params: personParams,
+      query: lakeEventsQuery,
+      response: { description: 'A page of lake events', schema: lakeEventPageSchema },
+      async handle({ principal, params, query }) {
+        return {
+          body: await exportLakeEvents(
+            deps,
+            { analytics: deps.analytics, analyticsDatabase: deps.analyticsDatabase },
+            {
+              organizationId: principal.organizationId,
+              personId: params.personId,
+              ...(query.after !== undefined ? { after: query.after } : {}),
+            },
+          ),
         };
       },
     }),
