@@ -68,6 +68,8 @@ describe('sightline persons, end to end from the tracker wire', () => {
 
     const exported = JSON.stringify(await cli(['persons', 'export', person?.id as string]));
     expect(exported).toContain('ada@example-corp.com');
+    // The anonymous page view before the login reached only the lake: the export finds it there.
+    expect(exported).toContain('http://localhost/pricing');
 
     await cli(['persons', 'erase', person?.id as string]);
     const afterErase = (await cli(['persons', 'lookup', '--type', 'user_id', '--value', 'user-77'])) as {
