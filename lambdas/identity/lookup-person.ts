@@ -35,6 +35,9 @@ export async function lookupPerson(access: IdentityAccess, query: LookupQuery): 
     let sites = trx.selectFrom('sites').select(['id', 'settings']);
     if (query.siteId) sites = sites.where('id', '=', query.siteId);
     const persons: PersonProfile[] = [];
+    // A phone one site's region finds impossible may be another's number: refused only when no site takes it.
+    let refusal: string | undefined;
+    let usable = false;
     for (const { id: siteId, settings } of await sites.execute()) {
       const phoneRegion = isPhoneRegion(settings.phoneRegion) ? settings.phoneRegion : undefined;
       const { accepted, refused } = prepareIdentifiers(
@@ -45,7 +48,11 @@ export async function lookupPerson(access: IdentityAccess, query: LookupQuery): 
         { phoneRegion },
       );
       const identifier = accepted[0];
-      if (!identifier) throw new ValidationError(`not a usable identifier (${refused[0]?.reason})`, 'value');
+      if (!identifier) {
+        refusal ??= refused[0]?.reason;
+        continue;
+      }
+      usable = true;
       // Cast: the Data API types a UUID-looking value (many anonymous ids are) as uuid, not text.
       const { rows } = await raw<{ person_id: string }>`
         select person_id from identity_map where site_id = ${siteId}::uuid
@@ -54,6 +61,7 @@ export async function lookupPerson(access: IdentityAccess, query: LookupQuery): 
       const profile = row && (await loadPersonProfile(trx, keys, query.organizationId, row.person_id));
       if (profile) persons.push(profile);
     }
+    if (!usable && refusal !== undefined) throw new ValidationError(`not a usable identifier (${refusal})`, 'value');
     return { persons };
   });
 }

@@ -6,8 +6,13 @@ import { lakeStoredForm } from '../lifecycle/lake-activity';
 
 /** Lake events of one person per page (`lakeEventsOfPerson`). */
 export const LAKE_EVENT_PAGE_SIZE = 1_000;
-/** Ids per query: Athena takes each as an execution parameter (its limit is 25 in all). */
-const MAX_IDS = 20;
+/** Ids per query: Athena takes each as an execution parameter (with the site and the cursor's three, 24). */
+const IDS_PER_QUERY = 20;
+/**
+ * Ids asked about at most: identity keeps up to 200 anonymous ids per person (`DEFAULT_IDENTITY_RULES`),
+ * and every one of them is owed in the right of access; past this the rest are named in `idsLeftOut`.
+ */
+const MAX_IDS = 1_000;
 
 export interface LakeEventPage {
   /** Every column the lake holds, oldest first (then by event id); timestamps as ISO 8601. */
@@ -19,9 +24,8 @@ export interface LakeEventPage {
 /**
  * The events the site's lake holds under a person's anonymous and user ids (compared as identity
  * stores them), for the right of access: the lake keeps each event whole (URL, truncated IP, user
- * agent, place, properties), which PostgreSQL does not. Keyset pages ordered by event time and id;
- * at most `MAX_IDS` ids of each kind (a person past that is a crowd the identity rules would have
- * capped; the rest are named in `idsLeftOut`).
+ * agent, place, properties), which PostgreSQL does not. Keyset pages ordered by event time and id,
+ * the ids asked about `IDS_PER_QUERY` at a time (at most `MAX_IDS`; the rest named in `idsLeftOut`).
  *
  * @example
  * const first = await lakeEventsOfPerson(deps, siteId, [{ type: 'anonymous_id', value: 'a-1' }]);
@@ -37,18 +41,43 @@ export async function lakeEventsOfPerson(
   const valuesOf = (type: LakeIdentifier['type']) => [
     ...new Set(identifiers.filter((i) => i.type === type).map((i) => i.value)),
   ];
-  const anonymousIds = valuesOf('anonymous_id');
-  const userIds = valuesOf('user_id');
-  const asked = { anonymousIds: anonymousIds.slice(0, MAX_IDS), userIds: userIds.slice(0, MAX_IDS) };
-  const idsLeftOut = anonymousIds.length + userIds.length - asked.anonymousIds.length - asked.userIds.length;
-  if (asked.anonymousIds.length + asked.userIds.length === 0) return { events: [], next: null, idsLeftOut };
+  const wanted = [
+    ...valuesOf('anonymous_id').map((value) => ({ type: 'anonymous_id' as const, value })),
+    ...valuesOf('user_id').map((value) => ({ type: 'user_id' as const, value })),
+  ];
+  const asked = wanted.slice(0, MAX_IDS);
+  const idsLeftOut = wanted.length - asked.length;
+  if (asked.length === 0) return { events: [], next: null, idsLeftOut };
   const cursor = page.after === undefined ? undefined : parseCursor(page.after);
+  // Each query asks about some of the ids and reads its own first `limit + 1` after the cursor; the
+  // page is the first `limit + 1` of them all (an event under ids of two queries counted once).
+  const merged = new Map<string, Record<string, unknown>>();
+  for (let start = 0; start < asked.length; start += IDS_PER_QUERY) {
+    for (const row of await queryIds(deps, siteId, asked.slice(start, start + IDS_PER_QUERY), limit, cursor)) {
+      merged.set(JSON.stringify(row), row);
+    }
+  }
+  const rows = [...merged.values()].sort(byTimeAndId).slice(0, limit + 1);
+  const events = rows.slice(0, limit);
+  const last = events.at(-1);
+  const next = rows.length > limit && last ? cursorOf(String(last.event_time), String(last.event_id)) : null;
+  return { events, next, idsLeftOut };
+}
+
+/** One query's events (`limit + 1` at most) under `ids`, after `cursor`, as JSON can carry them. */
+async function queryIds(
+  deps: LakeActivityDeps,
+  siteId: string,
+  ids: readonly LakeIdentifier[],
+  limit: number,
+  cursor: { at: number; eventId: string } | undefined,
+): Promise<Record<string, unknown>[]> {
+  const anonymousIds = ids.filter((i) => i.type === 'anonymous_id').map((i) => i.value);
+  const userIds = ids.filter((i) => i.type === 'user_id').map((i) => i.value);
   const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
   const naming = [
-    ...(asked.anonymousIds.length > 0
-      ? [`${lakeStoredForm('anonymous_id')} IN (${placeholders(asked.anonymousIds.length)})`]
-      : []),
-    ...(asked.userIds.length > 0 ? [`${lakeStoredForm('user_id')} IN (${placeholders(asked.userIds.length)})`] : []),
+    ...(anonymousIds.length > 0 ? [`${lakeStoredForm('anonymous_id')} IN (${placeholders(anonymousIds.length)})`] : []),
+    ...(userIds.length > 0 ? [`${lakeStoredForm('user_id')} IN (${placeholders(userIds.length)})`] : []),
   ].join(' OR ');
   const sql = `SELECT *
   FROM {{database}}.events
@@ -63,18 +92,22 @@ export async function lakeEventsOfPerson(
   LIMIT ${limit + 1}`;
   const params = [
     siteId,
-    ...asked.anonymousIds,
-    ...asked.userIds,
+    ...anonymousIds,
+    ...userIds,
     ...(cursor ? [timestampParam(cursor.at), timestampParam(cursor.at), cursor.eventId] : []),
   ];
   const { rows } = await deps.analytics.query(renderNamedQuery(sql, { database: deps.analyticsDatabase }), {
     params,
     maxRows: limit + 1,
   });
-  const events = rows.slice(0, limit).map(jsonSafe);
-  const last = events.at(-1);
-  const next = rows.length > limit && last ? cursorOf(String(last.event_time), String(last.event_id)) : null;
-  return { events, next, idsLeftOut };
+  return rows.map(jsonSafe);
+}
+
+/** The engines' order: event time, then event id in code point order (UTF-8 bytes, as both compare text). */
+function byTimeAndId(x: Record<string, unknown>, y: Record<string, unknown>): number {
+  const [tx, ty] = [Date.parse(String(x.event_time)), Date.parse(String(y.event_time))];
+  if (tx !== ty) return tx < ty ? -1 : 1;
+  return Buffer.compare(Buffer.from(String(x.event_id)), Buffer.from(String(y.event_id)));
 }
 
 /** A row as JSON can carry it: timestamps as ISO 8601, 64-bit integers as numbers. */

@@ -205,4 +205,46 @@ describe.each(ENGINES)('a person’s conversions (postbacks) on %s', (engine: En
       expect.objectContaining({ user_id: null, raw_payload: { erased: true } }),
     ]);
   });
+  it('exports and erases a conversion naming the person by a user id with white space JavaScript trims and btrim does not', async () => {
+    // Prepare: a no-break space and an ideographic space, each shielded by a zero-width space from the
+    // postback parser's own trim; identity removes the zero-width spaces, then trims the rest.
+    const tenant = await createTenant(sql);
+    const access = { sql, keyring: keys.keyring };
+    const erin = await createResolver(access).resolve(
+      observationOf(tenant, [{ type: 'user_id', value: 'erin-9' }], { event: { type: 'identify' } }),
+    );
+    for (const [transactionId, userId] of [
+      ['nbsp', 'erin-9\u00a0\u200b'],
+      ['ideographic', '\u200b\u3000erin-9'],
+    ]) {
+      await recordConversion(
+        sql,
+        {
+          siteId: tenant.siteId,
+          organizationId: tenant.organizationId,
+          conversion: {
+            network: 'appsflyer',
+            transactionId: transactionId as string,
+            status: 'approved',
+            eventName: 'purchase',
+            subIds: {},
+            userId: userId as string,
+          },
+          rawPayload: { email: 'erin@example.com' },
+          receivedAt: Date.UTC(2026, 10, 2),
+        },
+        async () => {},
+      );
+    }
+    const personId = erin.personId as string;
+
+    // Act
+    const exported = await exportPerson(access, { organizationId: tenant.organizationId, personId });
+    const report = await erasePerson(access, { organizationId: tenant.organizationId, personId });
+
+    // Assess
+    if (exported.erased) throw new Error('not erased');
+    expect(exported.conversions.map((c) => c.transactionId).sort()).toEqual(['ideographic', 'nbsp']);
+    expect(report.conversionsPseudonymized).toBe(2);
+  });
 });

@@ -133,6 +133,28 @@ describe('the export of a person includes what the event lake holds on them', ()
     expect(pages).toBe(3);
   });
 
+  it('finds the events of a person holding more anonymous ids than one query asks about (identity allows 200)', async () => {
+    // Prepare: 24 cookies with nothing in the lake, then the two that hold Ada's visits
+    const ids = [
+      ...Array.from({ length: 24 }, (_, n) => ({ type: 'anonymous_id' as const, value: `old-cookie-${n}` })),
+      { type: 'anonymous_id' as const, value: 'ada-laptop' },
+      { type: 'anonymous_id' as const, value: 'ada-phone' },
+    ];
+
+    // Act
+    const seen: string[] = [];
+    let page = await lakeEventsOfPerson(lakeDeps(), site.siteId, ids, { limit: 2 });
+    seen.push(...page.events.map((e) => String(e.event_id)));
+    while (page.next) {
+      page = await lakeEventsOfPerson(lakeDeps(), site.siteId, ids, { limit: 2, after: page.next });
+      seen.push(...page.events.map((e) => String(e.event_id)));
+    }
+
+    // Assess
+    expect(seen).toEqual(['ada-0', 'ada-1', 'ada-3', 'ada-9']);
+    expect(page.idsLeftOut).toBe(0);
+  });
+
   it('answers the first page with the export and the rest on request, and refuses a cursor it did not make, naming it', async () => {
     // Act
     const exported = await exportPerson(

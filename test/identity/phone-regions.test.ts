@@ -85,6 +85,33 @@ describe.each(ENGINES)('phones on a site with a default phone region, on %s', (e
     expect(persons.map((p) => p.id)).toEqual([laptop?.personId]);
   });
 
+  it('looks a phone up across the organization’s sites though another site’s region finds it no possible number', async () => {
+    // Prepare: Ada on the French site; the organization also has a US site, where 612345678 is too short
+    const tenant = await tenantWith({ phoneRegion: 'FR' });
+    await sql.db
+      .insertInto('sites')
+      .values({
+        organization_id: tenant.organizationId,
+        name: `us-${tenant.siteId}`,
+        domain: `us-${tenant.siteId}.example`,
+        site_key: `us-${tenant.siteId}`,
+        write_key_hash: `hash-us-${tenant.siteId}`,
+        allowed_origins: '[]',
+        settings: JSON.stringify({ phoneRegion: 'US' }),
+      })
+      .execute();
+    const [laptop] = await resolveEach(resolver, 'one by one', twoSpellings(tenant, 'FR'));
+
+    // Act
+    const { persons } = await lookupPerson(
+      { sql, keyring },
+      { organizationId: tenant.organizationId, type: 'phone', value: '6 12 34 56 78' },
+    );
+
+    // Assess
+    expect(persons.map((p) => p.id)).toEqual([laptop?.personId]);
+  });
+
   it('stores the same identifier whichever path resolved each spelling', async () => {
     // Prepare
     const tenant = await tenantWith({ phoneRegion: 'FR' });

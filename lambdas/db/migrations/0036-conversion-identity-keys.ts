@@ -8,9 +8,21 @@ import { type Kysely, sql } from 'kysely';
  * policy, row by row, and read every conversion of the site. An equality on a column is leakproof
  * and uses the index.
  */
-/** As `identifier-normalization.ts` stores a value: zero-width characters removed, then trimmed. */
-const stored = (column: string) =>
-  `btrim(translate(${column}, chr(8203) || chr(8204) || chr(8205) || chr(8288) || chr(65279), ''))`;
+/** Zero-width space, (non-)joiner, word joiner, BOM: identity removes them first. */
+const ZERO_WIDTH = [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff];
+/**
+ * What JavaScript's `trim` removes (ECMAScript's white space and line terminators), which identity
+ * trims with: `btrim(x)` alone removes spaces only, so an id sent with a no-break or ideographic space
+ * would keep it here and not match.
+ */
+const JS_WHITE_SPACE = [
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007,
+  0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
+];
+const chars = (codes: readonly number[]) => codes.map((code) => `chr(${code})`).join(' || ');
+
+/** As `identifier-normalization.ts` stores a value: zero-width characters removed, then trimmed as JavaScript trims. */
+const stored = (column: string) => `btrim(translate(${column}, ${chars(ZERO_WIDTH)}, ''), ${chars(JS_WHITE_SPACE)})`;
 
 const KEYS = [
   ['anonymous_id', stored('anonymous_id')],
