@@ -24,6 +24,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       last_seen_at timestamptz not null,
       primary key (link_id, kind, window_start)
     )`.execute(db);
+  // Retention deletes a site's evidence by age.
+  await sql`create index soft_link_evidence_site_seen_idx on soft_link_evidence (site_id, last_seen_at)`.execute(db);
   await sql`grant select, insert, update, delete on soft_link_evidence to sightline_app`.execute(db);
   await sql`alter table soft_link_evidence enable row level security`.execute(db);
   await sql`
