@@ -178,7 +178,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return id;
     })
     .addArgument(new Argument('<decision>', 'accept or reject').choices(['accept', 'reject']))
-    .option('--by <name>', 'who decides, recorded with the decision (default: your OS user name)')
+    .option('--by <name>', 'who decides, recorded with the decision (default: your OS user name)', (value: string) => {
+      const name = value.trim();
+      if (name.length < 1 || name.length > 320) throw new InvalidArgumentError('a name of 1 to 320 characters');
+      return name;
+    })
     .action(async (linkId: number, decision: 'accept' | 'reject', opts: { by?: string }) => {
       const by = opts.by ?? osUserName();
       console.log(

@@ -177,6 +177,13 @@ describe('sightline CLI', () => {
       expect(wrong.stderr).toMatch(/billing/);
     }, 60_000);
 
+    it('refuses a soft-link review by nobody, naming --by', async () => {
+      const result = await runCli(['persons', 'review-link', '1', 'reject', '--by', '  '], { SIGHTLINE_DATA_DIR: dir });
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/--by/);
+      expect(result.stderr).toMatch(/1 to 320 characters/);
+    }, 30_000);
+
     it('prints CSV with a header row', async () => {
       const result = await runCli(['query', '--engine', 'athena', '--format', 'csv', "select 1 as a, 'x,y' as b"], {
         SIGHTLINE_DATA_DIR: dir,
