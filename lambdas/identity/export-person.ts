@@ -92,11 +92,31 @@ export async function exportLakeEvents(
   lake: LakeActivityDeps,
   request: { readonly organizationId: string; readonly personId: string; readonly after?: string },
 ): Promise<LakeEventPage & { readonly idsLeftOut: number }> {
-  const held = await exportHeld(access, request);
-  if (held.erased) return { events: [], next: null, idsLeftOut: 0 };
-  return lakeEventsOfPerson(lake, held.person.siteId, lakeIdentifiersOf(held.person), {
+  // The profile alone names the ids: not the rest of the export (raw events decrypted, sessions, ...).
+  const keys = await access.keyring.keysFor(request.organizationId);
+  const person = await withOrganization(access.sql, request.organizationId, async (trx) => {
+    const current = await currentPerson(trx, request.personId);
+    return current.erased_at ? undefined : loadPersonProfile(trx, keys, request.organizationId, current.id);
+  });
+  if (!person) return { events: [], next: null, idsLeftOut: 0 };
+  return lakeEventsOfPerson(lake, person.siteId, lakeIdentifiersOf(person), {
     ...(request.after !== undefined ? { after: request.after } : {}),
   });
+}
+
+/** The person an id leads to now (a merged id to the person it was merged into); `NotFoundError` if none. */
+async function currentPerson(trx: Kysely<Database>, personId: string) {
+  const alias = await trx
+    .selectFrom('persons')
+    .select(['id', 'merged_into'])
+    .where('id', '=', personId)
+    .executeTakeFirst();
+  if (!alias) throw new NotFoundError(`person ${personId} not found`);
+  return trx
+    .selectFrom('persons')
+    .select(['id', 'erased_at', 'lake_seen_at'])
+    .where('id', '=', alias.merged_into ?? alias.id)
+    .executeTakeFirstOrThrow();
 }
 
 /** The ids the lake's events carry in columns of their own: anonymous and user ids (plaintext in the profile). */
@@ -113,18 +133,8 @@ async function exportHeld(
 ): Promise<PersonExport> {
   const keys = await access.keyring.keysFor(request.organizationId);
   return withOrganization(access.sql, request.organizationId, async (trx) => {
-    const alias = await trx
-      .selectFrom('persons')
-      .select(['id', 'merged_into', 'erased_at'])
-      .where('id', '=', request.personId)
-      .executeTakeFirst();
-    if (!alias) throw new NotFoundError(`person ${request.personId} not found`);
-    const currentId = alias.merged_into ?? alias.id;
-    const current = await trx
-      .selectFrom('persons')
-      .select(['erased_at', 'lake_seen_at'])
-      .where('id', '=', currentId)
-      .executeTakeFirstOrThrow();
+    const current = await currentPerson(trx, request.personId);
+    const currentId = current.id;
     if (current.erased_at) return { personId: currentId, erased: true, erasedAt: iso(current.erased_at) };
 
     const person = (await loadPersonProfile(trx, keys, request.organizationId, currentId)) as PersonProfile;

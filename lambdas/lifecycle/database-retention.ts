@@ -67,38 +67,19 @@ export async function deleteExpiredRows(
   { maxPersons = 5_000, pageSize = 500 }: PersonRetentionLimits = {},
 ): Promise<ExpiredRows> {
   const counts = await withOrganization(deps.sql, scope.organizationId, async (trx) => {
-    const count = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
-    const events = await trx
-      .deleteFrom('events')
-      .where('site_id', '=', scope.siteId)
-      .where('occurred_at', '<', cutoff)
-      .executeTakeFirst();
-    const sessions = await trx
-      .deleteFrom('sessions')
-      .where('site_id', '=', scope.siteId)
-      .where('last_event_at', '<', cutoff)
-      .executeTakeFirst();
-    const rawEvents = await trx
-      .deleteFrom('raw_events')
-      .where('site_id', '=', scope.siteId)
-      .where('received_at', '<', cutoff)
-      .executeTakeFirst();
-    const conversions = await trx
-      .deleteFrom('conversions')
-      .where('site_id', '=', scope.siteId)
-      .where('occurred_at', '<', cutoff)
-      .executeTakeFirst();
-    // Kept per 30-minute slot, so a visitor who stays active still loses their old sightings.
-    const softSignals = await trx
-      .deleteFrom('soft_signals')
-      .where('site_id', '=', scope.siteId)
-      .where('last_seen_at', '<', cutoff)
-      .executeTakeFirst();
-    const softLinkEvidence = await trx
-      .deleteFrom('soft_link_evidence')
-      .where('site_id', '=', scope.siteId)
-      .where('last_seen_at', '<', cutoff)
-      .executeTakeFirst();
+    // Each table's rows of the site by the time that ages them (sessions by their last event; IP and
+    // user-agent sightings are kept per 30-minute slot, so a visitor who stays active still loses old ones).
+    const olderThanCutoff = async (table: string, column: string) => {
+      const result = await raw`delete from ${raw.table(table)}
+        where site_id = ${scope.siteId}::uuid and ${raw.ref(column)} < ${cutoff}`.execute(trx);
+      return Number(result.numAffectedRows ?? 0);
+    };
+    const events = await olderThanCutoff('events', 'occurred_at');
+    const sessions = await olderThanCutoff('sessions', 'last_event_at');
+    const rawEvents = await olderThanCutoff('raw_events', 'received_at');
+    const conversions = await olderThanCutoff('conversions', 'occurred_at');
+    const softSignals = await olderThanCutoff('soft_signals', 'last_seen_at');
+    const softLinkEvidence = await olderThanCutoff('soft_link_evidence', 'last_seen_at');
     const softLinks = await trx
       .deleteFrom('soft_links')
       .where('site_id', '=', scope.siteId)
@@ -110,13 +91,13 @@ export async function deleteExpiredRows(
       )
       .executeTakeFirst();
     return {
-      events: count(events),
-      sessions: count(sessions),
-      rawEvents: count(rawEvents),
-      conversions: count(conversions),
-      softSignals: count(softSignals),
-      softLinkEvidence: count(softLinkEvidence),
-      softLinks: count(softLinks),
+      events,
+      sessions,
+      rawEvents,
+      conversions,
+      softSignals,
+      softLinkEvidence,
+      softLinks: Number(softLinks.numDeletedRows),
     };
   });
   const cutoffDay = cutoff.toISOString().slice(0, 10);

@@ -30,6 +30,36 @@ describe.each(ENGINES)('a person’s conversions (postbacks) on %s', (engine: En
     keys.cleanup();
   });
 
+  /** A postback's conversion naming a visitor by `ids` (and `anonymousId`, from the tracked click). */
+  const recordConversionOf = async (
+    tenant: { organizationId: string; siteId: string },
+    transactionId: string,
+    ids: Partial<ParsedConversion>,
+    anonymousId?: string,
+  ) => {
+    const conversion: ParsedConversion = {
+      network: 'appsflyer',
+      transactionId,
+      status: 'approved',
+      eventName: 'purchase',
+      amount: '19.990000',
+      subIds: { sub1: 'spring' },
+      ...ids,
+    };
+    await recordConversion(
+      sql,
+      {
+        siteId: tenant.siteId,
+        organizationId: tenant.organizationId,
+        conversion,
+        ...(anonymousId ? { anonymousId } : {}),
+        rawPayload: { customer_user_id: ids.userId ?? '', email: 'someone@example.com' },
+        receivedAt: Date.UTC(2026, 10, 2),
+      },
+      async () => {},
+    );
+  };
+
   /** Bob (anonymous id, user id, an IDFA) and Carol (her own anonymous id), each with conversions naming them. */
   const bobAndCarol = async () => {
     const tenant = await createTenant(sql);
@@ -47,29 +77,8 @@ describe.each(ENGINES)('a person’s conversions (postbacks) on %s', (engine: En
       ),
     );
     const carol = await resolver.resolve(observationOf(tenant, [{ type: 'anonymous_id', value: 'anon-carol' }]));
-    const convert = async (transactionId: string, ids: Partial<ParsedConversion>, anonymousId?: string) => {
-      const conversion: ParsedConversion = {
-        network: 'appsflyer',
-        transactionId,
-        status: 'approved',
-        eventName: 'purchase',
-        amount: '19.990000',
-        subIds: { sub1: 'spring' },
-        ...ids,
-      };
-      await recordConversion(
-        sql,
-        {
-          siteId: tenant.siteId,
-          organizationId: tenant.organizationId,
-          conversion,
-          ...(anonymousId ? { anonymousId } : {}),
-          rawPayload: { customer_user_id: ids.userId ?? '', email: 'someone@example.com' },
-          receivedAt: Date.UTC(2026, 10, 2),
-        },
-        async () => {},
-      );
-    };
+    const convert = (transactionId: string, ids: Partial<ParsedConversion>, anonymousId?: string) =>
+      recordConversionOf(tenant, transactionId, ids, anonymousId);
     await convert('by-user-id', { userId: 'bob-42' });
     await convert('by-anonymous-id', {}, 'anon-bob');
     // Networks send IDFAs upper-case; identity keeps device ids lower-case.
@@ -173,24 +182,7 @@ describe.each(ENGINES)('a person’s conversions (postbacks) on %s', (engine: En
     const dana = await createResolver(access).resolve(
       observationOf(tenant, [{ type: 'user_id', value: 'dana-7\u200b' }], { event: { type: 'identify' } }),
     );
-    await recordConversion(
-      sql,
-      {
-        siteId: tenant.siteId,
-        organizationId: tenant.organizationId,
-        conversion: {
-          network: 'appsflyer',
-          transactionId: 'by-spelled-user-id',
-          status: 'approved',
-          eventName: 'purchase',
-          subIds: {},
-          userId: 'dana-7\u200b',
-        },
-        rawPayload: { email: 'dana@example.com' },
-        receivedAt: Date.UTC(2026, 10, 2),
-      },
-      async () => {},
-    );
+    await recordConversionOf(tenant, 'by-spelled-user-id', { userId: 'dana-7\u200b' });
     const personId = dana.personId as string;
 
     // Act
@@ -205,6 +197,7 @@ describe.each(ENGINES)('a person’s conversions (postbacks) on %s', (engine: En
       expect.objectContaining({ user_id: null, raw_payload: { erased: true } }),
     ]);
   });
+
   it('exports and erases a conversion naming the person by a user id with white space JavaScript trims and btrim does not', async () => {
     // Prepare: a no-break space and an ideographic space, each shielded by a zero-width space from the
     // postback parser's own trim; identity removes the zero-width spaces, then trims the rest.
@@ -213,29 +206,8 @@ describe.each(ENGINES)('a person’s conversions (postbacks) on %s', (engine: En
     const erin = await createResolver(access).resolve(
       observationOf(tenant, [{ type: 'user_id', value: 'erin-9' }], { event: { type: 'identify' } }),
     );
-    for (const [transactionId, userId] of [
-      ['nbsp', 'erin-9\u00a0\u200b'],
-      ['ideographic', '\u200b\u3000erin-9'],
-    ]) {
-      await recordConversion(
-        sql,
-        {
-          siteId: tenant.siteId,
-          organizationId: tenant.organizationId,
-          conversion: {
-            network: 'appsflyer',
-            transactionId: transactionId as string,
-            status: 'approved',
-            eventName: 'purchase',
-            subIds: {},
-            userId: userId as string,
-          },
-          rawPayload: { email: 'erin@example.com' },
-          receivedAt: Date.UTC(2026, 10, 2),
-        },
-        async () => {},
-      );
-    }
+    await recordConversionOf(tenant, 'nbsp', { userId: 'erin-9\u00a0\u200b' });
+    await recordConversionOf(tenant, 'ideographic', { userId: '\u200b\u3000erin-9' });
     const personId = erin.personId as string;
 
     // Act

@@ -25,18 +25,23 @@ describe('retention (each site keeps events and persons for its retentionDays)',
   let limited: { organizationId: string; siteId: string };
   let unlimited: { organizationId: string; siteId: string };
 
+  /** The site, set to keep 30 days. */
+  const keepingThirtyDays = async <T extends { siteId: string }>(site: T): Promise<T> => {
+    await sql.db
+      .updateTable('sites')
+      .set({ settings: JSON.stringify({ retentionDays: 30 }) })
+      .where('id', '=', site.siteId)
+      .execute();
+    return site;
+  };
+
   beforeAll(async () => {
     ({ sql } = await openDatabase('PGlite (embedded)'));
     temp = makeTempDir('sightline-retention-');
     lake = createLocalObjectStore({ root: `${temp.dir}/lake` });
     keys = createTestKeyring(sql);
-    limited = await createTenant(sql, 'limited');
+    limited = await keepingThirtyDays(await createTenant(sql, 'limited'));
     unlimited = await createTenant(sql, 'unlimited');
-    await sql.db
-      .updateTable('sites')
-      .set({ settings: JSON.stringify({ retentionDays: 30 }) })
-      .where('id', '=', limited.siteId)
-      .execute();
 
     const sink = createParquetLakeSink(lake);
     for (const site of [limited, unlimited]) {
@@ -149,12 +154,7 @@ describe('retention (each site keeps events and persons for its retentionDays)',
 
   it('deletes the IP and user-agent sightings of a visitor who stays active, from before the cutoff', async () => {
     // Prepare: a site keeping 30 days, a visitor seen 40 days ago and 3 days ago from one office
-    const site = await createTenant(sql, 'sightings');
-    await sql.db
-      .updateTable('sites')
-      .set({ settings: JSON.stringify({ retentionDays: 30 }) })
-      .where('id', '=', site.siteId)
-      .execute();
+    const site = await keepingThirtyDays(await createTenant(sql, 'sightings'));
     const resolver = createResolver({ sql, keyring: keys.keyring });
     for (const age of [40, 3]) {
       await resolver.resolve(
@@ -189,12 +189,7 @@ describe('retention (each site keeps events and persons for its retentionDays)',
 
   it('withdraws open soft links whose evidence all dates from before the cutoff, keeping decided ones and recent evidence', async () => {
     // Prepare: a site keeping 30 days; three pairs of visitors sharing an office's network and browser
-    const site = await createTenant(sql, 'soft-links');
-    await sql.db
-      .updateTable('sites')
-      .set({ settings: JSON.stringify({ retentionDays: 30 }) })
-      .where('id', '=', site.siteId)
-      .execute();
+    const site = await keepingThirtyDays(await createTenant(sql, 'soft-links'));
     const resolver = createResolver({ sql, keyring: keys.keyring });
     const together = async (pair: string, ages: readonly number[]) => {
       for (const age of ages) {
